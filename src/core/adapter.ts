@@ -1,0 +1,75 @@
+/**
+ * The provider adapter: the one interface the core (root routes, model routing, fallbacks)
+ * uses to send a request to a provider without knowing which provider it is.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TokenUsage } from './events.js';
+
+/** The three client-facing APIs. */
+export type ApiFormat = 'anthropic' | 'chat' | 'responses';
+
+export interface ModelInfo {
+  id: string;
+  /** Provider (plugin or `plugin.instance`) serving it; filled by the core when merging. */
+  provider?: string;
+  created?: number;
+  displayName?: string;
+  ownedBy?: string;
+}
+
+export interface AdapterRequest {
+  /** The API the client spoke; the response must be in the same API. */
+  api: ApiFormat;
+  /** Parsed JSON body. */
+  body: Record<string, unknown>;
+  /** Raw bytes as received, for byte-faithful passthrough. */
+  rawBody?: Buffer;
+  headers: IncomingHttpHeaders;
+  /** Aborted when the client disconnects or the server shuts down. */
+  signal: AbortSignal;
+  requestId: string;
+  /** Target model chosen by routing (`[routing.models]` with `model = ...`); overrides body.model. */
+  modelOverride?: string;
+  /** Extra path segment information, e.g. a session id from `/claude/sdk/{session}/v1/...`. */
+  sessionId?: string;
+  /** Lets the adapter report what only it knows (usage, upstream timing) to the request's events. */
+  observer?: RequestObserver;
+}
+
+export interface RequestObserver {
+  upstreamResponse(status: number, upstreamMs: number): void;
+  usage(usage: TokenUsage, model?: string): void;
+}
+
+/** A complete (non-stream) response. */
+export interface AdapterJsonResponse {
+  kind: 'json';
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * A streamed SSE response. `events` yields already-serialized SSE bytes/strings in the client's API
+ * format. Returned only once the upstream has answered with a success status, so a router can still
+ * fall back when `handle` rejects; after it resolves, the response is committed.
+ */
+export interface AdapterStreamResponse {
+  kind: 'stream';
+  status: number;
+  headers?: Record<string, string>;
+  events: AsyncIterable<string | Uint8Array>;
+}
+
+export type AdapterResponse = AdapterJsonResponse | AdapterStreamResponse;
+
+export interface ProviderAdapter {
+  /** Client APIs this adapter serves. */
+  readonly apis: readonly ApiFormat[];
+  /**
+   * Handle one request. Rejects with a ProxyError (see errors.ts) for failures before any byte is
+   * committed; the core renders it in the client's API format and may fall back on retryable ones.
+   */
+  handle(request: AdapterRequest): Promise<AdapterResponse>;
+  listModels(): Promise<ModelInfo[]>;
+}

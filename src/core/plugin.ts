@@ -1,0 +1,141 @@
+/**
+ * The plugin protocol. Every provider (claude_api, codex, ...) and every non-provider extension
+ * (observability, ...) implements one of these; the core knows plugins only through this file.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import type { CoreServices } from './services.js';
+import type { ProviderAdapter } from './adapter.js';
+
+/** Base schema every plugin's config section extends (`[plugins.<name>]`). */
+export const PluginConfigSchema = z.object({
+  enabled: z.boolean().default(true).describe('Load and start this plugin'),
+});
+
+/** Base schema for provider plugins: adds `priority` (higher wins when several providers match). */
+export const ProviderConfigSchema = PluginConfigSchema.extend({
+  priority: z.number().int().default(0).describe('Ordering among providers; higher first'),
+});
+
+export type PluginConfig = z.infer<typeof PluginConfigSchema>;
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/** One health check entry, IETF draft-inadarei-api-health-check "checks" item. */
+export interface HealthCheckResult {
+  status: 'pass' | 'warn' | 'fail';
+  componentId: string;
+  componentType?: string;
+  output?: string;
+  version?: string;
+  time?: string;
+  observedValue?: unknown;
+  observedUnit?: string;
+  details?: Record<string, unknown>;
+}
+
+/** What a scheduled task does each run; resolve `false` or throw to count as a failure (backoff). */
+export interface ScheduledTaskDefinition {
+  /** Unique across the process; by convention `<plugin>_<what>`. */
+  name: string;
+  intervalSeconds: number;
+  run: (signal: AbortSignal) => Promise<boolean | void>;
+  enabled?: boolean;
+  /** Do not run at registration; first run after one interval (the spec's `skip_initial_run`). */
+  skipInitialRun?: boolean;
+  /** Random extra delay in [0, jitterSeconds) added to each interval so tasks do not align. */
+  jitterSeconds?: number;
+  /** Upper bound for the exponential backoff after consecutive failures. */
+  maxBackoffSeconds?: number;
+  /** Bound for one run; the run's signal is aborted after it. */
+  timeoutSeconds?: number;
+}
+
+/** Fields shared by every plugin, provider or not. */
+export interface PluginBase<C extends PluginConfig = PluginConfig> {
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  /**
+   * Mount point for this plugin's routes: starts with '/', unique across plugins.
+   * Optional for non-provider plugins that serve no routes.
+   */
+  readonly routerPrefix?: string;
+  /** zod schema for `[plugins.<name>]`; must extend PluginConfigSchema. */
+  readonly configSchema: z.ZodType<C>;
+  /** Called once at startup with shared services; bounded by `plugin_init_timeout`. */
+  initialize(services: CoreServices): Promise<void>;
+  /** Called once on shutdown after in-flight requests finished; release processes, sockets, timers. */
+  shutdown(): Promise<void>;
+  /** The validated config section (after initialize). */
+  createConfig(): C;
+  /** Ready to serve? false marks the plugin failed with "validation failed". */
+  validate(): Promise<boolean>;
+  /** Routes, mounted as an encapsulated Fastify plugin under routerPrefix. */
+  getRoutes(): FastifyPluginAsync | null;
+  healthCheck(): Promise<HealthCheckResult>;
+  getScheduledTasks(): ScheduledTaskDefinition[];
+  /** What `ccproxy serve` prints about this plugin once started (credentials found? how to fix?). */
+  startupInfo?(): StartupInfo;
+  /** `ccproxy auth login|status|logout <alias>` support. */
+  readonly auth?: PluginAuthCommands<C>;
+}
+
+export interface StartupInfo {
+  /** e.g. "credentials: ~/.claude/.credentials.json (max, expires in 5h)" */
+  lines?: string[];
+  credentials?: { ok: boolean; message: string; fix?: string };
+}
+
+export interface AuthCommandContext<C> {
+  config: C;
+  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'version'>;
+  /** Write a line for the person at the terminal. */
+  print: (line: string) => void;
+  /** Ask the person for a line (e.g. a pasted authorization code). */
+  prompt: (question: string) => Promise<string>;
+  noBrowser: boolean;
+}
+
+export interface AuthStatusReport {
+  loggedIn: boolean;
+  /** Human lines: who, subscription, expiry, file path. Never a token. */
+  lines: string[];
+}
+
+export interface PluginAuthCommands<C> {
+  /** Names accepted on the command line, e.g. ['claude'] for claude_api. The plugin name always works. */
+  aliases: string[];
+  login(ctx: AuthCommandContext<C>): Promise<void>;
+  status(ctx: AuthCommandContext<C>): Promise<AuthStatusReport>;
+  logout(ctx: AuthCommandContext<C>): Promise<void>;
+}
+
+/** A non-provider plugin (observability, metrics, ...). */
+export interface Plugin<C extends PluginConfig = PluginConfig> extends PluginBase<C> {
+  readonly kind: 'plugin';
+}
+
+/** A provider plugin: serves model APIs under its prefix and can be routed to by model. */
+export interface ProviderPlugin<C extends ProviderConfig = ProviderConfig> extends PluginBase<C> {
+  readonly kind: 'provider';
+  readonly routerPrefix: string;
+  /** The adapter the root routes (`/v1/...`) dispatch to; one per provider instance. */
+  createAdapter(): ProviderAdapter;
+  /**
+   * Extra provider instances (e.g. `openai.local`), each with its own adapter. Names are
+   * `<plugin>.<instance>`. Optional.
+   */
+  getInstances?(): Array<{ name: string; adapter: ProviderAdapter }>;
+}
+
+export type AnyPlugin = Plugin | ProviderPlugin;
+
+/**
+ * What a plugin module exports as `Plugin`: a class with a no-arg constructor, or a factory.
+ * `export class Plugin implements ProviderPlugin {...}` or `export const Plugin = () => ({...})`.
+ */
+export type PluginExport = (new () => AnyPlugin) | (() => AnyPlugin | Promise<AnyPlugin>);
+
+export function isProviderPlugin(p: AnyPlugin): p is ProviderPlugin {
+  return p.kind === 'provider';
+}

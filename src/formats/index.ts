@@ -1,0 +1,19 @@
+/**
+ * The formats layer's public surface: pure conversions between the three client APIs.
+ * Plugins call these by format name; nothing here does I/O or knows a provider.
+ *
+ * Stream events are parsed JSON objects of their format: Anthropic event data (`{type: ...}`),
+ * Chat chunks (`{object: 'chat.completion.chunk', ...}`; the `[DONE]` sentinel is not an event),
+ * Responses events (`{type: 'response.*', ...}`).
+ *
+ * CONTRACT (filled in by the formats modules; signatures are stable, implementations evolve):
+ *   convertRequest(from, to, body, opts)   → target request body
+ *   convertResponse(from, to, body, opts)  → target response body
+ *   convertStream(from, to, events, opts)  → AsyncIterable of target events (incremental)
+ *   accumulateStream(format, events)       → complete response of that format
+ *   parseSseStream(format, bytes)          → AsyncIterable of events (robust to chunking)
+ *   serializeSseStream(format, events)     → AsyncIterable<string> of SSE text (adds [DONE] for chat)
+ *   convertErrorBody / errorEvent          → error bodies and mid-stream error events per format
+ */
+export type { ApiFormat } from '../core/adapter.js';
+export * from './convert.js';
