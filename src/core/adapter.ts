@@ -72,4 +72,9 @@ export interface ProviderAdapter {
    */
   handle(request: AdapterRequest): Promise<AdapterResponse>;
   listModels(): Promise<ModelInfo[]>;
+  /**
+   * Optional Anthropic `POST /v1/messages/count_tokens` (request.api is 'anthropic'); the route is
+   * mounted only when present. Resolves with the JSON response (`{ input_tokens }`).
+   */
+  countTokens?(request: AdapterRequest): Promise<AdapterJsonResponse>;
 }

@@ -1,5 +1,8 @@
 /** Dispatch table over the six directions. Each direction lives in its own folder. */
 import type { ApiFormat } from '../core/adapter.js';
+import { direction as anthropicToResponses } from './anthropic-to-responses/index.js';
+import type { Direction } from './direction.js';
+import { direction as responsesToAnthropic } from './responses-to-anthropic/index.js';
 
 export type JsonObject = Record<string, unknown>;
 export type StreamEvent = JsonObject;
@@ -9,24 +12,41 @@ export interface ConvertOptions {
   onDrop?: (field: string, reason: string) => void;
   /** Model name to put in the converted request/response (routing/model_map already applied). */
   model?: string;
+  /**
+   * The client's original request body, for response/stream converters that must restore
+   * client-only shapes (e.g. Responses `custom` tools answered by an Anthropic upstream).
+   */
+  clientRequest?: JsonObject;
 }
 
-export function convertRequest(from: ApiFormat, to: ApiFormat, body: JsonObject, _opts: ConvertOptions = {}): JsonObject {
-  if (from === to) return body;
-  throw new Error(`convertRequest ${from}→${to} not implemented yet`);
+/** `<from>-to-<to>` → its Direction. Each direction folder registers here. */
+const DIRECTIONS: Partial<Record<`${ApiFormat}-to-${ApiFormat}`, Direction>> = {
+  'anthropic-to-responses': anthropicToResponses,
+  'responses-to-anthropic': responsesToAnthropic,
+};
+
+function directionFor(from: ApiFormat, to: ApiFormat, what: string): Direction {
+  const direction = DIRECTIONS[`${from}-to-${to}`];
+  if (!direction) throw new Error(`${what} ${from}→${to} not implemented yet`);
+  return direction;
 }
 
-export function convertResponse(from: ApiFormat, to: ApiFormat, body: JsonObject, _opts: ConvertOptions = {}): JsonObject {
+export function convertRequest(from: ApiFormat, to: ApiFormat, body: JsonObject, opts: ConvertOptions = {}): JsonObject {
   if (from === to) return body;
-  throw new Error(`convertResponse ${from}→${to} not implemented yet`);
+  return directionFor(from, to, 'convertRequest').request(body, opts);
+}
+
+export function convertResponse(from: ApiFormat, to: ApiFormat, body: JsonObject, opts: ConvertOptions = {}): JsonObject {
+  if (from === to) return body;
+  return directionFor(from, to, 'convertResponse').response(body, opts);
 }
 
 export function convertStream(
   from: ApiFormat,
   to: ApiFormat,
   events: AsyncIterable<StreamEvent>,
-  _opts: ConvertOptions = {},
+  opts: ConvertOptions = {},
 ): AsyncIterable<StreamEvent> {
   if (from === to) return events;
-  throw new Error(`convertStream ${from}→${to} not implemented yet`);
+  return directionFor(from, to, 'convertStream').stream(events, opts);
 }

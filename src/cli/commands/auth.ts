@@ -1,0 +1,60 @@
+/**
+ * `ccproxy auth login|status|logout <name>`: dispatch to the plugin whose name or `auth.aliases`
+ * match, with a minimal services object (its own undici Agent and a stderr logger).
+ */
+import { createInterface } from 'node:readline/promises';
+import type { AuthCommandContext, PluginAuthCommands, PluginConfig } from '../../core/plugin.js';
+import { UsageError } from '../errors.js';
+import { findPlugin, loadContext, type GlobalOptions } from '../context.js';
+
+export type AuthAction = 'login' | 'status' | 'logout';
+
+async function prompt(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+export async function authCommand(action: AuthAction, name: string, opts: GlobalOptions & { browser?: boolean }): Promise<void> {
+  const { loaded, records } = await loadContext(opts);
+  const record = findPlugin(records, name);
+  const plugin = record.plugin;
+  // One config type for provider and non-provider plugins alike; each plugin reads its own keys.
+  const auth = plugin?.auth as PluginAuthCommands<PluginConfig> | undefined;
+  if (!plugin || !auth) {
+    const withAuth = records.filter((r) => r.plugin?.auth).map((r) => r.name).join(', ') || 'none';
+    throw new UsageError(`Plugin "${record.name}" has no login (plugins with one: ${withAuth})`);
+  }
+  const [{ resolvePluginConfig }, { Agent }, { default: pino }, { cacheDirFrom }, { VERSION }] = await Promise.all([
+    import('../../core/config/load.js'),
+    import('undici'),
+    import('pino'),
+    import('../../core/services-factory.js'),
+    import('../../core/version.js'),
+  ]);
+  // A disabled plugin can still log in (record.config is only set for plugins that may start).
+  const config = (record.config ?? resolvePluginConfig(plugin, loaded.settings.plugins[plugin.name] ?? {}, loaded)) as PluginConfig;
+  const httpClient = new Agent({ connect: { timeout: loaded.settings.http.connect_timeout * 1000 } });
+  const logger = pino({ level: opts.debug ? 'debug' : 'warn' }, pino.destination(2)).child({ plugin: plugin.name });
+  const ctx: AuthCommandContext<PluginConfig> = {
+    config,
+    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(process.env), version: VERSION },
+    print: (line) => process.stdout.write(`${line}\n`),
+    prompt,
+    noBrowser: opts.browser === false,
+  };
+  try {
+    if (action === 'status') {
+      const report = await auth.status(ctx);
+      for (const line of report.lines) ctx.print(line);
+      if (!report.loggedIn) process.exitCode = 1;
+    } else {
+      await (action === 'login' ? auth.login(ctx) : auth.logout(ctx));
+    }
+  } finally {
+    await httpClient.close().catch(() => httpClient.destroy());
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `ccproxy config init [path]`: write a commented TOML file listing every core setting and every
+ * discovered plugin's section with defaults and descriptions. Keys are commented out so the file
+ * changes nothing until edited; an existing file is kept unless --force.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { userConfigPath } from '../../core/config/file.js';
+import type { ZodLike } from '../../core/config/zod-walk.js';
+import { UsageError } from '../errors.js';
+import { loadContext, type GlobalOptions } from '../context.js';
+import { renderTemplate } from '../config-template.js';
+
+export async function configInit(path: string | undefined, opts: GlobalOptions & { force?: boolean }): Promise<void> {
+  const target = path ? resolve(path) : userConfigPath(process.env);
+  if (existsSync(target) && !opts.force) throw new UsageError(`${target} already exists; use --force to overwrite it`);
+  const { records } = await loadContext(opts);
+  const plugins = records
+    .filter((r) => r.plugin)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((r) => ({ name: r.name, description: r.plugin?.description, schema: r.plugin?.configSchema as unknown as ZodLike }));
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, renderTemplate(plugins), { mode: 0o600 });
+  process.stdout.write(`Wrote ${target} (${plugins.length} plugin section${plugins.length === 1 ? '' : 's'})\n`);
+}

@@ -1,0 +1,39 @@
+/** What most commands start with: the effective settings and every discovered plugin (not started). */
+import type { LoadedSettings } from '../core/config/load.js';
+import type { PluginRecord } from '../core/loader/types.js';
+import { UsageError } from './errors.js';
+
+export interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+}
+
+export interface CliContext {
+  loaded: LoadedSettings;
+  records: PluginRecord[];
+}
+
+export async function loadContext(opts: GlobalOptions): Promise<CliContext> {
+  const [{ loadSettings }, { discoverPlugins }, { default: pino }] = await Promise.all([
+    import('../core/config/load.js'),
+    import('../core/loader/index.js'),
+    import('pino'),
+  ]);
+  const loaded = await loadSettings({ configFile: opts.config });
+  // Failures show up in the command's own output; warnings only with --debug.
+  const logger = pino({ level: opts.debug ? 'debug' : 'silent' }, pino.destination(2));
+  const records = await discoverPlugins(loaded.settings, { logger });
+  return { loaded, records };
+}
+
+/** The record for a plugin name or one of its `auth.aliases`. */
+export function findPlugin(records: PluginRecord[], name: string): PluginRecord {
+  const record = records.find((r) => r.name === name) ??
+    records.find((r) => r.plugin?.auth?.aliases.includes(name));
+  if (!record) {
+    const names = records.map((r) => r.name).sort().join(', ') || 'none';
+    throw new UsageError(`No plugin named "${name}" (found: ${names})`);
+  }
+  if (!record.plugin) throw new UsageError(`Plugin "${record.name}" could not be loaded: ${record.reason ?? 'unknown error'}`);
+  return record;
+}

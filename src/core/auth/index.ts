@@ -1,0 +1,6 @@
+/** Provider-agnostic credential helpers shared by the OAuth provider plugins. */
+export * from './credential-file.js';
+export * from './refresher.js';
+export * from './token-endpoint.js';
+export * from './pkce.js';
+export * from './oauth-login.js';

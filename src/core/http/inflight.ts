@@ -1,0 +1,48 @@
+/**
+ * In-flight request tracking for graceful shutdown: every provider request registers its
+ * AbortController here so that, once the shutdown grace period is over, the server can abort them.
+ */
+export class InflightRequests {
+  private readonly controllers = new Set<AbortController>();
+  private idleWaiters: Array<() => void> = [];
+  private closing = false;
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  add(controller: AbortController): void {
+    this.controllers.add(controller);
+  }
+
+  delete(controller: AbortController): void {
+    if (!this.controllers.delete(controller)) return;
+    if (this.controllers.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves true once nothing is in flight, false if `timeoutMs` passed first. */
+  waitIdle(timeoutMs: number): Promise<boolean> {
+    this.closing = true;
+    if (this.controllers.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  abortAll(reason: string): void {
+    for (const c of this.controllers) c.abort(new Error(reason));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The standard model API routes for one provider adapter, mounted by a plugin under its prefix:
+ * `POST /v1/messages` (+ `/count_tokens`), `POST /v1/chat/completions`, `POST /v1/responses`,
+ * `GET /v1/models`, each only when the adapter serves that API. Errors thrown here are rendered by
+ * the central error handler in the route's `config.api` format.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../adapter.js';
+import type { TokenUsage } from '../events.js';
+import { ValidationError, toProxyError } from '../errors.js';
+import { httpContextOf, type HttpContext } from './context.js';
+import { sendAdapterResponse } from './send.js';
+import './fastify-types.js';
+
+export interface ProviderRoutesOptions {
+  /** Plugin (or `plugin.instance`) name for events, logs and error stamping. */
+  plugin: string;
+}
+
+const PATHS: Record<ApiFormat, string> = {
+  anthropic: '/v1/messages',
+  chat: '/v1/chat/completions',
+  responses: '/v1/responses',
+};
+
+export function providerRoutes(adapter: ProviderAdapter, opts: ProviderRoutesOptions): FastifyPluginAsync {
+  const plugin = opts.plugin;
+  return async (app: FastifyInstance) => {
+    const ctx = httpContextOf(app);
+    for (const api of adapter.apis) {
+      app.post(PATHS[api], { config: { api, plugin } }, (request, reply) =>
+        handleModelRequest(ctx, plugin, api, request, reply, (r) => adapter.handle(r)),
+      );
+    }
+    const countTokens = adapter.countTokens?.bind(adapter);
+    if (countTokens && adapter.apis.includes('anthropic')) {
+      app.post('/v1/messages/count_tokens', { config: { api: 'anthropic', plugin } }, (request, reply) =>
+        handleModelRequest(ctx, plugin, 'anthropic', request, reply, countTokens),
+      );
+    }
+    if (adapter.apis.length > 0) {
+      const api: ApiFormat = adapter.apis.length === 1 && adapter.apis[0] === 'anthropic' ? 'anthropic' : 'chat';
+      app.get('/v1/models', { config: { api, plugin } }, async () => modelList(await adapter.listModels(), plugin));
+    }
+  };
+}
+
+/** One list both OpenAI (`object`, `created`, `owned_by`) and Anthropic (`type`, `display_name`, `created_at`) clients accept. */
+export function modelList(models: ModelInfo[], plugin: string): Record<string, unknown> {
+  const data = models.map((m) => {
+    const created = m.created ?? 0;
+    return {
+      id: m.id,
+      object: 'model',
+      created,
+      owned_by: m.ownedBy ?? m.provider ?? plugin,
+      type: 'model',
+      display_name: m.displayName ?? m.id,
+      created_at: new Date(created * 1000).toISOString(),
+    };
+  });
+  return { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+async function handleModelRequest(
+  ctx: HttpContext,
+  plugin: string,
+  api: ApiFormat,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  call: (r: AdapterRequest) => Promise<AdapterResponse>,
+): Promise<void> {
+  const body = request.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ValidationError('Request body must be a JSON object');
+  }
+  const started = performance.now();
+  const events = ctx.events;
+  const requestId = String(request.id);
+  const model = typeof (body as Record<string, unknown>).model === 'string' ? ((body as Record<string, unknown>).model as string) : undefined;
+
+  // Aborted when the client disconnects before we finished, or when shutdown runs out of patience.
+  const controller = new AbortController();
+  const raw = reply.raw;
+  ctx.inflight.add(controller);
+  raw.once('close', () => {
+    ctx.inflight.delete(controller);
+    if (!raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+
+  let usage: TokenUsage | undefined;
+  let usageModel = model;
+  const adapterRequest: AdapterRequest = {
+    api,
+    body: body as Record<string, unknown>,
+    rawBody: request.rawBody,
+    headers: request.headers,
+    signal: controller.signal,
+    requestId,
+    observer: {
+      upstreamResponse(status, upstreamMs) {
+        if (events?.has('upstream.response')) {
+          events.emit('upstream.response', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status, upstreamMs });
+        }
+      },
+      usage(u, m) {
+        usage = { ...usage, ...u };
+        if (m) usageModel = m;
+      },
+    },
+  };
+
+  if (events?.has('request.started')) {
+    const stream = (body as Record<string, unknown>).stream === true;
+    events.emit('request.started', { requestId, plugin, api, model, timestamp: Date.now(), method: request.method, path: request.url, stream });
+  }
+
+  let res: AdapterResponse;
+  try {
+    res = await call(adapterRequest);
+  } catch (err) {
+    const e = toProxyError(err, plugin);
+    if (events?.has('request.failed')) {
+      events.emit('request.failed', {
+        requestId, plugin, api, model: usageModel, timestamp: Date.now(), status: e.status,
+        durationMs: performance.now() - started, error: e.message, code: e.code,
+      });
+    }
+    throw e;
+  }
+
+  const onChunk = events?.has('stream.chunk')
+    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
+    : undefined;
+  const result = await sendAdapterResponse(reply, res, {
+    onChunk,
+    onStreamError: (err) => ctx.logger?.warn({ err, requestId, plugin }, 'stream ended with an error'),
+  });
+
+  if (!events) return;
+  if (result.completed ? events.has('request.completed') : events.has('request.failed')) {
+    const base = { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status: result.status, durationMs: performance.now() - started };
+    if (result.completed) {
+      events.emit('request.completed', { ...base, ttfbMs: result.ttfbMs, usage });
+    } else {
+      const error = result.error ? toProxyError(result.error, plugin).message : 'client disconnected';
+      events.emit('request.failed', { ...base, error });
+    }
+  }
+}

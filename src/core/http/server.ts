@@ -1,0 +1,51 @@
+/**
+ * Builds the root Fastify app with everything every route relies on: request ids, the raw-body JSON
+ * parser, the guards (Host, Origin/CORS, client auth), the central error and 404 handlers, and the
+ * shared HTTP context. Plugin route trees are registered on it afterwards, so they inherit all of it.
+ *
+ * Plugin tests can use it too: `const app = createHttpApp(); app.register(providerRoutes(...), {prefix})`.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import pino from 'pino';
+import { SettingsSchema, type Settings } from '../config/schema.js';
+import type { EventBus } from '../events.js';
+import { installJsonParser } from './body-parser.js';
+import { decorateHttpContext } from './context.js';
+import { installErrorHandlers } from './error-handler.js';
+import { guardOptionsFrom, installGuards } from './guards.js';
+import { InflightRequests } from './inflight.js';
+import './fastify-types.js';
+
+export interface HttpAppOptions {
+  settings?: Settings;
+  logger?: Logger;
+  events?: EventBus;
+}
+
+/** Client-chosen request ids are echoed only when short and header-safe. */
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createHttpApp(opts: HttpAppOptions = {}): FastifyInstance {
+  const settings = opts.settings ?? SettingsSchema.parse({});
+  const logger = opts.logger ?? pino({ level: 'silent' });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request access logs cost latency on every call; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: settings.server.body_limit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && SAFE_ID.test(h) ? h : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  });
+  decorateHttpContext(app, { events: opts.events, logger, inflight: new InflightRequests() });
+  installJsonParser(app);
+  installErrorHandlers(app, logger);
+  installGuards(app, guardOptionsFrom(settings));
+  return app;
+}

@@ -1,0 +1,242 @@
+/**
+ * One function every provider uses to call its upstream: undici `request` on the shared dispatcher,
+ * with error statuses and connection failures turned into ProxyErrors the HTTP layer can render.
+ *
+ * Compression: we always ask for `accept-encoding: identity`. Provider bodies are SSE streams that
+ * are parsed or passed through byte for byte, and the client sits on loopback, so compression only
+ * costs CPU in the latency budget. If an upstream compresses anyway, the body is decoded
+ * transparently (see decodeBody) and `content-encoding` is dropped from the returned headers.
+ */
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request, type Dispatcher } from 'undici';
+import { ProxyError, UpstreamConnectionError, UpstreamError } from '../errors.js';
+
+/** The body of an upstream response: a Readable with undici's consumption helpers. */
+export interface UpstreamBody extends Readable {
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface UpstreamRequestOptions {
+  dispatcher: Dispatcher;
+  url: string | URL;
+  method?: Dispatcher.HttpMethod;
+  headers: Record<string, string | string[] | undefined>;
+  body?: string | Buffer | Uint8Array | Readable | null;
+  signal?: AbortSignal;
+  /** Plugin name stamped on raised errors. */
+  plugin?: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: UpstreamBody;
+}
+
+/** How much of an error body we read (enough for any real error message, bounded against abuse). */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/** Send a request upstream; resolves for 1xx–3xx, throws UpstreamError (≥400) or UpstreamConnectionError. */
+export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<UpstreamResponse> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
+  headers['accept-encoding'] = 'identity';
+
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(opts.url, {
+      dispatcher: opts.dispatcher,
+      method: opts.method ?? 'POST',
+      headers,
+      body: opts.body ?? null,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    throw connectionError(err, opts);
+  }
+
+  const encoding = res.headers['content-encoding'];
+  let body = res.body as unknown as UpstreamBody;
+  if (typeof encoding === 'string' && encoding !== 'identity') {
+    body = decodeBody(res.body, encoding);
+    delete res.headers['content-encoding'];
+    delete res.headers['content-length'];
+  }
+
+  if (res.statusCode >= 400) {
+    const text = await readBounded(body, MAX_ERROR_BODY).catch(() => '');
+    throw errorFromResponse(res.statusCode, res.headers, text, opts.plugin);
+  }
+  return { status: res.statusCode, headers: res.headers, body };
+}
+
+/** Wrap a compressed body in the matching zlib decoder, keeping text()/json()/arrayBuffer(). */
+export function decodeBody(body: Readable, encoding: string): UpstreamBody {
+  const enc = encoding.trim().toLowerCase();
+  const decoder = enc === 'gzip' || enc === 'x-gzip' ? createGunzip()
+    : enc === 'br' ? createBrotliDecompress()
+    : enc === 'deflate' ? createInflate()
+    : null;
+  if (!decoder) return body as UpstreamBody;
+  body.on('error', (e) => decoder.destroy(e));
+  const out = body.pipe(decoder) as unknown as UpstreamBody;
+  out.text = async () => (await collect(out)).toString('utf8');
+  out.json = async () => JSON.parse((await collect(out)).toString('utf8')) as unknown;
+  out.arrayBuffer = async () => {
+    const b = await collect(out);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  };
+  return out;
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+  return Buffer.concat(parts);
+}
+
+/** Read at most `limit` bytes as text, then discard the rest (destroying the stream frees the socket). */
+async function readBounded(stream: Readable, limit: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+    parts.push(b);
+    size += b.length;
+    if (size >= limit) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(parts).subarray(0, limit).toString('utf8');
+}
+
+/** Build the UpstreamError for an error status: message from the body, headers worth passing on. */
+export function errorFromResponse(status: number, headers: IncomingHttpHeaders, text: string, plugin?: string): UpstreamError {
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const retryAfter = parseRetryAfter(header(headers, 'retry-after'));
+  const pass: Record<string, string> = {};
+  for (const name of ['retry-after', 'request-id', 'x-request-id']) {
+    const v = header(headers, name);
+    if (v) pass[name === 'x-request-id' ? 'upstream-request-id' : name] = v;
+  }
+  const message = messageFromBody(parsed, text) ?? `Upstream returned HTTP ${status}`;
+  const upstreamCode = codeFromBody(parsed);
+  return new UpstreamError(status, message, {
+    upstreamBody: parsed ?? (text || undefined),
+    retryAfter,
+    headers: pass,
+    plugin,
+    ...(upstreamCode ? { code: upstreamCode } : {}),
+  });
+}
+
+/** Anthropic `{error:{message}}`, OpenAI `{error:{message}}`, ChatGPT `{detail}`, or short plain text. */
+function messageFromBody(parsed: unknown, text: string): string | undefined {
+  if (parsed && typeof parsed === 'object') {
+    const o = parsed as Record<string, unknown>;
+    const e = o.error;
+    if (e && typeof e === 'object' && typeof (e as Record<string, unknown>).message === 'string') {
+      return (e as Record<string, string>).message;
+    }
+    if (typeof e === 'string') return e;
+    if (typeof o.message === 'string') return o.message;
+    if (typeof o.detail === 'string') return o.detail;
+    if (o.detail && typeof o.detail === 'object' && typeof (o.detail as Record<string, unknown>).message === 'string') {
+      return (o.detail as Record<string, string>).message;
+    }
+    return undefined;
+  }
+  const trimmed = text.trim();
+  // HTML error pages from proxies/CDNs are noise for a client; keep plain short text only.
+  if (trimmed && !trimmed.startsWith('<') && trimmed.length <= 500) return trimmed;
+  return undefined;
+}
+
+function codeFromBody(parsed: unknown): string | undefined {
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const e = (parsed as Record<string, unknown>).error;
+  if (e && typeof e === 'object') {
+    const code = (e as Record<string, unknown>).code;
+    if (typeof code === 'string' && code) return code;
+  }
+  return undefined;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `retry-after` as seconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(v: string | undefined): number | undefined {
+  if (!v) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= 0) return Math.ceil(n);
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+const CONNECTION_MESSAGES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ENOTFOUND: 'host not found (DNS)',
+  EAI_AGAIN: 'DNS lookup failed (temporary)',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for response headers',
+  UND_ERR_BODY_TIMEOUT: 'timed out waiting for response body',
+  UND_ERR_SOCKET: 'socket error',
+  UND_ERR_CLOSED: 'client closed',
+  UND_ERR_HEADERS_OVERFLOW: 'response headers too large',
+  UND_ERR_RESPONSE_STATUS_CODE: 'bad response status',
+};
+
+/**
+ * Map a thrown transport error to UpstreamConnectionError. Only the origin (no path/query, which
+ * may carry keys) and the error code go into the message.
+ */
+export function connectionError(err: unknown, opts: { url: string | URL; plugin?: string; signal?: AbortSignal }): ProxyError {
+  if (err instanceof ProxyError) return err;
+  let origin = 'upstream';
+  try {
+    origin = new URL(String(opts.url)).origin;
+  } catch {
+    /* keep generic */
+  }
+  if (opts.signal?.aborted) {
+    return new UpstreamConnectionError(`Request to ${origin} aborted`, {
+      plugin: opts.plugin, retryable: false, code: 'CCPROXY_ERR_ABORTED', status: 499, cause: err,
+    });
+  }
+  const code = errorCode(err);
+  const what = (code && CONNECTION_MESSAGES[code]) ?? 'request failed';
+  const timeout = code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT';
+  return new UpstreamConnectionError(`Could not reach ${origin}: ${what}${code ? ` (${code})` : ''}`, {
+    plugin: opts.plugin, cause: err, ...(timeout ? { status: 504 } : {}),
+  });
+}
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  // undici wraps socket errors in `cause`; walk a few levels.
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * Builds the CoreServices every plugin receives: one shared undici Agent (keep-alive pools, timeouts
+ * from `[http]`), the logger, settings, the scheduler and the event bus. Each plugin gets its own
+ * view with a child logger stamped with its name (`forPlugin`).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import type { Logger } from 'pino';
+import type { Settings } from './config/schema.js';
+import type { CoreServices } from './services.js';
+import { RequestEventBus } from './event-bus.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { VERSION } from './version.js';
+
+export interface RuntimeServices extends CoreServices {
+  readonly httpClient: Agent;
+  readonly scheduler: Scheduler;
+  readonly events: RequestEventBus;
+  /** The same services with `logger` = a child logger `{ plugin: name }`. */
+  forPlugin(name: string): CoreServices;
+  /** Close the HTTP client's pools (after plugins shut down). */
+  close(): Promise<void>;
+}
+
+export interface CreateServicesOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Override the shared dispatcher (tests). */
+  httpClient?: Agent;
+}
+
+export function createHttpAgent(http: Settings['http']): Agent {
+  return new Agent({
+    connections: http.connections,
+    connect: { timeout: http.connect_timeout * 1000 },
+    headersTimeout: http.headers_timeout * 1000,
+    bodyTimeout: http.body_timeout * 1000,
+    keepAliveTimeout: http.keep_alive_timeout * 1000,
+    keepAliveMaxTimeout: Math.max(http.keep_alive_timeout, 600) * 1000,
+  });
+}
+
+export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME || homedir();
+  return join(xdg && xdg.length > 0 ? xdg : join(home, '.cache'), 'ccproxy');
+}
+
+export function createServices(settings: Settings, logger: Logger, opts: CreateServicesOptions = {}): RuntimeServices {
+  const httpClient = opts.httpClient ?? createHttpAgent(settings.http);
+  const events = new RequestEventBus(logger);
+  const scheduler = new Scheduler({ logger: logger.child({ component: 'scheduler' }) });
+  const cacheDir = cacheDirFrom(opts.env ?? process.env);
+  const getPluginConfig = (name: string): Record<string, unknown> => settings.plugins[name] ?? {};
+
+  const services: RuntimeServices = {
+    httpClient,
+    logger,
+    settings,
+    getPluginConfig,
+    scheduler,
+    events,
+    cacheDir,
+    version: VERSION,
+    forPlugin(name: string): CoreServices {
+      return {
+        httpClient, settings, getPluginConfig, scheduler, events, cacheDir, version: VERSION,
+        logger: logger.child({ plugin: name }),
+      };
+    },
+    async close(): Promise<void> {
+      await httpClient.close().catch(() => httpClient.destroy());
+    },
+  };
+  return services;
+}

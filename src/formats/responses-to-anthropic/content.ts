@@ -1,0 +1,69 @@
+/**
+ * Responses content parts → Anthropic content blocks (user side, assistant text, tool outputs).
+ * Data URLs become base64 sources, other URLs url sources; `input_file` becomes a `document`.
+ * Tool outputs recognise the `[tool error]` marker the other direction writes for `is_error`.
+ */
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import { TOOL_ERROR_MARKER } from '../anthropic-to-responses/content.js';
+import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
+
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+function source(url: string, fallbackType: string): JsonObject {
+  const m = DATA_URL.exec(url);
+  if (m) return { type: 'base64', media_type: m[1] ?? fallbackType, data: m[2] ?? '' };
+  return { type: 'url', url };
+}
+
+/** One Responses content part → Anthropic block, or null (reported through onDrop). */
+export function toBlock(part: ResponsesContentPart, opts: ConvertOptions, where: string): JsonObject | null {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: part.text ?? '' };
+    case 'refusal':
+      return { type: 'text', text: part.refusal ?? '' };
+    case 'input_image':
+      if (part.image_url) return { type: 'image', source: source(part.image_url, 'image/png') };
+      if (part.file_id) return { type: 'image', source: { type: 'file', file_id: part.file_id } };
+      break;
+    case 'input_file': {
+      const doc: JsonObject = { type: 'document' };
+      if (part.file_data) doc.source = source(part.file_data, 'application/pdf');
+      else if (part.file_url) doc.source = { type: 'url', url: part.file_url };
+      else if (part.file_id) doc.source = { type: 'file', file_id: part.file_id };
+      else break;
+      // A bare base64 payload (no data: prefix) is what the Responses API also accepts.
+      if (part.file_data && !DATA_URL.test(part.file_data)) doc.source = { type: 'base64', media_type: 'application/pdf', data: part.file_data };
+      if (part.filename && part.filename !== 'document.pdf') doc.title = part.filename;
+      return doc;
+    }
+    default:
+      break;
+  }
+  opts.onDrop?.(`${where}.${part.type}`, 'no Anthropic counterpart for this content part');
+  return null;
+}
+
+/** function_call_output / custom_tool_call_output `output` → tool_result block. */
+export function toToolResult(callId: string, output: string | ResponsesContentPart[] | undefined, opts: ConvertOptions): JsonObject {
+  const block: JsonObject = { type: 'tool_result', tool_use_id: callId };
+  if (output === undefined || typeof output === 'string') {
+    const text = output ?? '';
+    if (text.startsWith(`${TOOL_ERROR_MARKER}\n`)) {
+      block.content = text.slice(TOOL_ERROR_MARKER.length + 1);
+      block.is_error = true;
+    } else {
+      block.content = text;
+    }
+    return block;
+  }
+  let parts = output;
+  const first = parts[0];
+  if (first?.type === 'input_text' && first.text === TOOL_ERROR_MARKER) {
+    block.is_error = true;
+    parts = parts.slice(1);
+  }
+  block.content = parts.map((p) => toBlock(p, opts, 'input.function_call_output.output')).filter((b): b is JsonObject => b !== null);
+  return block;
+}

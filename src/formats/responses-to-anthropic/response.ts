@@ -1,0 +1,128 @@
+/**
+ * OpenAI Responses response → Anthropic Message (the reply to an Anthropic client whose request
+ * went to a Responses upstream).
+ *
+ * Output items map in order: `message` parts → text blocks (a `refusal` part becomes text and
+ * stop_reason `refusal`), `function_call` → tool_use (id = `call_id`), `custom_tool_call` →
+ * tool_use with `{input: <raw string>}`, `reasoning` → thinking (summary parts joined with a blank
+ * line; signature encodes item id + encrypted_content, or restores the Anthropic signature /
+ * redacted_thinking the item wraps). A `failed` response becomes an Anthropic
+ * error body. Anthropic `input_tokens` excludes cache reads, so cached tokens are subtracted.
+ */
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
+import { decodeAnthropicReasoning, encodeResponsesReasoning } from '../shared/reasoning-signature.js';
+import { view } from '../anthropic-to-responses/wire.js';
+import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
+
+export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
+  const res = view<ResponsesResponse>(body);
+  if (res.status === 'failed') return anthropicErrorBody(res.error?.code ?? null, res.error?.message ?? 'upstream response failed');
+  const content: JsonObject[] = [];
+  let refused = false;
+  for (const item of res.output ?? []) {
+    const blocks = itemToBlocks(item, opts);
+    if (item.type === 'message' && Array.isArray(item.content) && item.content.some((p) => p.type === 'refusal')) refused = true;
+    content.push(...blocks);
+  }
+  const hasToolUse = content.some((b) => b.type === 'tool_use');
+  return {
+    id: messageId(res.id),
+    type: 'message',
+    role: 'assistant',
+    model: opts.model ?? res.model ?? '',
+    content,
+    stop_reason: stopReason(res.status, res.incomplete_details?.reason, hasToolUse, refused),
+    stop_sequence: null,
+    usage: anthropicUsage(res.usage),
+  };
+}
+
+export function messageId(responseId: string | undefined): string {
+  if (!responseId) return 'msg_unknown';
+  return `msg_${responseId.replace(/^resp_/, '')}`;
+}
+
+export function parseArguments(args: string | undefined, opts: ConvertOptions): unknown {
+  if (!args) return {};
+  try {
+    return JSON.parse(args);
+  } catch {
+    opts.onDrop?.('function_call.arguments', 'arguments were not valid JSON; passed as {"raw": ...}');
+    return { raw: args };
+  }
+}
+
+export function thinkingText(item: ResponsesItem): string {
+  const summary = (item.summary ?? []).map((s) => s.text);
+  if (summary.length) return summary.join('\n\n');
+  const content = Array.isArray(item.content) ? item.content : [];
+  return content.filter((p) => p.type === 'reasoning_text').map((p) => p.text ?? '').join('\n\n');
+}
+
+/**
+ * The thinking signature for a reasoning item: the original Anthropic signature when the item
+ * itself wraps one (the Responses side was an Anthropic upstream behind another converter), else
+ * the item id + encrypted_content.
+ */
+export function thinkingSignature(item: ResponsesItem): string {
+  const own = decodeAnthropicReasoning(item.encrypted_content ?? '');
+  if (own?.kind === 'thinking') return own.signature;
+  return encodeResponsesReasoning({ id: item.id ?? '', encryptedContent: item.encrypted_content ?? null });
+}
+
+export function itemToBlocks(item: ResponsesItem, opts: ConvertOptions): JsonObject[] {
+  switch (item.type) {
+    case 'message': {
+      const parts = Array.isArray(item.content) ? item.content : [{ type: 'output_text', text: item.content ?? '' }];
+      return parts.map((p) => ({ type: 'text', text: p.type === 'refusal' ? (p.refusal ?? '') : (p.text ?? '') }));
+    }
+    case 'function_call':
+      return [{ type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: parseArguments(item.arguments, opts) }];
+    case 'custom_tool_call':
+      return [{ type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: { [CUSTOM_TOOL_INPUT_KEY]: item.input ?? '' } }];
+    case 'reasoning': {
+      const own = decodeAnthropicReasoning(item.encrypted_content ?? '');
+      if (own?.kind === 'redacted') return [{ type: 'redacted_thinking', data: own.data }];
+      return [{ type: 'thinking', thinking: thinkingText(item), signature: thinkingSignature(item) }];
+    }
+    default:
+      opts.onDrop?.(`output.${item.type ?? 'unknown'}`, 'no Anthropic content block for this output item');
+      return [];
+  }
+}
+
+/** Responses status + incomplete reason → Anthropic stop_reason. */
+export function stopReason(status: string | undefined, incomplete: string | undefined, hasToolUse: boolean, refused: boolean): string {
+  if (status === 'incomplete') return incomplete === 'content_filter' ? 'refusal' : 'max_tokens';
+  if (refused) return 'refusal';
+  return hasToolUse ? 'tool_use' : 'end_turn';
+}
+
+export function anthropicUsage(usage: ResponsesUsage | null | undefined): JsonObject {
+  const cached = usage?.input_tokens_details?.cached_tokens ?? 0;
+  const out: JsonObject = {
+    input_tokens: Math.max(0, (usage?.input_tokens ?? 0) - cached),
+    output_tokens: usage?.output_tokens ?? 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cached,
+  };
+  const reasoning = usage?.output_tokens_details?.reasoning_tokens;
+  if (typeof reasoning === 'number') out.output_tokens_details = { thinking_tokens: reasoning };
+  return out;
+}
+
+const ERROR_TYPES: Record<string, string> = {
+  rate_limit_exceeded: 'rate_limit_error',
+  insufficient_quota: 'rate_limit_error',
+  invalid_prompt: 'invalid_request_error',
+  invalid_request_error: 'invalid_request_error',
+  context_length_exceeded: 'invalid_request_error',
+  server_error: 'api_error',
+  server_is_overloaded: 'overloaded_error',
+};
+
+/** An Anthropic error body (`{type: 'error', error}`), also the data of the stream `error` event. */
+export function anthropicErrorBody(code: string | null, message: string): JsonObject {
+  return { type: 'error', error: { type: (code && ERROR_TYPES[code]) || 'api_error', message } };
+}

@@ -1,0 +1,119 @@
+/**
+ * The claude_api adapter. Anthropic clients get a byte-faithful passthrough: the client's raw body
+ * goes upstream unless one of the required edits applied (see request-body.ts), and the upstream's
+ * SSE bytes or JSON body come back unchanged. Chat and Responses clients go through the formats
+ * layer (openai-bridge.ts).
+ */
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { UpstreamResponse } from '../../core/http/upstream.js';
+import type { UpstreamCredential } from './auth/token-source.js';
+import type { ClaudeApiConfig } from './config.js';
+import type { ClaudeDetector } from './detection.js';
+import { listModels } from './models.js';
+import { handleOpenAiRequest } from './openai-bridge.js';
+import { prepareMessagesBody, type JsonObject } from './request-body.js';
+import type { ClaudeUpstream } from './upstream-call.js';
+import { AnthropicUsageSniffer } from './usage.js';
+
+/** Upstream response headers a client may care about (request ids, rate-limit state). */
+const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;
+
+export class ClaudeApiAdapter implements ProviderAdapter {
+  readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
+
+  constructor(
+    readonly config: ClaudeApiConfig,
+    readonly upstream: ClaudeUpstream,
+    readonly detector: ClaudeDetector,
+  ) {}
+
+  async handle(request: AdapterRequest): Promise<AdapterResponse> {
+    if (request.api !== 'anthropic') return handleOpenAiRequest(this, request);
+    const body = request.modelOverride ? { ...request.body, model: request.modelOverride } : request.body;
+    const stream = body.stream === true;
+    const res = await this.upstream.call({
+      path: '/v1/messages',
+      clientHeaders: request.headers,
+      stream,
+      signal: request.signal,
+      body: (cred) => this.bodyBytes(body, cred, body === request.body ? request.rawBody : undefined),
+    });
+    request.observer?.upstreamResponse(res.status, res.upstreamMs);
+    return passThrough(res, request);
+  }
+
+  async countTokens(request: AdapterRequest): Promise<AdapterJsonResponse> {
+    // count_tokens takes no `stream`; the rest of the body is a Messages body.
+    const res = await this.upstream.call({
+      path: '/v1/messages/count_tokens',
+      clientHeaders: request.headers,
+      stream: false,
+      signal: request.signal,
+      body: (cred) => this.bodyBytes(request.body, cred, request.rawBody),
+    });
+    return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: Buffer.from(await res.body.arrayBuffer()) };
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return listModels(this.config);
+  }
+
+  /** Prepare a Messages body for `cred`: raw client bytes when no edit was needed. */
+  bodyBytes(body: JsonObject, cred: UpstreamCredential, raw?: Buffer): string | Buffer {
+    const prepared = this.prepare(body, cred);
+    if (!prepared.changed && raw) return raw;
+    return JSON.stringify(prepared.body);
+  }
+
+  prepare(body: JsonObject, cred: UpstreamCredential): ReturnType<typeof prepareMessagesBody> {
+    return prepareMessagesBody(body, {
+      injection: cred.kind === 'oauth' ? this.config.system_prompt_injection : 'none',
+      detectedSystem: this.detector.current().systemPrompt,
+      maxBreakpoints: this.config.max_cache_breakpoints,
+    });
+  }
+}
+
+function passHeaders(res: UpstreamResponse, contentType: string): Record<string, string> {
+  const out: Record<string, string> = { 'content-type': contentType };
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (v !== undefined && PASS_HEADERS.test(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** Stream the upstream SSE bytes through untouched, or hand back its JSON bytes. */
+async function passThrough(res: UpstreamResponse, request: AdapterRequest): Promise<AdapterResponse> {
+  const ct = String(res.headers['content-type'] ?? '');
+  const sniffer = new AnthropicUsageSniffer();
+  if (ct.includes('event-stream')) {
+    return { kind: 'stream', status: res.status, headers: passHeaders(res, ct), events: sniffed(res.body, sniffer, request) };
+  }
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  if (request.observer) {
+    try {
+      sniffer.take(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
+      request.observer.usage(sniffer.usage, sniffer.model);
+    } catch {
+      /* non-JSON success bodies still pass through */
+    }
+  }
+  return { kind: 'json', status: res.status, headers: passHeaders(res, ct || 'application/json'), body: bytes };
+}
+
+async function* sniffed(body: AsyncIterable<Buffer>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
+  try {
+    for await (const chunk of body) {
+      if (request.observer) sniffer.push(chunk);
+      yield chunk;
+    }
+  } catch (err) {
+    if (request.signal.aborted) return;
+    // The upstream connection broke mid-stream: end with the API's own error event so the client
+    // sees a failure instead of a silently truncated answer.
+    const message = `Upstream stream interrupted: ${err instanceof Error ? err.message : String(err)}`;
+    yield `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+    return;
+  }
+  request.observer?.usage(sniffer.usage, sniffer.model);
+}

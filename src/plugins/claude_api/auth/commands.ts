@@ -1,0 +1,98 @@
+/**
+ * `ccproxy auth login|status|logout claude`. Login is OAuth 2.0 + PKCE against claude.ai (browser
+ * with a loopback callback, or `--no-browser` with a pasted `code#state`), and the tokens are
+ * written into the same file the Claude CLI uses, keeping whatever else it holds.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
+import { CredentialFile } from '../../../core/auth/credential-file.js';
+import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
+import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import type { ClaudeApiConfig } from '../config.js';
+import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
+
+function fileFor(config: ClaudeApiConfig): CredentialFile {
+  return new CredentialFile({ path: credentialsPath(config.credentials_file) });
+}
+
+export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
+  aliases: ['claude'],
+
+  async login(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
+    const { config } = ctx;
+    const file = fileFor(config);
+    const tokens = await runOAuthLogin({
+      authorizeUrl: config.oauth.authorize_url,
+      clientId: config.oauth.client_id,
+      scopes: config.oauth.scopes,
+      redirectUri: config.oauth.redirect_uri,
+      manualRedirectUri: config.oauth.manual_redirect_uri,
+      // Claude's authorize page shows the code for pasting when asked to.
+      extraAuthorizeParams: { code: 'true' },
+      noBrowser: ctx.noBrowser,
+      print: ctx.print,
+      prompt: ctx.prompt,
+      exchange: async (c) => {
+        const body = await postTokenRequest({
+          url: config.oauth.token_url,
+          encoding: 'json',
+          dispatcher: ctx.services.httpClient,
+          params: { grant_type: 'authorization_code', code: c.code, state: c.state, client_id: config.oauth.client_id, redirect_uri: c.redirectUri, code_verifier: c.verifier },
+        });
+        return tokensFromResponse(body, null);
+      },
+    });
+    await file.update((current) => applyOAuth(current, { ...tokens, subscriptionType: extractOAuth(current)?.subscriptionType }));
+    ctx.print(`Logged in. Credentials saved to ${file.path}`);
+  },
+
+  async status(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AuthStatusReport> {
+    const file = fileFor(ctx.config);
+    const lines = [`credentials file: ${file.path}`];
+    const t = extractOAuth(await file.read());
+    if (!t) {
+      if (ctx.config.api_key) return { loggedIn: true, lines: [...lines, 'OAuth: not logged in', 'API key: configured (plugins.claude_api.api_key)'] };
+      return { loggedIn: false, lines: [...lines, 'not logged in: run `ccproxy auth login claude`'] };
+    }
+    const who = await accountEmail();
+    if (who) lines.push(`account: ${who}`);
+    lines.push(`subscription: ${t.subscriptionType ?? 'unknown'}`);
+    if (t.expiresAt !== undefined) {
+      const left = Math.round((t.expiresAt - Date.now()) / 60_000);
+      lines.push(left > 0 ? `access token expires in ${left} min (${new Date(t.expiresAt).toISOString()})` : `access token expired ${-left} min ago (refreshed automatically on the next request)`);
+    }
+    if (t.scopes?.length) lines.push(`scopes: ${t.scopes.join(' ')}`);
+    lines.push(`refresh token: ${t.refreshToken ? 'present' : 'missing'}`);
+    return { loggedIn: true, lines };
+  },
+
+  async logout(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
+    const file = fileFor(ctx.config);
+    let removed = false;
+    const after = await file.update((current) => {
+      if (!current || !(OAUTH_KEY in current)) return undefined;
+      removed = true;
+      const { [OAUTH_KEY]: _drop, ...rest } = current;
+      return rest;
+    });
+    if (removed && after && Object.keys(after).length === 0) await file.remove();
+    ctx.print(removed ? `Removed the Claude OAuth credentials from ${file.path} (the Claude CLI shares this file and is logged out too)` : 'Not logged in; nothing to remove');
+  },
+};
+
+/** The Claude CLI keeps the account email in `~/.claude.json`; best effort, never required. */
+async function accountEmail(): Promise<string | undefined> {
+  const dir = process.env.CLAUDE_CONFIG_DIR;
+  const candidates = dir ? [path.join(dir, '.claude.json')] : [path.join(os.homedir(), '.claude.json')];
+  for (const p of candidates) {
+    try {
+      const o = JSON.parse(await fs.readFile(p, 'utf8')) as { oauthAccount?: { emailAddress?: unknown } };
+      if (typeof o.oauthAccount?.emailAddress === 'string') return o.oauthAccount.emailAddress;
+    } catch {
+      /* not there */
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Claude Code's credentials file: `$CLAUDE_CONFIG_DIR/.credentials.json` (default
+ * `~/.claude/.credentials.json`), `{"claudeAiOauth": {accessToken, refreshToken, expiresAt (ms),
+ * scopes, subscriptionType, ...}}`. The CLI owns other top-level keys (e.g. MCP OAuth state) and may
+ * add fields inside `claudeAiOauth`; we only ever replace the token fields and keep the rest.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { JsonObject } from '../../../core/auth/credential-file.js';
+import type { TokenSnapshot } from '../../../core/auth/refresher.js';
+
+export const OAUTH_KEY = 'claudeAiOauth';
+
+export interface ClaudeOAuthTokens extends TokenSnapshot {
+  refreshToken?: string;
+  scopes?: string[];
+  subscriptionType?: string;
+}
+
+/** Where the credentials live: config override, else `$CLAUDE_CONFIG_DIR`, else `~/.claude`. */
+export function credentialsPath(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (configured) return path.resolve(expandHome(configured, env));
+  const dir = env.CLAUDE_CONFIG_DIR ? expandHome(env.CLAUDE_CONFIG_DIR, env) : path.join(env.HOME ?? os.homedir(), '.claude');
+  return path.join(dir, '.credentials.json');
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  return p === '~' || p.startsWith('~/') ? path.join(env.HOME ?? os.homedir(), p.slice(1)) : p;
+}
+
+/** The OAuth section, or null when absent or lacking an access token. */
+export function extractOAuth(content: JsonObject | null): ClaudeOAuthTokens | null {
+  const o = content?.[OAUTH_KEY];
+  if (!o || typeof o !== 'object') return null;
+  const rec = o as Record<string, unknown>;
+  if (typeof rec.accessToken !== 'string' || !rec.accessToken) return null;
+  return {
+    accessToken: rec.accessToken,
+    refreshToken: typeof rec.refreshToken === 'string' ? rec.refreshToken : undefined,
+    expiresAt: typeof rec.expiresAt === 'number' ? rec.expiresAt : undefined,
+    scopes: Array.isArray(rec.scopes) ? rec.scopes.filter((s): s is string => typeof s === 'string') : undefined,
+    subscriptionType: typeof rec.subscriptionType === 'string' ? rec.subscriptionType : undefined,
+  };
+}
+
+/** `content` with new tokens merged into `claudeAiOauth`; every other field (ours or not) kept. */
+export function applyOAuth(content: JsonObject | null, next: ClaudeOAuthTokens): JsonObject {
+  const base = content ?? {};
+  const prev = (base[OAUTH_KEY] && typeof base[OAUTH_KEY] === 'object' ? base[OAUTH_KEY] : {}) as JsonObject;
+  const merged: JsonObject = { ...prev, accessToken: next.accessToken };
+  if (next.refreshToken !== undefined) merged.refreshToken = next.refreshToken;
+  if (next.expiresAt !== undefined) merged.expiresAt = next.expiresAt;
+  if (next.scopes !== undefined) merged.scopes = next.scopes;
+  if (next.subscriptionType !== undefined) merged.subscriptionType = next.subscriptionType;
+  return { ...base, [OAUTH_KEY]: merged };
+}
+
+/** Token endpoint answer → tokens (`expires_in` seconds → absolute ms). */
+export function tokensFromResponse(body: Record<string, unknown>, previous: ClaudeOAuthTokens | null, now = Date.now()): ClaudeOAuthTokens {
+  const access = body.access_token;
+  if (typeof access !== 'string' || !access) throw new Error('Token endpoint answer has no access_token');
+  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined;
+  const scope = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : undefined;
+  return {
+    accessToken: access,
+    // Refresh tokens rotate; keep the old one only if the server did not send a new one.
+    refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : previous?.refreshToken,
+    expiresAt: expiresIn !== undefined ? now + expiresIn * 1000 : undefined,
+    scopes: scope ?? previous?.scopes,
+    subscriptionType: previous?.subscriptionType,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Which credential a request goes out with (OAuth bearer or API key), and keeping the OAuth token
+ * fresh: the generic single-flight refresher + locked file refresh from `core/auth`, wired to
+ * Claude's file shape and token endpoint (JSON body, Claude Code's client id).
+ */
+import type { Dispatcher } from 'undici';
+import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
+import { TokenRefresher, refreshUnderLock } from '../../../core/auth/refresher.js';
+import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { AuthError } from '../../../core/errors.js';
+import type { ClaudeApiConfig } from '../config.js';
+import { applyOAuth, credentialsPath, extractOAuth, tokensFromResponse, type ClaudeOAuthTokens } from './credentials.js';
+
+export type UpstreamCredential = { kind: 'oauth'; token: string } | { kind: 'api_key'; key: string };
+
+const LOGIN_HINT = 'run `ccproxy auth login claude` (or `claude` → /login)';
+
+export class ClaudeTokenSource {
+  readonly file: CredentialFile;
+  readonly refresher: TokenRefresher<ClaudeOAuthTokens>;
+  private readonly config: ClaudeApiConfig;
+
+  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env) {
+    this.config = config;
+    this.file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
+    this.refresher = new TokenRefresher<ClaudeOAuthTokens>({
+      marginMs: config.refresh_margin_seconds * 1000,
+      load: async () => extractOAuth(await this.file.read()),
+      refresh: (stale) =>
+        refreshUnderLock(stale, {
+          file: this.file,
+          extract: extractOAuth,
+          isFresh: (s) => !this.refresher.isExpiring(s),
+          exchange: async (s) => {
+            if (!s.refreshToken) throw new AuthError(`Claude OAuth token expired and the credentials have no refresh token; ${LOGIN_HINT}`);
+            const body = await postTokenRequest({
+              url: config.oauth.token_url,
+              encoding: 'json',
+              dispatcher,
+              params: { grant_type: 'refresh_token', refresh_token: s.refreshToken, client_id: config.oauth.client_id },
+            });
+            return tokensFromResponse(body, s);
+          },
+          apply: (content, next) => applyOAuth(content, next),
+          missing: () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
+        }),
+    });
+  }
+
+  /** OAuth is used when forced, or in auto mode when the file holds a token. */
+  async mode(): Promise<'oauth' | 'api_key' | 'none'> {
+    if (this.config.auth_type === 'api_key') return this.config.api_key ? 'api_key' : 'none';
+    if (this.config.auth_type === 'oauth') return 'oauth';
+    // A corrupt or unreadable file throws here: better a clear error than silently using the key.
+    const stored = await this.refresher.current();
+    if (stored) return 'oauth';
+    return this.config.api_key ? 'api_key' : 'none';
+  }
+
+  /**
+   * Run `fn` with our credential; with OAuth, a 401 from `fn` triggers one refresh and one retry.
+   * Errors that mean "no usable credentials" become AuthError (401) with the fix in the message.
+   */
+  async withCredential<R>(fn: (cred: UpstreamCredential) => Promise<R>, isUnauthorized: (err: unknown) => boolean): Promise<R> {
+    let mode: 'oauth' | 'api_key' | 'none';
+    try {
+      mode = await this.mode();
+    } catch (err) {
+      throw asAuthError(err);
+    }
+    if (mode === 'api_key') return fn({ kind: 'api_key', key: this.config.api_key! });
+    if (mode === 'none') {
+      throw new AuthError(`No Claude credentials: no OAuth token in ${this.file.path} and no plugins.claude_api.api_key; ${LOGIN_HINT}`);
+    }
+    try {
+      return await this.refresher.withToken(
+        (t) => fn({ kind: 'oauth', token: t.accessToken }),
+        isUnauthorized,
+        () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
+      );
+    } catch (err) {
+      throw asAuthError(err);
+    }
+  }
+}
+
+/** Refresh and file failures reach the client as a 401 that says what to do. */
+function asAuthError(err: unknown): unknown {
+  if (err instanceof AuthError) return err;
+  if (err instanceof CredentialFileError) return new AuthError(err.message, { cause: err });
+  if (err instanceof Error && err.name === 'TokenEndpointError') {
+    return new AuthError(`Claude OAuth token refresh failed: ${err.message}; ${LOGIN_HINT}`, { cause: err });
+  }
+  return err;
+}

@@ -1,0 +1,208 @@
+/**
+ * Claude CLI detection: which version is installed, and the headers and system prompt it really
+ * sends. Runs the CLI once against a loopback capture server (temp HOME, dummy key, non-essential
+ * traffic off, bounded time), in the background — startup never waits for it. Results are cached
+ * per CLI version under `$XDG_CACHE_HOME/ccproxy/`; until (or unless) detection succeeds, the
+ * shipped fallback is used.
+ */
+import { promises as fs, constants as fsc } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
+import { runCli } from '../../core/detection/run-cli.js';
+import { readDetectionCache, writeDetectionCache } from '../../core/detection/cache.js';
+import { FALLBACK_DETECTION } from './detection-fallback.js';
+import type { TextBlock } from './request-body.js';
+
+export interface ClaudeDetectionData {
+  version: string;
+  source: 'detected' | 'cache' | 'fallback';
+  /** Identifying headers (`user-agent`, `x-app`, `x-stainless-*`, `anthropic-version`). */
+  headers: Record<string, string>;
+  /** The CLI's system prompt blocks, billing-header line removed. */
+  systemPrompt: TextBlock[];
+  detectedAt?: string;
+}
+
+export interface DetectorOptions {
+  cliPath?: string;
+  cacheDir: string;
+  timeoutMs: number;
+  logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
+  /** Environment used to find the CLI on PATH (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const CACHE_NAME = 'claude-cli-detection';
+const KEEP_HEADER = /^(user-agent|x-app|x-stainless-.*|anthropic-version|anthropic-dangerous-direct-browser-access)$/;
+
+export class ClaudeDetector {
+  private data: ClaudeDetectionData = FALLBACK_DETECTION;
+  private running: Promise<ClaudeDetectionData> | null = null;
+  /** Why the last detection fell back (CLI missing, timeout, ...). */
+  lastError: string | null = null;
+  lastCheckedAt: string | null = null;
+  private readonly opts: DetectorOptions;
+  /** Aborted by stop(): kills a detection run still going at shutdown. */
+  private readonly stopper = new AbortController();
+
+  constructor(opts: DetectorOptions) {
+    this.opts = opts;
+  }
+
+  /** Kill a running detection (plugin shutdown). */
+  stop(): void {
+    this.stopper.abort();
+  }
+
+  /** Current data: detected, cached, or fallback. Never blocks. */
+  current(): ClaudeDetectionData {
+    return this.data;
+  }
+
+  /** Detect now (single-flight). Resolves with the data in use afterwards; never throws. */
+  refresh(): Promise<ClaudeDetectionData> {
+    this.running ??= this.detect().finally(() => {
+      this.running = null;
+      this.lastCheckedAt = new Date().toISOString();
+    });
+    return this.running;
+  }
+
+  private async detect(): Promise<ClaudeDetectionData> {
+    const cli = await findClaudeCli(this.opts.cliPath, this.opts.env ?? process.env);
+    if (!cli) {
+      this.lastError = 'Claude CLI not found (set plugins.claude_api.cli_path)';
+      this.data = FALLBACK_DETECTION;
+      return this.data;
+    }
+    const version = await cliVersion(cli);
+    if (!version) {
+      this.lastError = `Could not read the version of ${cli}`;
+      this.data = FALLBACK_DETECTION;
+      return this.data;
+    }
+    if (this.data.source !== 'fallback' && this.data.version === version) return this.data;
+    const cached = await readDetectionCache<ClaudeDetectionData>(this.opts.cacheDir, CACHE_NAME, version);
+    if (cached && cached.version === version && cached.headers) {
+      this.data = { ...cached, source: 'cache' };
+      this.lastError = null;
+      return this.data;
+    }
+    try {
+      const captured = await captureCli(cli, this.opts.timeoutMs, this.stopper.signal);
+      this.data = fromCapture(version, captured);
+      this.lastError = null;
+      await writeDetectionCache(this.opts.cacheDir, CACHE_NAME, version, this.data).catch((err: unknown) =>
+        this.opts.logger?.warn({ err }, 'could not write the Claude CLI detection cache'),
+      );
+      this.opts.logger?.info({ version }, 'Claude CLI detected');
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.opts.logger?.warn({ error: this.lastError }, 'Claude CLI detection failed; using fallback headers');
+      this.data = { ...FALLBACK_DETECTION, version };
+    }
+    return this.data;
+  }
+}
+
+/** Configured path, else the package's own `node_modules/.bin/claude`, else `claude` on PATH. */
+export async function findClaudeCli(configured: string | undefined, env: NodeJS.ProcessEnv): Promise<string | null> {
+  if (configured) return (await isExecutable(configured)) ? configured : null;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../../../node_modules/.bin/claude'), path.resolve('node_modules/.bin/claude')];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'claude'));
+  for (const c of candidates) if (await isExecutable(c)) return c;
+  return null;
+}
+
+async function isExecutable(p: string): Promise<boolean> {
+  try {
+    await fs.access(p, fsc.X_OK);
+    return (await fs.stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function cliVersion(cli: string): Promise<string | null> {
+  const r = await runCli({ command: cli, args: ['--version'], env: { PATH: process.env.PATH, HOME: os.tmpdir() }, timeoutMs: 15_000 });
+  return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
+}
+
+/** The SSE stream the capture server answers with: a complete one-line assistant reply. */
+export function minimalAnthropicSse(text: string, model = 'claude-detect'): string {
+  const ev = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return [
+    ev('message_start', { message: { id: 'msg_detect', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }),
+    ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+    ev('content_block_stop', { index: 0 }),
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } }),
+    ev('message_stop', {}),
+  ].join('');
+}
+
+async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): Promise<CapturedRequest> {
+  const isMain = (r: CapturedRequest): boolean => r.method === 'POST' && /^\/v1\/messages(\?|$)/.test(r.url) && !!(r.body as { system?: unknown } | undefined)?.system;
+  const server = await startCaptureServer({
+    match: isMain,
+    reply: (r) =>
+      r.url.includes('count_tokens')
+        ? { body: '{"input_tokens":1}' }
+        : /^\/v1\/messages/.test(r.url)
+          ? { headers: { 'content-type': 'text/event-stream' }, body: minimalAnthropicSse('ok') }
+          : { status: 404, body: '{"type":"error","error":{"type":"not_found_error","message":"not found"}}' },
+  });
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-detect-'));
+  const stop = new AbortController();
+  const onCancel = (): void => stop.abort();
+  cancel.addEventListener('abort', onCancel, { once: true });
+  try {
+    const run = runCli({
+      command: cli,
+      args: ['-p', 'Reply with OK.'],
+      cwd: home,
+      timeoutMs,
+      signal: stop.signal,
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+        ANTHROPIC_BASE_URL: server.url,
+        ANTHROPIC_API_KEY: 'sk-ant-detect-dummy',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+    });
+    const outcome = await Promise.race([server.captured, run]);
+    if ('headers' in outcome) {
+      stop.abort();
+      await run;
+      return outcome;
+    }
+    throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${Math.round(timeoutMs / 1000)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
+  } finally {
+    cancel.removeEventListener('abort', onCancel);
+    await server.close();
+    await fs.rm(home, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export function fromCapture(version: string, captured: CapturedRequest): ClaudeDetectionData {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(captured.headers)) if (KEEP_HEADER.test(k)) headers[k] = v;
+  const system = (captured.body as { system?: unknown } | undefined)?.system;
+  const blocks: TextBlock[] = [];
+  const list = typeof system === 'string' ? [{ type: 'text', text: system }] : Array.isArray(system) ? system : [];
+  for (const b of list) {
+    const text = (b as { text?: unknown }).text;
+    if (typeof text !== 'string') continue;
+    const kept = text.split('\n').filter((l) => !l.trimStart().startsWith('x-anthropic-billing-header:')).join('\n');
+    if (kept.trim()) blocks.push({ type: 'text', text: kept });
+  }
+  return { version, source: 'detected', headers, systemPrompt: blocks.length ? blocks : FALLBACK_DETECTION.systemPrompt, detectedAt: new Date().toISOString() };
+}

@@ -1,0 +1,77 @@
+/**
+ * IETF health check for claude_api, built only from local state (credentials file, last refresh,
+ * detection, what the last real request saw): never an extra paid upstream call.
+ * `fail`: no usable credentials. `warn`: token near expiry / expired but refreshable, last
+ * refresh failed, fallback detection data, or the last upstream call failed.
+ */
+import type { HealthCheckResult } from '../../core/plugin.js';
+import type { ClaudeTokenSource } from './auth/token-source.js';
+import type { ClaudeDetector } from './detection.js';
+import type { UpstreamStats } from './upstream-call.js';
+
+export interface HealthInputs {
+  tokens: ClaudeTokenSource;
+  detector: ClaudeDetector;
+  stats: UpstreamStats;
+  now?: number;
+}
+
+export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheckResult> {
+  const { tokens, detector, stats } = inputs;
+  const now = inputs.now ?? Date.now();
+  const problems: { level: 'warn' | 'fail'; message: string }[] = [];
+  const details: Record<string, unknown> = { credentials_file: tokens.file.path };
+
+  let mode: 'oauth' | 'api_key' | 'none' = 'none';
+  try {
+    mode = await tokens.mode();
+    details.auth_type = mode;
+    if (mode === 'none') problems.push({ level: 'fail', message: 'no credentials (run `ccproxy auth login claude`)' });
+    if (mode === 'oauth') {
+      const t = await tokens.refresher.current(true);
+      if (!t) {
+        problems.push({ level: 'fail', message: `no OAuth token in ${tokens.file.path}` });
+      } else {
+        details.subscription_type = t.subscriptionType;
+        if (t.expiresAt !== undefined) {
+          const left = Math.round((t.expiresAt - now) / 1000);
+          details.expires_at = new Date(t.expiresAt).toISOString();
+          details.expires_in_seconds = left;
+          if (left <= 0) {
+            problems.push(t.refreshToken ? { level: 'warn', message: 'access token expired; refreshed on the next request' } : { level: 'fail', message: 'access token expired and no refresh token' });
+          } else if (tokens.refresher.isExpiring(t)) {
+            problems.push({ level: 'warn', message: `access token expires in ${left}s` });
+          }
+        }
+      }
+    }
+  } catch (err) {
+    problems.push({ level: 'fail', message: err instanceof Error ? err.message : String(err) });
+  }
+
+  const refresh = tokens.refresher.lastRefresh;
+  if (refresh) {
+    details.last_refresh = { ok: refresh.ok, at: new Date(refresh.at).toISOString(), ...(refresh.error ? { error: refresh.error } : {}) };
+    if (!refresh.ok) problems.push({ level: 'warn', message: `last token refresh failed: ${refresh.error}` });
+  }
+
+  const d = detector.current();
+  details.cli = { version: d.version, source: d.source, ...(detector.lastError ? { error: detector.lastError } : {}) };
+  if (d.source === 'fallback') problems.push({ level: 'warn', message: `Claude CLI not detected, using fallback headers${detector.lastError ? ` (${detector.lastError})` : ''}` });
+
+  if (stats.lastAt) {
+    details.upstream = { last_status: stats.lastStatus, last_at: stats.lastAt, last_ok_at: stats.lastOkAt, ...(stats.lastError ? { last_error: stats.lastError } : {}) };
+    if (stats.lastError) problems.push({ level: 'warn', message: `last upstream request failed: ${stats.lastError}` });
+  }
+
+  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
+  return {
+    status,
+    componentId: 'claude_api',
+    componentType: 'provider',
+    version: d.version,
+    time: new Date(now).toISOString(),
+    output: problems.map((p) => p.message).join('; ') || `credentials ok (${mode})`,
+    details,
+  };
+}

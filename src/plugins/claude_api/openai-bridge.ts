@@ -1,0 +1,54 @@
+/**
+ * Chat Completions and Responses clients on the Anthropic API: convert the request with the
+ * formats layer, map the model (`model_map`), send it as a Messages request (with the same
+ * credential handling and OAuth edits as the native route), and convert the answer back —
+ * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
+ */
+import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
+import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
+import { parseSseStream, serializeSseStream } from './sse-shim.js';
+import type { ClaudeApiAdapter } from './adapter.js';
+import { mapModel } from './models.js';
+import type { JsonObject } from './request-body.js';
+import { AnthropicUsageSniffer } from './usage.js';
+
+export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
+  const api = request.api;
+  const config = adapter.config;
+  const model = mapModel(request.modelOverride ?? request.body.model, config);
+  const converted: JsonObject = { ...convertRequest(api, 'anthropic', request.body, { model }), model };
+  if (typeof converted.max_tokens !== 'number') converted.max_tokens = config.default_max_tokens;
+  const stream = request.body.stream === true;
+  converted.stream = stream;
+
+  const res = await adapter.upstream.call({
+    path: '/v1/messages',
+    clientHeaders: null,
+    stream,
+    signal: request.signal,
+    body: (cred) => JSON.stringify(adapter.prepare(converted, cred).body),
+  });
+  request.observer?.upstreamResponse(res.status, res.upstreamMs);
+
+  const opts = { clientRequest: request.body };
+  if (stream) {
+    const sniffer = new AnthropicUsageSniffer();
+    const events = observe(parseSseStream('anthropic', res.body), sniffer, request);
+    return { kind: 'stream', status: 200, events: serializeSseStream(api, convertStream('anthropic', api, events, opts)) };
+  }
+  const json = (await res.body.json()) as JsonObject;
+  if (request.observer) {
+    const sniffer = new AnthropicUsageSniffer();
+    sniffer.take(json);
+    request.observer.usage(sniffer.usage, sniffer.model);
+  }
+  return { kind: 'json', status: 200, body: convertResponse('anthropic', api, json, opts) };
+}
+
+async function* observe(events: AsyncIterable<JsonObject>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<JsonObject> {
+  for await (const e of events) {
+    if (request.observer && (e.type === 'message_start' || e.type === 'message_delta')) sniffer.take(e);
+    yield e;
+  }
+  request.observer?.usage(sniffer.usage, sniffer.model);
+}

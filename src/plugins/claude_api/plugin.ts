@@ -1,0 +1,120 @@
+/**
+ * claude_api: Claude Pro/Max (Claude Code's OAuth credentials) or an Anthropic API key, served on
+ * the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs under `/claude`.
+ */
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ProviderAdapter } from '../../core/adapter.js';
+import { PluginError } from '../../core/errors.js';
+import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
+import type { CoreServices } from '../../core/services.js';
+import { ClaudeApiAdapter } from './adapter.js';
+import { claudeAuthCommands } from './auth/commands.js';
+import { ClaudeTokenSource } from './auth/token-source.js';
+import { ClaudeApiConfigSchema, type ClaudeApiConfig } from './config.js';
+import { ClaudeDetector } from './detection.js';
+import { claudeApiHealth } from './health.js';
+import { claudeApiRoutes } from './routes.js';
+import { claudeApiTasks } from './tasks.js';
+import { ClaudeUpstream, PLUGIN_NAME } from './upstream-call.js';
+
+interface State {
+  config: ClaudeApiConfig;
+  tokens: ClaudeTokenSource;
+  detector: ClaudeDetector;
+  upstream: ClaudeUpstream;
+  adapter: ClaudeApiAdapter;
+  /** Credentials as seen at startup, for the synchronous startupInfo(). */
+  startup: { mode: string; expiresAt?: number; subscription?: string; error?: string };
+}
+
+export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
+  readonly kind = 'provider' as const;
+  readonly name = PLUGIN_NAME;
+  readonly version = '0.1.0';
+  readonly description = 'Claude Pro/Max through Claude Code OAuth credentials (or an Anthropic API key) on all three APIs';
+  readonly routerPrefix = '/claude';
+  readonly configSchema = ClaudeApiConfigSchema;
+  readonly auth = claudeAuthCommands;
+  private state?: State;
+
+  async initialize(services: CoreServices): Promise<void> {
+    const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
+    const logger = services.logger.child({ plugin: PLUGIN_NAME });
+    const tokens = new ClaudeTokenSource(config, services.httpClient);
+    const detector = new ClaudeDetector({
+      cliPath: config.cli_path,
+      cacheDir: config.detection.cache_dir ?? services.cacheDir,
+      timeoutMs: config.detection.timeout_seconds * 1000,
+      logger,
+    });
+    const upstream = new ClaudeUpstream(config, tokens, detector, services.httpClient);
+    const adapter = new ClaudeApiAdapter(config, upstream, detector);
+    const startup: State['startup'] = { mode: 'none' };
+    try {
+      startup.mode = await tokens.mode();
+      const t = startup.mode === 'oauth' ? await tokens.refresher.current() : null;
+      startup.expiresAt = t?.expiresAt;
+      startup.subscription = t?.subscriptionType;
+    } catch (err) {
+      startup.error = err instanceof Error ? err.message : String(err);
+    }
+    this.state = { config, tokens, detector, upstream, adapter, startup };
+    // Running the CLI takes seconds: never delay startup; fallback headers serve meanwhile.
+    if (config.detection.enabled) {
+      void detector.refresh().then((d) => logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished'));
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.state?.detector.stop();
+    this.state = undefined;
+  }
+
+  createConfig(): ClaudeApiConfig {
+    return this.need().config;
+  }
+
+  async validate(): Promise<boolean> {
+    return this.state !== undefined;
+  }
+
+  getRoutes(): FastifyPluginAsync {
+    return claudeApiRoutes(this.need().adapter, PLUGIN_NAME);
+  }
+
+  createAdapter(): ProviderAdapter {
+    return this.need().adapter;
+  }
+
+  async healthCheck(): Promise<HealthCheckResult> {
+    const s = this.need();
+    return claudeApiHealth({ tokens: s.tokens, detector: s.detector, stats: s.upstream.stats });
+  }
+
+  getScheduledTasks(): ScheduledTaskDefinition[] {
+    const s = this.state;
+    return s ? claudeApiTasks(s.config, s.detector) : [];
+  }
+
+  startupInfo(): StartupInfo {
+    const s = this.state;
+    if (!s) return {};
+    const file = s.tokens.file.path;
+    const lines = [`credentials file: ${file.replace(process.env.HOME ?? '\0', '~')}`];
+    const { mode, expiresAt, subscription, error } = s.startup;
+    if (error) return { lines, credentials: { ok: false, message: error, fix: 'fix or delete the file, then `ccproxy auth login claude`' } };
+    if (mode === 'api_key') return { lines, credentials: { ok: true, message: 'API key (plugins.claude_api.api_key)' } };
+    if (mode === 'none') {
+      return { lines, credentials: { ok: false, message: `no Claude credentials in ${path.basename(file)}`, fix: 'ccproxy auth login claude' } };
+    }
+    const left = expiresAt !== undefined ? Math.round((expiresAt - Date.now()) / 60_000) : undefined;
+    const when = left === undefined ? '' : left > 0 ? `, expires in ${left} min` : ', expired: refreshed on first request';
+    return { lines, credentials: { ok: true, message: `OAuth (${subscription ?? 'subscription'}${when})` } };
+  }
+
+  private need(): State {
+    if (!this.state) throw new PluginError(PLUGIN_NAME, 'claude_api plugin is not initialized');
+    return this.state;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The few edits an Anthropic Messages body needs before it goes upstream, done copy-on-write so
+ * the passthrough route can send the client's exact bytes when nothing had to change:
+ *
+ * 1. Strip `x-anthropic-billing-header:` lines from system text (Claude Code puts per-version /
+ *    per-request values there; a changing line in the cached prefix defeats prompt caching).
+ * 2. OAuth only: the subscription tokens are accepted for Claude Code traffic, so the system
+ *    prompt must open with a Claude Code identity. "Already starts with it" means: the first
+ *    system text block, after step 1 and leading whitespace, starts with one of the known
+ *    identity sentences — Claude Code's ("You are Claude Code, Anthropic's official CLI for
+ *    Claude.", also its Agent SDK variant) or the Agent SDK's ("You are a Claude agent, built on
+ *    Anthropic's Claude Agent SDK.", what `claude -p` 2.1.331 sends) — or with the first system
+ *    block the detected CLI sends. Otherwise the identity (minimal) or the detected CLI system
+ *    prompt (full) is prepended as plain blocks: no cache_control added, nothing random, so the
+ *    prefix stays cacheable and the breakpoint count does not grow.
+ * 3. Keep at most N `cache_control` breakpoints (the API rejects more than 4): the earliest
+ *    message-level ones go first, so the stable tools/system breakpoints and the newest
+ *    conversation breakpoint survive.
+ */
+export type JsonObject = Record<string, unknown>;
+export interface TextBlock {
+  type: 'text';
+  text: string;
+  [k: string]: unknown;
+}
+
+export const CLAUDE_CODE_IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
+
+export const KNOWN_IDENTITIES: readonly string[] = [
+  CLAUDE_CODE_IDENTITY,
+  "You are Claude Code, Anthropic's official CLI for Claude, running within the Claude Agent SDK.",
+  "You are a Claude agent, built on Anthropic's Claude Agent SDK.",
+];
+
+const BILLING_PREFIX = 'x-anthropic-billing-header:';
+
+export interface PrepareOptions {
+  /** Identity injection applies to OAuth only. */
+  injection: 'minimal' | 'full' | 'none';
+  /** Detected CLI system prompt blocks (used by `full`, and its first block counts as an identity). */
+  detectedSystem?: TextBlock[];
+  maxBreakpoints: number;
+}
+
+export interface PreparedBody {
+  body: JsonObject;
+  /** False when `body` is the input object untouched (send the raw bytes). */
+  changed: boolean;
+  /** What was changed, for debug logs. */
+  edits: string[];
+}
+
+export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): PreparedBody {
+  const edits: string[] = [];
+  let body = input;
+
+  const stripped = stripBilling(body.system);
+  if (stripped.changed) {
+    body = { ...body, system: stripped.system };
+    edits.push('billing-header');
+  }
+
+  if (opts.injection !== 'none' && !startsWithIdentity(body.system, opts.detectedSystem)) {
+    const prefix: TextBlock[] =
+      opts.injection === 'full' && opts.detectedSystem?.length
+        ? opts.detectedSystem.map((b) => ({ type: 'text', text: b.text }))
+        : [{ type: 'text', text: CLAUDE_CODE_IDENTITY }];
+    body = { ...body, system: [...prefix, ...systemBlocks(body.system)] };
+    edits.push(`identity-${opts.injection}`);
+  }
+
+  const capped = capCacheControl(body, opts.maxBreakpoints);
+  if (capped !== body) {
+    body = capped;
+    edits.push('cache-control-cap');
+  }
+  return { body, changed: body !== input, edits };
+}
+
+/** System as blocks (a string system becomes one text block). */
+function systemBlocks(system: unknown): unknown[] {
+  if (typeof system === 'string') return system ? [{ type: 'text', text: system }] : [];
+  return Array.isArray(system) ? system : [];
+}
+
+function stripBilling(system: unknown): { changed: boolean; system: unknown } {
+  if (typeof system === 'string') {
+    if (!system.includes(BILLING_PREFIX)) return { changed: false, system };
+    return { changed: true, system: dropBillingLines(system) };
+  }
+  if (!Array.isArray(system)) return { changed: false, system };
+  let changed = false;
+  const out: unknown[] = [];
+  for (const block of system) {
+    const text = (block as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || !text.includes(BILLING_PREFIX)) {
+      out.push(block);
+      continue;
+    }
+    changed = true;
+    const rest = dropBillingLines(text);
+    if (rest.trim()) out.push({ ...(block as JsonObject), text: rest });
+  }
+  return { changed, system: out };
+}
+
+function dropBillingLines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith(BILLING_PREFIX))
+    .join('\n');
+}
+
+export function startsWithIdentity(system: unknown, detected?: TextBlock[]): boolean {
+  const first = systemBlocks(system).find((b) => typeof (b as { text?: unknown }).text === 'string') as TextBlock | undefined;
+  if (!first) return false;
+  const text = first.text.trimStart();
+  const detectedFirst = detected?.[0]?.text.trim();
+  const identities = detectedFirst ? [...KNOWN_IDENTITIES, detectedFirst] : KNOWN_IDENTITIES;
+  return identities.some((id) => id && text.startsWith(id));
+}
+
+interface Breakpoint {
+  where: 'tools' | 'system' | 'messages';
+  /** Path of indices to the object carrying cache_control. */
+  path: number[];
+}
+
+/** Find every cache_control in tools → system → messages order (the API's prefix order). */
+function findBreakpoints(body: JsonObject): Breakpoint[] {
+  const found: Breakpoint[] = [];
+  const has = (o: unknown): boolean => !!o && typeof o === 'object' && (o as JsonObject).cache_control != null;
+  (Array.isArray(body.tools) ? body.tools : []).forEach((t, i) => has(t) && found.push({ where: 'tools', path: [i] }));
+  (Array.isArray(body.system) ? body.system : []).forEach((b, i) => has(b) && found.push({ where: 'system', path: [i] }));
+  (Array.isArray(body.messages) ? body.messages : []).forEach((m, i) => {
+    const content = (m as JsonObject | null)?.content;
+    if (Array.isArray(content)) content.forEach((b, j) => has(b) && found.push({ where: 'messages', path: [i, j] }));
+  });
+  return found;
+}
+
+function capCacheControl(body: JsonObject, max: number): JsonObject {
+  const all = findBreakpoints(body);
+  if (all.length <= max) return body;
+  // Drop the earliest message breakpoints first; then (if still too many) the earliest others.
+  const order = [...all.filter((b) => b.where === 'messages'), ...all.filter((b) => b.where !== 'messages')];
+  const drop = order.slice(0, all.length - max);
+  const out: JsonObject = { ...body };
+  for (const bp of drop) {
+    if (bp.where === 'messages') {
+      const messages = (out.messages = [...(out.messages as unknown[])]);
+      const [i, j] = bp.path as [number, number];
+      const msg = { ...(messages[i] as JsonObject) };
+      const content = [...(msg.content as unknown[])];
+      content[j] = withoutCacheControl(content[j]);
+      msg.content = content;
+      messages[i] = msg;
+    } else {
+      const list = (out[bp.where] = [...(out[bp.where] as unknown[])]);
+      list[bp.path[0]!] = withoutCacheControl(list[bp.path[0]!]);
+    }
+  }
+  return out;
+}
+
+function withoutCacheControl(o: unknown): unknown {
+  const { cache_control: _drop, ...rest } = o as JsonObject;
+  return rest;
+}

@@ -1,0 +1,85 @@
+/**
+ * One call to the Anthropic API with our credential: picks OAuth or API key, builds the headers,
+ * lets the caller shape the body per credential (identity injection is OAuth-only), retries once
+ * after refreshing on a 401, and records the outcome for health (no extra paid calls: health only
+ * ever looks at what real requests saw).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
+import { UpstreamError } from '../../core/errors.js';
+import type { ClaudeTokenSource, UpstreamCredential } from './auth/token-source.js';
+import type { ClaudeApiConfig } from './config.js';
+import type { ClaudeDetector } from './detection.js';
+import { buildUpstreamHeaders } from './headers.js';
+
+export const PLUGIN_NAME = 'claude_api';
+
+export interface UpstreamStats {
+  lastStatus?: number;
+  lastAt?: string;
+  lastError?: string;
+  /** Last successful upstream response, ISO time. */
+  lastOkAt?: string;
+}
+
+export interface CallOptions {
+  /** `/v1/messages` or `/v1/messages/count_tokens`. */
+  path: string;
+  /** Client headers to forward (native route), or null. */
+  clientHeaders: IncomingHttpHeaders | null;
+  stream: boolean;
+  /** Body bytes for a given credential. */
+  body: (cred: UpstreamCredential) => string | Buffer;
+  signal?: AbortSignal;
+}
+
+export class ClaudeUpstream {
+  readonly stats: UpstreamStats = {};
+  constructor(
+    private readonly config: ClaudeApiConfig,
+    private readonly tokens: ClaudeTokenSource,
+    private readonly detector: ClaudeDetector,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  async call(opts: CallOptions): Promise<UpstreamResponse & { upstreamMs: number }> {
+    const started = performance.now();
+    try {
+      const res = await this.tokens.withCredential(
+        (cred) => this.once(opts, cred),
+        (err) => err instanceof UpstreamError && err.status === 401,
+      );
+      this.stats.lastStatus = res.status;
+      this.stats.lastAt = this.stats.lastOkAt = new Date().toISOString();
+      this.stats.lastError = undefined;
+      return { ...res, upstreamMs: performance.now() - started };
+    } catch (err) {
+      this.stats.lastAt = new Date().toISOString();
+      this.stats.lastStatus = err instanceof UpstreamError ? err.status : undefined;
+      this.stats.lastError = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  }
+
+  private once(opts: CallOptions, cred: UpstreamCredential): Promise<UpstreamResponse> {
+    const headers = buildUpstreamHeaders({
+      client: opts.clientHeaders,
+      credential: cred,
+      detected: this.detector.current().headers,
+      anthropicVersion: this.config.anthropic_version,
+      stream: opts.stream,
+    });
+    // Claude Code calls `?beta=true`; subscription traffic should look the same.
+    const query = cred.kind === 'oauth' ? '?beta=true' : '';
+    return upstreamRequest({
+      dispatcher: this.dispatcher,
+      url: `${this.config.base_url.replace(/\/+$/, '')}${opts.path}${query}`,
+      method: 'POST',
+      headers,
+      body: opts.body(cred),
+      signal: opts.signal,
+      plugin: PLUGIN_NAME,
+    });
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The claude_sdk ProviderAdapter: one request = one Claude Code CLI run through the Agent SDK.
+ *
+ * Path of a request: client body (Anthropic, or Chat/Responses converted to Anthropic by the
+ * formats layer) → options (config + allowed `sdk_options`) → session lock (when a session id is
+ * given) → CLI concurrency permit → SdkRun (merged Anthropic events) → the client's API (formats
+ * layer converts stream/response back for Chat and Responses).
+ */
+import { randomUUID } from 'node:crypto';
+import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import { ProxyError, ValidationError } from '../../core/errors.js';
+import { convertRequest, convertResponse, convertStream, type ConvertOptions, type JsonObject } from '../../formats/index.js';
+import type { CliProcessRegistry } from './cli-process.js';
+import type { ClaudeSdkConfig } from './config.js';
+import type { ClaudeDetectionService } from './detection.js';
+import type { AnthropicEvent } from './merge.js';
+import { REQUEST_OPTIONS_FIELD, resolveOptions } from './options.js';
+import { buildPrompt } from './prompt.js';
+import { SdkRun } from './runner.js';
+import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
+import type { Semaphore } from './semaphore.js';
+import { serializeSse } from './sse.js';
+
+export interface AdapterDeps {
+  plugin: string;
+  config: ClaudeSdkConfig;
+  detection: ClaudeDetectionService;
+  sessions: SessionPool;
+  limiter: Semaphore;
+  registry: CliProcessRegistry;
+  /** Last failure, for health. */
+  onError(err: ProxyError): void;
+}
+
+export const SESSION_HEADER = 'x-session-id';
+
+export class ClaudeSdkAdapter implements ProviderAdapter {
+  readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
+  /** Requests currently running a CLI. */
+  running = 0;
+
+  constructor(private readonly d: AdapterDeps) {}
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.d.config.models.map((id) => ({ id, ownedBy: 'anthropic', displayName: `${id} (Claude Code)` }));
+  }
+
+  async handle(req: AdapterRequest): Promise<AdapterResponse> {
+    const sessionId = req.sessionId ?? headerValue(req.headers[SESSION_HEADER]);
+    if (sessionId !== undefined && !isValidSessionId(sessionId)) {
+      throw new ValidationError('Session id must be 1-128 characters of letters, digits, ".", "_", ":" or "-"', { param: SESSION_HEADER, plugin: this.d.plugin });
+    }
+    const options = resolveOptions(this.d.config, req.body, req.modelOverride);
+    const body = this.toAnthropic(req);
+    const stream = req.body.stream === true;
+    const lease = sessionId ? await this.d.sessions.acquire(sessionId, req.signal) : undefined;
+    let releaseSlot: (() => void) | undefined;
+    let run: SdkRun | undefined;
+    try {
+      releaseSlot = await this.d.limiter.acquire(req.signal);
+      run = await this.start(req, body, options, lease, true);
+      this.running++;
+      const r = run;
+      void r.done.then(() => {
+        this.running--;
+        if (lease && r.merger.result && !r.error && r.merger.cliSessionId) lease.session.cliSessionId = r.merger.cliSessionId;
+        if (r.error) this.d.onError(r.error);
+        releaseSlot?.();
+        lease?.release();
+      });
+      return stream ? this.streamResponse(req, r) : await this.jsonResponse(req, r);
+    } catch (err) {
+      // Once a run exists, its `done` handler releases the slot and the session (after the CLI exited).
+      if (!run) {
+        releaseSlot?.();
+        lease?.release();
+      }
+      if (err instanceof ProxyError) this.d.onError(err);
+      throw err;
+    }
+  }
+
+  /** Starts a run and waits for its first output; a stale session (CLI lost it) retries fresh once. */
+  private async start(req: AdapterRequest, body: JsonObject, options: ReturnType<typeof resolveOptions>, lease: SessionLease | undefined, retry: boolean): Promise<SdkRun> {
+    const det = this.d.detection.detection ?? (await this.d.detection.refresh());
+    if (!det.cliPath) throw new ProxyError('api_error', det.error ?? 'Claude Code CLI not found', { plugin: this.d.plugin, status: 503, code: 'CCPROXY_ERR_SDK_NO_CLI' });
+    const resume = lease?.session.cliSessionId;
+    const run = new SdkRun({
+      plugin: this.d.plugin,
+      prompt: buildPrompt(body, resume !== undefined),
+      options,
+      systemPromptMode: this.d.config.system_prompt_mode,
+      mode: this.d.config.sdk_message_mode,
+      cliPath: det.source === 'bundled' ? undefined : det.cliPath,
+      env: this.d.detection.cliEnv(),
+      resume,
+      signal: req.signal,
+      registry: this.d.registry,
+      messageId: `msg_sdk_${randomUUID().replace(/-/g, '')}`,
+      firstChunkMs: this.d.config.first_chunk_timeout * 1000,
+      idleMs: this.d.config.idle_timeout * 1000,
+    });
+    const t0 = Date.now();
+    try {
+      await run.ready;
+      req.observer?.upstreamResponse(200, Date.now() - t0);
+      return run;
+    } catch (err) {
+      if (retry && resume && lease && !req.signal.aborted) {
+        await run.done;
+        // The CLI no longer has this session (transcript gone, other cwd): start it over with the full history.
+        lease.session.cliSessionId = undefined;
+        return this.start(req, body, options, lease, false);
+      }
+      throw err;
+    }
+  }
+
+  private toAnthropic(req: AdapterRequest): JsonObject {
+    const { [REQUEST_OPTIONS_FIELD]: _ignored, ...body } = req.body;
+    if (req.api === 'anthropic') return body;
+    try {
+      return convertRequest(req.api, 'anthropic', body);
+    } catch (err) {
+      if (err instanceof ProxyError) throw err;
+      throw new ValidationError(`Could not read the ${req.api} request: ${(err as Error).message}`, { plugin: this.d.plugin });
+    }
+  }
+
+  private streamResponse(req: AdapterRequest, run: SdkRun): AdapterResponse {
+    const anthropic = run.events();
+    const events: AsyncIterable<Record<string, unknown>> = req.api === 'anthropic' ? anthropic : convertStream('anthropic', req.api, anthropic, convertOpts(req));
+    const observed = this.observeUsage(req, run, events);
+    return {
+      kind: 'stream',
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...sessionHeader(run) },
+      events: serializeSse(req.api, observed, this.d.plugin),
+    };
+  }
+
+  private async *observeUsage(req: AdapterRequest, run: SdkRun, events: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
+    yield* events;
+    this.reportUsage(req, run);
+  }
+
+  private async jsonResponse(req: AdapterRequest, run: SdkRun): Promise<AdapterResponse> {
+    const drained: AnthropicEvent[] = [];
+    for await (const e of run.events()) drained.push(e);
+    this.reportUsage(req, run);
+    const message = run.merger.message as unknown as JsonObject;
+    const body = req.api === 'anthropic' ? message : convertResponse('anthropic', req.api, message, convertOpts(req));
+    return { kind: 'json', status: 200, headers: sessionHeader(run), body };
+  }
+
+  private reportUsage(req: AdapterRequest, run: SdkRun): void {
+    const u = run.merger.message.usage;
+    req.observer?.usage(
+      { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cache_read_input_tokens, cacheCreationTokens: u.cache_creation_input_tokens },
+      run.merger.message.model,
+    );
+  }
+}
+
+/** The client's own request lets the converters restore client-only shapes (e.g. Responses ids). */
+function convertOpts(req: AdapterRequest): ConvertOptions {
+  const model = typeof req.body.model === 'string' ? req.body.model : undefined;
+  return { clientRequest: req.body, ...(model ? { model } : {}) };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s ? s.trim() : undefined;
+}
+
+/** The CLI's own session id, for clients that want to inspect `~/.claude/projects`. */
+function sessionHeader(run: SdkRun): Record<string, string> {
+  return run.merger.cliSessionId ? { 'x-claude-session-id': run.merger.cliSessionId } : {};
+}

@@ -1,0 +1,44 @@
+/**
+ * Health of the claude_sdk provider: `fail` without a CLI, `warn` while detection has not finished
+ * or the CLI is not logged in (and no API key is configured), else `pass`; always with the CLI
+ * version and path, session and process counts, and the last request error.
+ */
+import type { HealthCheckResult } from '../../core/plugin.js';
+import type { ClaudeDetection } from './detection.js';
+import type { SessionStats } from './sessions.js';
+
+export interface HealthInputs {
+  plugin: string;
+  detection: ClaudeDetection | null;
+  sessions: SessionStats;
+  running: number;
+  processes: number[];
+  lastError?: { message: string; at: string };
+}
+
+export function claudeSdkHealth(h: HealthInputs): HealthCheckResult {
+  const d = h.detection;
+  const details: Record<string, unknown> = {
+    cli_path: d?.cliPath ?? null,
+    cli_source: d?.source ?? null,
+    version: d?.version ?? null,
+    logged_in: d?.loggedIn ?? false,
+    auth_method: d?.authMethod ?? 'unknown',
+    detected_at: d?.checkedAt ?? null,
+    sessions: h.sessions.sessions,
+    sessions_busy: h.sessions.busy,
+    sessions_waiting: h.sessions.waiting,
+    max_sessions: h.sessions.max,
+    running_requests: h.running,
+    cli_processes: h.processes.length,
+    cli_pids: h.processes,
+    last_error: h.lastError ?? null,
+  };
+  const base = { componentId: h.plugin, componentType: 'provider', time: new Date().toISOString(), details, ...(d?.version ? { version: d.version } : {}) };
+  if (!d) return { ...base, status: 'warn', output: 'Claude Code CLI detection still running' };
+  if (!d.cliPath) return { ...base, status: 'fail', output: d.error ?? 'Claude Code CLI not found' };
+  if (!d.loggedIn) {
+    return { ...base, status: 'warn', output: 'Claude Code CLI is not logged in: run `claude` and /login, or set ANTHROPIC_API_KEY in plugins.claude_sdk.env' };
+  }
+  return { ...base, status: 'pass', output: `Claude Code ${d.version ?? '(unknown version)'} at ${d.cliPath}` };
+}

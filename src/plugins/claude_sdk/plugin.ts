@@ -1,0 +1,127 @@
+/**
+ * claude_sdk: Claude through the Claude Code CLI itself (Agent SDK `query()`), on the Anthropic
+ * Messages, OpenAI Chat Completions and OpenAI Responses APIs, with client sessions.
+ * Prefix `/claude/sdk`. See README.md for when to use it instead of claude_api.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { ProviderAdapter } from '../../core/adapter.js';
+import { PluginError, type ProxyError } from '../../core/errors.js';
+import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
+import type { CoreServices } from '../../core/services.js';
+import { ClaudeSdkAdapter } from './adapter.js';
+import { CliProcessRegistry } from './cli-process.js';
+import { ClaudeSdkConfigSchema, type ClaudeSdkConfig } from './config.js';
+import { ClaudeDetectionService } from './detection.js';
+import { claudeSdkHealth } from './health.js';
+import { claudeSdkRoutes } from './routes.js';
+import { Semaphore } from './semaphore.js';
+import { SessionPool } from './sessions.js';
+import { detectionRefreshTask, sessionCleanupTask } from './tasks.js';
+
+const NAME = 'claude_sdk';
+
+interface State {
+  config: ClaudeSdkConfig;
+  logger?: Logger;
+  detection: ClaudeDetectionService;
+  sessions: SessionPool;
+  limiter: Semaphore;
+  registry: CliProcessRegistry;
+  adapter: ClaudeSdkAdapter;
+  lastError?: { message: string; at: string };
+}
+
+export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
+  readonly kind = 'provider' as const;
+  readonly name = NAME;
+  readonly version = '0.1.0';
+  readonly description = 'Claude via the Claude Code CLI (Agent SDK): its tools, MCP servers, permissions and sessions behind the three APIs';
+  readonly routerPrefix = '/claude/sdk';
+  readonly configSchema = ClaudeSdkConfigSchema;
+  private state?: State;
+
+  async initialize(services: CoreServices): Promise<void> {
+    const config = ClaudeSdkConfigSchema.parse(services.getPluginConfig(NAME));
+    const logger = services.logger.child({ plugin: NAME });
+    const detection = new ClaudeDetectionService(config.cli_path, config.env);
+    const sessions = new SessionPool(config.max_sessions, config.session_idle_ttl * 1000, NAME);
+    const limiter = new Semaphore(config.max_concurrent);
+    const registry = new CliProcessRegistry();
+    const state: State = { config, logger, detection, sessions, limiter, registry } as State;
+    state.adapter = new ClaudeSdkAdapter({
+      plugin: NAME, config, detection, sessions, limiter, registry,
+      onError: (err: ProxyError) => {
+        state.lastError = { message: err.message, at: new Date().toISOString() };
+      },
+    });
+    this.state = state;
+    // Detection spawns the CLI twice (version, auth state): never let it delay startup.
+    void detection.refresh().then((d) => {
+      if (d.cliPath) logger.info({ version: d.version, cli: d.cliPath, source: d.source, loggedIn: d.loggedIn }, 'claude_cli_available');
+      else logger.warn({ reason: d.error }, 'claude_cli_not_found');
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    const s = this.state;
+    if (!s) return;
+    s.sessions.close();
+    s.limiter.rejectAll(new PluginError(NAME, 'shutting down'));
+    await s.registry.killAll();
+  }
+
+  createConfig(): ClaudeSdkConfig {
+    return this.need().config;
+  }
+
+  async validate(): Promise<boolean> {
+    return this.state !== undefined;
+  }
+
+  getRoutes(): FastifyPluginAsync {
+    return claudeSdkRoutes(this.need().adapter, NAME);
+  }
+
+  createAdapter(): ProviderAdapter {
+    return this.need().adapter;
+  }
+
+  async healthCheck(): Promise<HealthCheckResult> {
+    const s = this.need();
+    return claudeSdkHealth({
+      plugin: NAME,
+      detection: s.detection.detection,
+      sessions: s.sessions.stats(),
+      running: s.adapter.running,
+      processes: s.registry.pids,
+      lastError: s.lastError,
+    });
+  }
+
+  getScheduledTasks(): ScheduledTaskDefinition[] {
+    const s = this.state;
+    if (!s) return [];
+    return [
+      detectionRefreshTask(NAME, s.config.detection_interval, s.detection, s.logger),
+      sessionCleanupTask(NAME, s.config.session_cleanup_interval, s.sessions, s.logger),
+    ];
+  }
+
+  startupInfo(): StartupInfo {
+    const d = this.state?.detection.detection;
+    if (!d) return { lines: ['Claude Code CLI: detection running in the background'] };
+    if (!d.cliPath) {
+      return { credentials: { ok: false, message: d.error ?? 'Claude Code CLI not found', fix: 'npm install -g @anthropic-ai/claude-code, or set plugins.claude_sdk.cli_path' } };
+    }
+    const lines = [`Claude Code ${d.version ?? '?'} at ${d.cliPath} (${d.source})`];
+    return d.loggedIn
+      ? { lines, credentials: { ok: true, message: `logged in (${d.authMethod})` } }
+      : { lines, credentials: { ok: false, message: 'Claude Code CLI is not logged in', fix: 'run `claude` then /login, or set ANTHROPIC_API_KEY in [plugins.claude_sdk.env]' } };
+  }
+
+  private need(): State {
+    if (!this.state) throw new PluginError(NAME, 'claude_sdk plugin is not initialized');
+    return this.state;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * One CLI run: starts `query()` of the Agent SDK in streaming-input mode, pumps its messages
+ * through the TurnMerger into a queue of Anthropic events, and owns the run's failure modes:
+ * - first-chunk timeout (no model output yet) and idle timeout (CLI silent) → abort, clear error;
+ * - client gone (request signal) or consumer stopped → abort, the SDK ends the CLI process;
+ * - an error `result` or a crashed CLI → a ProxyError carrying the CLI's message / stderr tail.
+ * `ready` settles once the client-visible message has started (or the run failed before it),
+ * which is when the adapter commits the response.
+ */
+import { query, type McpServerConfig, type Options, type SDKMessage, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
+import type { CliProcessRegistry, CliRun } from './cli-process.js';
+import { TurnMerger, type AnthropicEvent } from './merge.js';
+import type { EffectiveOptions } from './options.js';
+import type { SdkPrompt } from './prompt.js';
+import type { SdkMessageMode } from './tool-activity.js';
+
+export interface RunParams {
+  plugin: string;
+  prompt: SdkPrompt;
+  options: EffectiveOptions;
+  systemPromptMode: 'append' | 'replace';
+  mode: SdkMessageMode;
+  /** Executable for the SDK; undefined → the SDK's bundled binary. */
+  cliPath?: string;
+  env: Record<string, string | undefined>;
+  resume?: string;
+  signal: AbortSignal;
+  registry: CliProcessRegistry;
+  messageId: string;
+  firstChunkMs: number;
+  idleMs: number;
+}
+
+/** Upstream statuses a retry cannot fix. */
+const FINAL_STATUSES = new Set([400, 401, 403, 404, 413]);
+
+type Item = { event: AnthropicEvent } | { error: ProxyError } | { end: true };
+
+export class SdkRun {
+  readonly merger: TurnMerger;
+  readonly cli: CliRun = { stderr: '' };
+  /** Resolves when the message started (or ended); rejects when the run failed before that. */
+  readonly ready: Promise<void>;
+  /** Resolves when the CLI run is over (process ended); never rejects. */
+  readonly done: Promise<void>;
+  error?: ProxyError;
+  private readonly ac = new AbortController();
+  private readonly items: Item[] = [];
+  private wake?: () => void;
+  private settleReady!: { resolve: () => void; reject: (e: ProxyError) => void };
+  private timer?: NodeJS.Timeout;
+  private gotOutput = false;
+
+  constructor(private readonly p: RunParams) {
+    this.merger = new TurnMerger(p.mode, p.messageId, p.options.model ?? 'claude');
+    this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
+    this.ready.catch(() => undefined);
+    this.done = this.pump();
+  }
+
+  abort(): void {
+    this.ac.abort();
+  }
+
+  /** The merged Anthropic events; throws the run's ProxyError after the events before it. */
+  async *events(): AsyncGenerator<AnthropicEvent> {
+    try {
+      for (;;) {
+        const item = this.items.shift();
+        if (!item) {
+          await new Promise<void>((r) => (this.wake = r));
+          continue;
+        }
+        if ('event' in item) {
+          yield item.event;
+          // The message is complete: end the client's stream now, not when the CLI process exits.
+          if (this.merger.finished && this.items.length === 0) return;
+        } else if ('error' in item) throw item.error;
+        else return;
+      }
+    } finally {
+      // Consumer gone (client disconnected, stream closed): stop the CLI.
+      if (!this.merger.finished || this.items.length > 0) this.abort();
+    }
+  }
+
+  private emit(item: Item): void {
+    this.items.push(item);
+    if (item && 'event' in item) this.settleReady.resolve();
+    else if ('error' in item) this.settleReady.reject(item.error);
+    else this.settleReady.resolve();
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private fail(err: ProxyError): void {
+    if (this.error) return;
+    this.error = err;
+    this.emit({ error: err });
+  }
+
+  private arm(ms: number, what: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fail(new ProxyError('timeout', `Claude Code CLI ${what} within ${Math.round(ms / 1000)} s; the request was stopped`, { plugin: this.p.plugin, code: 'CCPROXY_ERR_SDK_TIMEOUT' }));
+      this.abort();
+    }, ms);
+  }
+
+  private async pump(): Promise<void> {
+    const onClientAbort = () => this.abort();
+    this.p.signal.addEventListener('abort', onClientAbort, { once: true });
+    if (this.p.signal.aborted) this.abort();
+    this.arm(this.p.firstChunkMs, 'produced no output');
+    try {
+      const q = query({ prompt: this.input(), options: this.sdkOptions() });
+      for await (const msg of q) {
+        this.onMessage(msg);
+      }
+      if (!this.merger.finished && !this.error) {
+        this.fail(this.crashError('ended without a result'));
+      }
+    } catch (err) {
+      // Our own abort (timeout already reported, consumer gone) and a crash after the result are not errors.
+      if (!this.error && !this.ac.signal.aborted && !this.merger.finished) this.fail(this.crashError((err as Error).message));
+    } finally {
+      clearTimeout(this.timer);
+      this.p.signal.removeEventListener('abort', onClientAbort);
+      if (!this.error) this.emit({ end: true });
+    }
+  }
+
+  private onMessage(msg: SDKMessage): void {
+    if (this.error) return;
+    const output = msg.type === 'stream_event' || msg.type === 'assistant' || msg.type === 'result';
+    if (output) this.gotOutput = true;
+    // Before the first output only the first-chunk deadline counts (CLI chatter does not extend it).
+    if (this.gotOutput) this.arm(this.p.idleMs, 'was silent');
+    if (msg.type === 'system' && msg.subtype === 'api_retry' && !this.merger.started && FINAL_STATUSES.has(msg.error_status ?? 0)) {
+      // The CLI retries even errors that cannot heal (bad key, bad request): fail now, not after ~2 minutes of backoff.
+      const status = msg.error_status ?? 502;
+      this.fail(new UpstreamError(status, `Claude Code upstream error ${status}: ${msg.error}`, { plugin: this.p.plugin, kind: kindForStatus(status) }));
+      this.abort();
+      return;
+    }
+    for (const event of this.merger.push(msg)) this.emit({ event });
+    if (msg.type !== 'result') return;
+    clearTimeout(this.timer);
+    if (msg.is_error && msg.subtype !== 'error_max_turns') {
+      const text = msg.subtype === 'success' ? msg.result : msg.errors.join('; ') || msg.subtype;
+      const status = msg.subtype === 'success' && msg.api_error_status ? msg.api_error_status : 502;
+      this.fail(new UpstreamError(status, `Claude Code: ${text}`, { plugin: this.p.plugin, kind: kindForStatus(status) }));
+      return;
+    }
+    for (const event of this.merger.finish()) this.emit({ event });
+  }
+
+  private crashError(reason: string): ProxyError {
+    const tail = this.cli.stderr.trim().split('\n').slice(-3).join(' | ');
+    const exit = this.cli.exitCode != null ? ` (exit code ${this.cli.exitCode})` : '';
+    return new ProxyError('api_error', `Claude Code CLI failed: ${reason}${exit}${tail ? `: ${tail}` : ''}`, {
+      plugin: this.p.plugin,
+      status: 502,
+      code: 'CCPROXY_ERR_SDK_CLI',
+    });
+  }
+
+  /** Streaming-input mode: one user message, then end of input (the CLI exits after its result). */
+  private async *input(): AsyncGenerator<SDKUserMessage> {
+    yield {
+      type: 'user',
+      message: { role: 'user', content: this.p.prompt.content as unknown as SDKUserMessage['message']['content'] },
+      parent_tool_use_id: null,
+    };
+  }
+
+  private sdkOptions(): Options {
+    const o = this.p.options;
+    const system = this.p.prompt.system;
+    const append = [system, o.appendSystemPrompt].filter(Boolean).join('\n\n') || undefined;
+    const systemPrompt: Options['systemPrompt'] =
+      this.p.systemPromptMode === 'replace' && system
+        ? [system, o.appendSystemPrompt].filter(Boolean).join('\n\n')
+        : { type: 'preset', preset: 'claude_code', ...(append ? { append } : {}) };
+    const hasMcp = Object.keys(o.mcpServers).length > 0;
+    return {
+      abortController: this.ac,
+      includePartialMessages: true,
+      pathToClaudeCodeExecutable: this.p.cliPath,
+      env: this.p.env,
+      cwd: o.cwd,
+      model: o.model,
+      maxTurns: o.maxTurns,
+      allowedTools: o.allowedTools,
+      disallowedTools: o.disallowedTools,
+      permissionMode: o.permissionMode,
+      allowDangerouslySkipPermissions: o.permissionMode === 'bypassPermissions',
+      // Nobody can answer a permission prompt behind an API: anything needing approval is denied.
+      permissionPrompts: 'none',
+      ...(hasMcp ? { mcpServers: o.mcpServers as Record<string, McpServerConfig>, mcpServersDelivery: 'initialize' as const } : {}),
+      maxThinkingTokens: o.maxThinkingTokens,
+      systemPrompt,
+      resume: this.p.resume,
+      spawnClaudeCodeProcess: this.p.registry.spawner(this.cli),
+    };
+  }
+}

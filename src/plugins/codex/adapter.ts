@@ -1,0 +1,181 @@
+/**
+ * The codex ProviderAdapter: any of the three client APIs → one ChatGPT Codex backend request
+ * (Responses, always streamed) → back into the client's API, streamed or accumulated.
+ *
+ * Request path: client body → (convert to Responses) → model map + effort → shapeCodexRequest →
+ * POST <base_url>/responses with our token (refresh + retry once on 401).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import { AuthError, UpstreamError } from '../../core/errors.js';
+import { upstreamRequest } from '../../core/http/upstream.js';
+import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
+import { accumulateStream, parseSseStream, serializeSseStream } from './sse-interim.js';
+import type { JsonObject, StreamEvent } from '../../formats/index.js';
+import type { CodexTokenManager } from './auth/token-manager.js';
+import type { CodexConfig } from './config.js';
+import type { CodexDetection } from './detection-types.js';
+import { estimateInputTokens } from './count-tokens.js';
+import { requestedEffort, resolveModel } from './models.js';
+import { shapeCodexRequest } from './upstream-request.js';
+
+const PLUGIN = 'codex';
+
+export interface CodexAdapterDeps {
+  config: CodexConfig;
+  tokens: CodexTokenManager;
+  /** Detected CLI data for the model the request goes to. */
+  detection: (model: string) => CodexDetection;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+export class CodexAdapter implements ProviderAdapter {
+  readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
+  /** Last upstream outcome, for health (no extra paid call). */
+  lastUpstream: { status: number; at: number } | null = null;
+
+  constructor(private readonly deps: CodexAdapterDeps) {}
+
+  async handle(req: AdapterRequest): Promise<AdapterResponse> {
+    const { config, logger } = this.deps;
+    const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
+    const target = resolveModel(requested, config);
+    const effort = target.effort ?? requestedEffort(req.body) ?? config.reasoning_effort;
+    const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
+    const clientBody = req.api === 'anthropic' ? withoutBillingHeader(req.body) : req.body;
+    const responsesBody = req.api === 'responses'
+      ? { ...clientBody }
+      : convertRequest(req.api, 'responses', clientBody, { model: target.model, onDrop });
+
+    const detection = this.deps.detection(target.model);
+    const shaped = shapeCodexRequest(responsesBody, {
+      basePrompt: detection.basePrompt,
+      model: target.model,
+      effort,
+      reasoningSummary: config.reasoning_summary,
+      textVerbosity: config.text_verbosity,
+      sessionHint: sessionHint(req.headers, req.body, req.sessionId),
+    });
+    if (shaped.dropped.length) logger.debug({ dropped: shaped.dropped, requestId: req.requestId }, 'removed parameters the ChatGPT backend rejects');
+    logger.debug({ requestId: req.requestId, requested, model: target.model, effort }, 'codex request');
+
+    const payload = JSON.stringify(shaped.body);
+    const started = performance.now();
+    const res = await this.deps.tokens.withToken(async (creds) => {
+      if (!creds.accountId) {
+        throw new AuthError('Codex credentials carry no ChatGPT account id; run `ccproxy auth login codex`', { plugin: PLUGIN });
+      }
+      try {
+        return await upstreamRequest({
+          dispatcher: this.deps.dispatcher,
+          url: `${config.base_url.replace(/\/+$/, '')}/responses`,
+          headers: {
+            ...detection.headers,
+            version: detection.version,
+            authorization: `Bearer ${creds.accessToken}`,
+            'chatgpt-account-id': creds.accountId,
+            'openai-beta': 'responses=experimental',
+            session_id: shaped.sessionId,
+            accept: 'text/event-stream',
+            'content-type': 'application/json',
+          },
+          body: payload,
+          signal: req.signal,
+          plugin: PLUGIN,
+        });
+      } catch (err) {
+        if (err instanceof UpstreamError) this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
+        throw err;
+      }
+    });
+    this.lastUpstream = { status: res.status, at: Date.now() };
+    req.observer?.upstreamResponse(res.status, performance.now() - started);
+
+    const events = observeUsage(parseSseStream('responses', res.body), req, target.model);
+    const convertOpts = { model: target.model, clientRequest: req.body, onDrop };
+    if (req.body.stream === true) {
+      const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
+      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, out) };
+    }
+    const full = await accumulateStream('responses', events);
+    throwIfFailed(full);
+    const body = req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts);
+    return { kind: 'json', status: 200, body };
+  }
+
+  async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.deps.config.models.map((id) => ({ id, ownedBy: 'openai', displayName: id }));
+  }
+}
+
+/**
+ * Claude Code's first system line `x-anthropic-billing-header: cc_version=…` means nothing to
+ * OpenAI and changes per build: it would only break the backend's prompt cache.
+ */
+function withoutBillingHeader(body: JsonObject): JsonObject {
+  if (!Array.isArray(body.system)) return body;
+  const system = (body.system as JsonObject[]).filter(
+    (b) => !(typeof b.text === 'string' && b.text.startsWith('x-anthropic-billing-header:')),
+  );
+  return { ...body, system };
+}
+
+/** A conversation id the client already has: Codex/Claude Code session headers or metadata. */
+function sessionHint(headers: IncomingHttpHeaders, body: JsonObject, pathSession?: string): string | undefined {
+  for (const name of ['session_id', 'session-id', 'x-claude-code-session-id', 'conversation_id']) {
+    const v = headers[name];
+    if (typeof v === 'string' && v) return v;
+  }
+  if (pathSession) return pathSession;
+  const userId = (body.metadata as { user_id?: unknown } | undefined)?.user_id;
+  if (typeof userId === 'string' && userId.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(userId) as { session_id?: unknown };
+      if (typeof parsed.session_id === 'string' && parsed.session_id) return parsed.session_id;
+    } catch {
+      /* not JSON: no hint */
+    }
+  }
+  return undefined;
+}
+
+/** Reports `response.completed` usage to the request's observer while events flow through. */
+async function* observeUsage(events: AsyncIterable<StreamEvent>, req: AdapterRequest, model: string): AsyncIterable<StreamEvent> {
+  for await (const event of events) {
+    if (event.type === 'response.completed' || event.type === 'response.incomplete') {
+      const usage = (event.response as { usage?: Record<string, unknown> } | undefined)?.usage;
+      if (usage && req.observer) {
+        const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+        req.observer.usage({
+          inputTokens: num(usage.input_tokens),
+          outputTokens: num(usage.output_tokens),
+          cacheReadTokens: num((usage.input_tokens_details as Record<string, unknown> | undefined)?.cached_tokens),
+          reasoningTokens: num((usage.output_tokens_details as Record<string, unknown> | undefined)?.reasoning_tokens),
+        }, model);
+      }
+    }
+    yield event;
+  }
+}
+
+/** A non-stream client gets a failed turn as an error status, not as a 200 with an error inside. */
+function throwIfFailed(full: JsonObject): void {
+  if (full.status !== 'failed') return;
+  const error = (full.error ?? {}) as { code?: string; message?: string };
+  const code = error.code ?? 'server_error';
+  const status = code === 'rate_limit_exceeded' ? 429
+    : code === 'context_length_exceeded' || code === 'invalid_prompt' ? 400
+    : 502;
+  throw new UpstreamError(status, error.message ?? 'The ChatGPT backend reported a failed response', {
+    plugin: PLUGIN,
+    code,
+    upstreamBody: full.error,
+  });
+}

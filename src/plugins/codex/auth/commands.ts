@@ -1,0 +1,109 @@
+/**
+ * `ccproxy auth login|status|logout codex`. Login is the Codex CLI's own flow (PKCE, callback on
+ * `http://localhost:1455/auth/callback`), so the resulting auth.json is the one the CLI reads too.
+ */
+import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
+import { CredentialFile } from '../../../core/auth/credential-file.js';
+import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
+import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import type { CodexConfig } from '../config.js';
+import { parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
+
+function fileOf(config: CodexConfig): CredentialFile<AuthFileJson> {
+  return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file) });
+}
+
+async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
+  const { oauth } = ctx.config;
+  const redirectUri = `http://localhost:${oauth.redirect_port}${oauth.redirect_path}`;
+  const file = fileOf(ctx.config);
+  if (ctx.noBrowser) {
+    ctx.print('After logging in, the browser lands on a localhost page that may not load: copy that page\'s full URL and paste it here.');
+  }
+  const tokens = await runOAuthLogin<TokenResponse>({
+    authorizeUrl: oauth.authorize_url,
+    clientId: oauth.client_id,
+    scopes: oauth.scopes,
+    redirectUri,
+    // Same extras the Codex CLI sends, so the id token carries the ChatGPT account claims.
+    extraAuthorizeParams: { id_token_add_organizations: 'true', codex_cli_simplified_flow: 'true' },
+    noBrowser: ctx.noBrowser,
+    print: ctx.print,
+    prompt: ctx.prompt,
+    exchange: async (code) => {
+      const json = await postTokenRequest({
+        url: oauth.token_url,
+        encoding: 'form',
+        dispatcher: ctx.services.httpClient,
+        params: {
+          grant_type: 'authorization_code',
+          code: code.code,
+          redirect_uri: code.redirectUri,
+          client_id: oauth.client_id,
+          code_verifier: code.verifier,
+        },
+      });
+      if (typeof json.access_token !== 'string') throw new Error('Token endpoint returned no access_token');
+      return json as unknown as TokenResponse;
+    },
+  });
+  await file.update((current) => withNewTokens(current, tokens));
+  const creds = parseCodexAuth(await file.read());
+  ctx.print(`Logged in${creds?.email ? ` as ${creds.email}` : ''}${creds?.planType ? ` (${creds.planType})` : ''}; credentials saved to ${file.path}`);
+}
+
+async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusReport> {
+  const file = fileOf(ctx.config);
+  let creds;
+  try {
+    creds = parseCodexAuth(await file.read());
+  } catch (err) {
+    return { loggedIn: false, lines: [`Credentials file: ${file.path}`, `Unreadable: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  if (!creds) {
+    return { loggedIn: false, lines: [`Credentials file: ${file.path}`, 'Not logged in: run `ccproxy auth login codex` (or `codex login`)'] };
+  }
+  const lines = [`Credentials file: ${file.path}`];
+  if (creds.email) lines.push(`Account: ${creds.email}`);
+  if (creds.planType) lines.push(`Plan: ${creds.planType}`);
+  lines.push(`ChatGPT account id: ${creds.accountId ? 'present' : 'MISSING (log in again)'}`);
+  if (creds.expiresAt !== undefined) {
+    const left = Math.round((creds.expiresAt - Date.now()) / 1000);
+    lines.push(left > 0 ? `Access token expires in ${formatSeconds(left)} (${new Date(creds.expiresAt).toISOString()})` : `Access token expired ${formatSeconds(-left)} ago${creds.refreshToken ? ' (refreshed automatically on next use)' : ''}`);
+  }
+  lines.push(`Refresh token: ${creds.refreshToken ? 'present' : 'missing'}`);
+  if (creds.lastRefresh) lines.push(`Last refresh: ${creds.lastRefresh}`);
+  return { loggedIn: true, lines };
+}
+
+/** Remove our tokens; other fields (e.g. an OPENAI_API_KEY the person set) stay. */
+async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
+  const file = fileOf(ctx.config);
+  let removeWhole = false;
+  await file.update((current) => {
+    if (!current) return undefined;
+    const { tokens: _t, last_refresh: _l, ...rest } = current;
+    const meaningful = Object.entries(rest).filter(([k, v]) => !(k === 'OPENAI_API_KEY' && v === null) && !(k === 'auth_mode'));
+    if (meaningful.length === 0) {
+      removeWhole = true;
+      return undefined;
+    }
+    return rest;
+  });
+  if (removeWhole) await file.remove();
+  ctx.print(`Logged out: removed Codex tokens from ${file.path}`);
+}
+
+function formatSeconds(s: number): string {
+  if (s >= 86400) return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m`;
+  return `${s}s`;
+}
+
+export const codexAuthCommands: PluginAuthCommands<CodexConfig> = {
+  aliases: ['codex', 'chatgpt', 'openai-chatgpt'],
+  login,
+  status,
+  logout,
+};

@@ -1,0 +1,121 @@
+/**
+ * Keeps the Codex access token usable: the core's single-flight TokenRefresher plus the locked,
+ * re-reading, atomic refresh of the CredentialFile, specialised to auth.json and OpenAI's token
+ * endpoint (form-encoded `grant_type=refresh_token`, client id of the Codex CLI).
+ */
+import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
+import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
+import { TokenRefresher, refreshUnderLock } from '../../../core/auth/refresher.js';
+import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { AuthError, UpstreamError } from '../../../core/errors.js';
+import type { CodexConfig } from '../config.js';
+import { parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
+
+const PLUGIN = 'codex';
+export const LOGIN_FIX = 'run `ccproxy auth login codex` (or `codex login`)';
+
+export interface CodexTokenManagerOptions {
+  path: string;
+  config: Pick<CodexConfig, 'oauth' | 'refresh_margin_seconds'>;
+  dispatcher: Dispatcher;
+  logger?: Logger;
+}
+
+export class CodexTokenManager {
+  readonly file: CredentialFile<AuthFileJson>;
+  readonly refresher: TokenRefresher<CodexCredentials>;
+  private readonly opts: CodexTokenManagerOptions;
+
+  constructor(opts: CodexTokenManagerOptions) {
+    this.opts = opts;
+    this.file = new CredentialFile<AuthFileJson>({ path: opts.path });
+    const marginMs = opts.config.refresh_margin_seconds * 1000;
+    this.refresher = new TokenRefresher<CodexCredentials>({
+      marginMs,
+      load: async () => parseCodexAuth(await this.file.read()),
+      refresh: (stale) =>
+        refreshUnderLock(stale, {
+          file: this.file,
+          extract: parseCodexAuth,
+          isFresh: (s) => s.expiresAt === undefined || s.expiresAt - Date.now() > marginMs,
+          exchange: (s) => this.exchange(s),
+          apply: (content, next) => withNewTokens(content, toTokenResponse(next)),
+          missing: () => new AuthError(`No Codex credentials in ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
+        }),
+    });
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Stored credentials without refreshing; null when absent or unreadable. */
+  async peek(): Promise<CodexCredentials | null> {
+    try {
+      return await this.refresher.current(true);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Run an upstream call with a valid token; on a 401 refresh (or pick up a token another process
+   * stored) and retry once. Credential problems surface as AuthError (401 in the client's format).
+   */
+  async withToken<R>(fn: (creds: CodexCredentials) => Promise<R>): Promise<R> {
+    try {
+      return await this.refresher.withToken(
+        fn,
+        (err) => err instanceof UpstreamError && err.upstreamStatus === 401,
+        () => new AuthError(`No Codex credentials found at ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
+      );
+    } catch (err) {
+      if (err instanceof CredentialFileError) {
+        throw new AuthError(`Codex credentials unusable: ${err.message}`, { plugin: PLUGIN, cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** The token endpoint call. Failures become AuthError so the client sees a clear 401. */
+  private async exchange(stale: CodexCredentials): Promise<CodexCredentials> {
+    if (!stale.refreshToken) {
+      throw new AuthError(`Codex access token expired and ${this.file.path} holds no refresh token; ${LOGIN_FIX}`, { plugin: PLUGIN });
+    }
+    let json: Record<string, unknown>;
+    try {
+      json = await postTokenRequest({
+        url: this.opts.config.oauth.token_url,
+        encoding: 'form',
+        dispatcher: this.opts.dispatcher,
+        params: {
+          grant_type: 'refresh_token',
+          refresh_token: stale.refreshToken,
+          client_id: this.opts.config.oauth.client_id,
+          scope: 'openid profile email',
+        },
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.opts.logger?.warn({ err: why }, 'codex token refresh failed');
+      throw new AuthError(`Codex token refresh failed (${why}); ${LOGIN_FIX}`, { plugin: PLUGIN, cause: err });
+    }
+    const tokens = json as Partial<TokenResponse>;
+    if (typeof tokens.access_token !== 'string') {
+      throw new AuthError(`Codex token refresh returned no access_token; ${LOGIN_FIX}`, { plugin: PLUGIN });
+    }
+    const next = parseCodexAuth(withNewTokens({ tokens: { ...toTokenResponse(stale), account_id: stale.accountId } }, tokens as TokenResponse));
+    if (!next) throw new AuthError('Codex token refresh returned unusable tokens', { plugin: PLUGIN });
+    this.opts.logger?.info({ expiresAt: next.expiresAt }, 'codex access token refreshed');
+    return next;
+  }
+}
+
+function toTokenResponse(c: CodexCredentials): TokenResponse {
+  return {
+    access_token: c.accessToken,
+    ...(c.refreshToken ? { refresh_token: c.refreshToken } : {}),
+    ...(c.idToken ? { id_token: c.idToken } : {}),
+  };
+}

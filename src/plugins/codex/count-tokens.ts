@@ -1,0 +1,41 @@
+/**
+ * `POST /v1/messages/count_tokens` without an upstream call: the ChatGPT backend has no counting
+ * endpoint, and Claude Code only uses the number to decide when to compact. An estimate of about
+ * four characters per token over the text the model will read is close enough for that.
+ */
+type Json = Record<string, unknown>;
+
+const CHARS_PER_TOKEN = 4;
+/** Per-message framing the tokenizer adds (role markers, separators). */
+const PER_MESSAGE = 4;
+/** Images are billed by tiles; a mid-size image is on the order of this many tokens. */
+const PER_IMAGE = 800;
+
+export function estimateInputTokens(body: Json): number {
+  let chars = 0;
+  let extra = 0;
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      chars += value.length;
+    } else if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+    } else if (value && typeof value === 'object') {
+      const obj = value as Json;
+      if (obj.type === 'image' || obj.type === 'input_image') {
+        extra += PER_IMAGE;
+        return;
+      }
+      for (const [k, v] of Object.entries(obj)) {
+        if (k === 'cache_control' || k === 'signature' || k === 'type') continue;
+        visit(v);
+      }
+    }
+  };
+  visit(body.system);
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  visit(messages);
+  extra += messages.length * PER_MESSAGE;
+  // Tool definitions count as JSON text, schema punctuation included.
+  if (Array.isArray(body.tools)) chars += JSON.stringify(body.tools).length;
+  return Math.max(1, Math.ceil(chars / CHARS_PER_TOKEN) + extra);
+}

@@ -1,0 +1,123 @@
+/**
+ * The codex provider plugin: ChatGPT Plus/Pro through the Codex CLI's OAuth credentials, served
+ * under `/codex` on the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs.
+ * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), detection.ts (CLI).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ProviderAdapter } from '../../core/adapter.js';
+import type { CoreServices } from '../../core/services.js';
+import { PluginError } from '../../core/errors.js';
+import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
+import { CodexAdapter } from './adapter.js';
+import { codexAuthCommands } from './auth/commands.js';
+import type { CodexCredentials } from './auth/credentials.js';
+import { resolveAuthFile } from './auth/credentials.js';
+import { CodexTokenManager } from './auth/token-manager.js';
+import { CodexConfigSchema, type CodexConfig } from './config.js';
+import { CodexDetectionService } from './detection.js';
+import { codexHealth } from './health.js';
+import { codexRoutes } from './routes.js';
+import { codexTasks } from './tasks.js';
+
+interface Runtime {
+  config: CodexConfig;
+  tokens: CodexTokenManager;
+  detection: CodexDetectionService;
+  adapter: CodexAdapter;
+  /** Credentials as read at startup, for the synchronous startupInfo(). */
+  startupCredentials: CodexCredentials | null;
+  /** `http://host:port/codex` as configured, for the ready-to-paste line. */
+  baseUrl: string;
+}
+
+export class Plugin implements ProviderPlugin<CodexConfig> {
+  readonly kind = 'provider' as const;
+  readonly name = 'codex';
+  readonly version = '1.0.0';
+  readonly description = 'ChatGPT Plus/Pro (Codex models) through the Codex CLI\'s OAuth credentials';
+  readonly routerPrefix = '/codex';
+  readonly configSchema = CodexConfigSchema;
+  readonly auth = codexAuthCommands;
+  private rt: Runtime | null = null;
+
+  async initialize(services: CoreServices): Promise<void> {
+    const config = CodexConfigSchema.parse(services.getPluginConfig(this.name));
+    const logger = services.logger;
+    const tokens = new CodexTokenManager({
+      path: resolveAuthFile(config.credentials_file),
+      config,
+      dispatcher: services.httpClient,
+      logger,
+    });
+    const detection = new CodexDetectionService({ config, cacheDir: services.cacheDir, logger });
+    // Never delays startup: requests use cached or shipped data until the run finishes.
+    detection.start();
+    const adapter = new CodexAdapter({ config, tokens, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });
+    const { host, port } = services.settings.server;
+    const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}${this.routerPrefix}`;
+    this.rt = { config, tokens, detection, adapter, startupCredentials: await tokens.peek(), baseUrl };
+  }
+
+  async shutdown(): Promise<void> {
+    this.rt?.detection.stop();
+    await this.rt?.detection.settled();
+  }
+
+  createConfig(): CodexConfig {
+    return this.runtime().config;
+  }
+
+  async validate(): Promise<boolean> {
+    return this.rt !== null;
+  }
+
+  getRoutes(): FastifyPluginAsync | null {
+    return codexRoutes(this.runtime().adapter);
+  }
+
+  createAdapter(): ProviderAdapter {
+    return this.runtime().adapter;
+  }
+
+  async healthCheck(): Promise<HealthCheckResult> {
+    const rt = this.runtime();
+    return codexHealth({
+      credentials: await rt.tokens.peek(),
+      credentialsPath: rt.tokens.path,
+      marginMs: rt.config.refresh_margin_seconds * 1000,
+      lastRefresh: rt.tokens.refresher.lastRefresh,
+      detection: rt.detection.current(),
+      lastUpstream: rt.adapter.lastUpstream,
+    });
+  }
+
+  getScheduledTasks(): ScheduledTaskDefinition[] {
+    const rt = this.runtime();
+    return codexTasks(rt.config, rt.detection);
+  }
+
+  startupInfo(): StartupInfo {
+    const rt = this.runtime();
+    const c = rt.startupCredentials;
+    const path = rt.tokens.path;
+    const lines = [`Claude Code on Codex models: ANTHROPIC_BASE_URL=${rt.baseUrl} ANTHROPIC_API_KEY=dummy claude`];
+    if (!c) {
+      return { credentials: { ok: false, message: `no Codex credentials at ${path}`, fix: 'ccproxy auth login codex' }, lines };
+    }
+    const left = c.expiresAt !== undefined ? Math.round((c.expiresAt - Date.now()) / 60_000) : undefined;
+    const expiry = left === undefined ? '' : left > 0 ? `, token valid ${left} min` : ', token expired (refreshes on first request)';
+    return {
+      credentials: {
+        ok: Boolean(c.accountId),
+        message: `${path}${c.email ? ` (${c.email}${c.planType ? `, ${c.planType}` : ''})` : ''}${expiry}`,
+        ...(c.accountId ? {} : { fix: 'ccproxy auth login codex' }),
+      },
+      lines,
+    };
+  }
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new PluginError(this.name, 'codex plugin used before initialize()');
+    return this.rt;
+  }
+}

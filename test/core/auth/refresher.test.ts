@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CredentialFile } from '../../../src/core/auth/credential-file.js';
+import { TokenRefresher, refreshUnderLock, type TokenSnapshot } from '../../../src/core/auth/refresher.js';
+
+interface Snap extends TokenSnapshot {
+  refreshToken: string;
+}
+
+class Unauthorized extends Error {}
+
+describe('TokenRefresher', () => {
+  it('returns stored credentials untouched while they are fresh', async () => {
+    let refreshes = 0;
+    const r = new TokenRefresher<Snap>({
+      load: async () => ({ accessToken: 'a', refreshToken: 'r', expiresAt: Date.now() + 3600_000 }),
+      refresh: async () => {
+        refreshes++;
+        return { accessToken: 'b', refreshToken: 'r2' };
+      },
+    });
+    expect((await r.getValid())?.accessToken).toBe('a');
+    expect(refreshes).toBe(0);
+    expect(r.lastRefresh).toBeNull();
+  });
+
+  it('refreshes inside the margin, once for many concurrent callers', async () => {
+    let refreshes = 0;
+    let stored: Snap = { accessToken: 'old', refreshToken: 'r', expiresAt: Date.now() + 60_000 };
+    const r = new TokenRefresher<Snap>({
+      load: async () => stored,
+      cacheMs: 0,
+      marginMs: 120_000,
+      refresh: async () => {
+        refreshes++;
+        await new Promise((res) => setTimeout(res, 30));
+        stored = { accessToken: 'new', refreshToken: 'r2', expiresAt: Date.now() + 3600_000 };
+        return stored;
+      },
+    });
+    const all = await Promise.all(Array.from({ length: 20 }, () => r.getValid()));
+    expect(refreshes).toBe(1);
+    expect(new Set(all.map((s) => s?.accessToken))).toEqual(new Set(['new']));
+    expect(r.lastRefresh?.ok).toBe(true);
+  });
+
+  it('records a failed refresh and lets the next caller try again', async () => {
+    let fail = true;
+    const r = new TokenRefresher<Snap>({
+      load: async () => ({ accessToken: 'old', refreshToken: 'r', expiresAt: Date.now() - 1 }),
+      refresh: async () => {
+        if (fail) throw new Error('invalid_grant');
+        return { accessToken: 'new', refreshToken: 'r2', expiresAt: Date.now() + 3600_000 };
+      },
+    });
+    await expect(r.getValid()).rejects.toThrow('invalid_grant');
+    expect(r.lastRefresh).toMatchObject({ ok: false, error: 'invalid_grant' });
+    fail = false;
+    expect((await r.getValid())?.accessToken).toBe('new');
+    expect(r.refreshCount).toBe(2);
+  });
+
+  it('withToken refreshes on 401 and retries exactly once', async () => {
+    let stored: Snap = { accessToken: 'revoked', refreshToken: 'r', expiresAt: Date.now() + 3600_000 };
+    const r = new TokenRefresher<Snap>({
+      load: async () => stored,
+      refresh: async () => {
+        stored = { accessToken: 'good', refreshToken: 'r2', expiresAt: Date.now() + 3600_000 };
+        return stored;
+      },
+    });
+    const seen: string[] = [];
+    const out = await r.withToken(
+      async (s) => {
+        seen.push(s.accessToken);
+        if (s.accessToken !== 'good') throw new Unauthorized();
+        return 'ok';
+      },
+      (e) => e instanceof Unauthorized,
+      () => new Error('none'),
+    );
+    expect(out).toBe('ok');
+    expect(seen).toEqual(['revoked', 'good']);
+    // Still 401 after refresh: the error surfaces, no loop.
+    stored = { accessToken: 'bad', refreshToken: 'r3', expiresAt: Date.now() + 3600_000 };
+    r.invalidate();
+    const calls: string[] = [];
+    const r2 = new TokenRefresher<Snap>({ load: async () => stored, refresh: async () => stored });
+    await expect(r2.withToken(async (s) => {
+      calls.push(s.accessToken);
+      throw new Unauthorized();
+    }, (e) => e instanceof Unauthorized, () => new Error('none'))).rejects.toBeInstanceOf(Unauthorized);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('withToken throws the caller-provided error without credentials', async () => {
+    const r = new TokenRefresher<Snap>({ load: async () => null, refresh: async (s) => s });
+    await expect(r.withToken(async () => 1, () => false, () => new Error('log in first'))).rejects.toThrow('log in first');
+  });
+});
+
+describe('refreshUnderLock', () => {
+  let dir: string;
+  let file: CredentialFile;
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-refresh-'));
+    file = new CredentialFile({ path: path.join(dir, 'c.json') });
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const opts = (exchange: (s: Snap) => Promise<Snap>) => ({
+    file,
+    extract: (c: Record<string, unknown> | null) => (c?.tok as Snap | undefined) ?? null,
+    isFresh: (s: Snap) => (s.expiresAt ?? 0) > Date.now() + 1000,
+    exchange,
+    apply: (c: Record<string, unknown>, next: Snap) => ({ ...c, tok: { ...(c.tok as object), ...next } }),
+    missing: () => new Error('no creds'),
+  });
+
+  it('exchanges and writes atomically, keeping foreign fields', async () => {
+    await fs.writeFile(file.path, JSON.stringify({ other: 1, tok: { accessToken: 'a', refreshToken: 'r', expiresAt: 1, scopes: ['x'] } }));
+    const next = await refreshUnderLock<Record<string, unknown>, Snap>({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 }, opts(async (s) => ({ accessToken: 'b', refreshToken: `${s.refreshToken}2`, expiresAt: Date.now() + 3600_000 })));
+    expect(next.accessToken).toBe('b');
+    const onDisk = JSON.parse(await fs.readFile(file.path, 'utf8'));
+    expect(onDisk.other).toBe(1);
+    expect(onDisk.tok).toMatchObject({ accessToken: 'b', refreshToken: 'r2', scopes: ['x'] });
+  });
+
+  it('uses a token another process already refreshed without calling the endpoint', async () => {
+    const fresh = { accessToken: 'by-cli', refreshToken: 'r9', expiresAt: Date.now() + 3600_000 };
+    await fs.writeFile(file.path, JSON.stringify({ tok: fresh }));
+    let calls = 0;
+    const next = await refreshUnderLock<Record<string, unknown>, Snap>({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 }, opts(async (s) => {
+      calls++;
+      return s;
+    }));
+    expect(next.accessToken).toBe('by-cli');
+    expect(calls).toBe(0);
+  });
+
+  it('leaves the file untouched when the exchange fails', async () => {
+    const content = JSON.stringify({ tok: { accessToken: 'a', refreshToken: 'r', expiresAt: 1 } });
+    await fs.writeFile(file.path, content);
+    await expect(refreshUnderLock<Record<string, unknown>, Snap>({ accessToken: 'a', refreshToken: 'r', expiresAt: 1 }, opts(async () => {
+      throw new Error('invalid_grant');
+    }))).rejects.toThrow('invalid_grant');
+    expect(await fs.readFile(file.path, 'utf8')).toBe(content);
+  });
+
+  it('throws missing() when the file has no credentials', async () => {
+    await expect(refreshUnderLock<Record<string, unknown>, Snap>({ accessToken: 'a', refreshToken: 'r' }, opts(async (s) => s))).rejects.toThrow('no creds');
+  });
+});

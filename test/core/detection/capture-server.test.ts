@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { startCaptureServer } from '../../../src/core/detection/capture-server.js';
+import { runCli } from '../../../src/core/detection/run-cli.js';
+import { readDetectionCache, writeDetectionCache } from '../../../src/core/detection/cache.js';
+
+describe('capture server', () => {
+  it('records the first matching request with credentials redacted and serves the reply', async () => {
+    const cap = await startCaptureServer({
+      reply: (r) => (r.url.includes('count_tokens') ? { body: '{"input_tokens":1}' } : { headers: { 'content-type': 'text/event-stream' }, body: 'event: x\ndata: {}\n\n' }),
+      match: (r) => r.url.startsWith('/v1/messages?'),
+    });
+    try {
+      const a = await request(`${cap.url}/v1/messages/count_tokens`, { method: 'POST', body: '{}' });
+      expect(await a.body.text()).toBe('{"input_tokens":1}');
+      const res = await request(`${cap.url}/v1/messages?beta=true`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'secret', authorization: 'Bearer secret', 'user-agent': 'cli/1', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', system: 'hi' }),
+      });
+      expect(res.headers['content-type']).toBe('text/event-stream');
+      expect(await res.body.text()).toBe('event: x\ndata: {}\n\n');
+      const got = await cap.captured;
+      expect(got.url).toBe('/v1/messages?beta=true');
+      expect(got.headers['x-api-key']).toBe('<redacted>');
+      expect(got.headers.authorization).toBe('<redacted>');
+      expect(got.headers['user-agent']).toBe('cli/1');
+      expect(got.body).toEqual({ model: 'm', system: 'hi' });
+      expect(cap.requests).toHaveLength(2);
+    } finally {
+      await cap.close();
+    }
+  });
+});
+
+describe('runCli', () => {
+  it('collects output and exit code', async () => {
+    const r = await runCli({ command: process.execPath, args: ['-e', 'console.log("v1.2.3")'], env: {}, timeoutMs: 5000 });
+    expect(r).toMatchObject({ code: 0, timedOut: false });
+    expect(r.stdout.trim()).toBe('v1.2.3');
+  });
+  it('kills a process that outlives the bound', async () => {
+    const r = await runCli({ command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)'], env: {}, timeoutMs: 200 });
+    expect(r.timedOut).toBe(true);
+  });
+  it('reports a missing command as a spawn error', async () => {
+    const r = await runCli({ command: '/nonexistent/cli', args: [], env: {}, timeoutMs: 1000 });
+    expect(r.spawnError).toBeDefined();
+  });
+});
+
+describe('detection cache', () => {
+  it('round-trips per version and treats garbage as absent', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-dcache-'));
+    try {
+      expect(await readDetectionCache(dir, 'claude', '1.0')).toBeNull();
+      await writeDetectionCache(dir, 'claude', '1.0', { a: 1 });
+      expect(await readDetectionCache(dir, 'claude', '1.0')).toEqual({ a: 1 });
+      expect(await readDetectionCache(dir, 'claude', '2.0')).toBeNull();
+      await fs.writeFile(path.join(dir, 'claude-2.0.json'), 'garbage');
+      expect(await readDetectionCache(dir, 'claude', '2.0')).toBeNull();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * Fake ChatGPT Codex backend (`POST <base>/backend-api/codex/responses`), strict the way the real
+ * one is: it checks the bearer token and `chatgpt-account-id`, requires `stream: true`,
+ * `store: false` and non-empty `instructions` starting with the Codex base prompt, and answers 400
+ * (real-looking `{"detail": ...}` bodies) to `system` input items and to the parameters the real
+ * backend rejects. Replies are scripted turns streamed as real Responses SSE events (reasoning with
+ * encrypted_content, text, function calls with argument deltas, `response.failed`).
+ * Every request is recorded for assertions.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown> | string;
+  callId?: string;
+}
+
+export interface ScriptedTurn {
+  reasoning?: string;
+  text?: string;
+  toolCalls?: ScriptedToolCall[];
+  /** Stream `response.failed` with this error after `response.created`. */
+  fail?: { code: string; message: string };
+  /** Answer with this HTTP status and JSON body instead of a stream. */
+  httpError?: { status: number; body: unknown };
+}
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  /** Set when the fake rejected the request. */
+  rejected?: { status: number; body: unknown };
+}
+
+export interface ChatGptBackendOptions {
+  /** Bearer tokens accepted (a function lets a test rotate them). */
+  validTokens: () => string[];
+  accountId: string;
+  /** `instructions` must start with this. */
+  basePrompt: string;
+  /** Chooses the reply; default: queued turns, then a plain "ok" answer. */
+  respond?: (req: RecordedRequest, index: number) => ScriptedTurn;
+}
+
+export interface ChatGptBackend {
+  /** Use as `plugins.codex.base_url`. */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** Requests that reached the model (not rejected). */
+  accepted(): RecordedRequest[];
+  queue(...turns: ScriptedTurn[]): void;
+  /** Drop queued turns a failed test left behind. */
+  clearQueue(): void;
+  close(): Promise<void>;
+}
+
+/** Parameters the real backend answers with `Unsupported parameter: <name>`. */
+export const UNSUPPORTED_PARAMETERS = ['max_output_tokens', 'max_tokens', 'temperature', 'top_p', 'metadata', 'user', 'truncation', 'safety_identifier'];
+
+export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<ChatGptBackend> {
+  const requests: RecordedRequest[] = [];
+  const queued: ScriptedTurn[] = [];
+  let modelCalls = 0;
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      res.statusCode = 500;
+      res.end(JSON.stringify({ detail: String(err) }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    } catch {
+      /* validated below */
+    }
+    const rec: RecordedRequest = { path: req.url ?? '', headers: req.headers, body };
+    requests.push(rec);
+    const reject = (status: number, payload: unknown): void => {
+      rec.rejected = { status, body: payload };
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.method !== 'POST' || req.url !== '/backend-api/codex/responses') return reject(404, { detail: 'Not Found' });
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!opts.validTokens().includes(token)) {
+      return reject(401, {
+        error: { message: 'Provided authentication token is expired. Please try signing in again.', type: null, code: 'token_expired', param: null },
+        status: 401,
+      });
+    }
+    if (req.headers['chatgpt-account-id'] !== opts.accountId) return reject(403, { detail: 'Missing or invalid chatgpt-account-id' });
+    const check = validateBody(body, opts.basePrompt);
+    if (check) return reject(400, { detail: check });
+
+    const turn = opts.respond ? opts.respond(rec, modelCalls) : (queued.shift() ?? { text: 'ok' });
+    modelCalls += 1;
+    if (turn.httpError) return reject(turn.httpError.status, turn.httpError.body);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const event of turnEvents(turn, String(body.model))) {
+      res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
+      await new Promise((r) => setImmediate(r));
+    }
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/backend-api/codex`,
+    requests,
+    accepted: () => requests.filter((r) => !r.rejected),
+    queue: (...turns) => queued.push(...turns),
+    clearQueue: () => {
+      queued.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** What the real backend refuses; the message mirrors its `detail`. */
+function validateBody(body: Record<string, unknown>, basePrompt: string): string | undefined {
+  for (const p of UNSUPPORTED_PARAMETERS) if (p in body) return `Unsupported parameter: ${p}`;
+  if (body.previous_response_id) return 'Unsupported parameter: previous_response_id';
+  if (body.stream !== true) return 'Stream must be set to true';
+  if (body.store !== false) return 'Store must be set to false';
+  if (typeof body.instructions !== 'string' || !body.instructions || !body.instructions.startsWith(basePrompt)) {
+    return 'Instructions are not valid';
+  }
+  if (!Array.isArray(body.input)) return 'Input must be a list';
+  for (const item of body.input as Record<string, unknown>[]) {
+    if (item.role === 'system') return 'System messages are not allowed';
+    if (item.type === 'item_reference') return `Item with id '${String(item.id)}' not found. Items are not persisted when \`store\` is set to false.`;
+  }
+  return undefined;
+}
+
+const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+/** The real event sequence for one turn. */
+export function turnEvents(turn: ScriptedTurn, model: string): Record<string, unknown>[] {
+  const responseId = id('resp');
+  const created = Math.floor(Date.now() / 1000);
+  const base = { id: responseId, object: 'response', created_at: created, model, output: [] as unknown[], usage: null };
+  const events: Record<string, unknown>[] = [];
+  let seq = 0;
+  const push = (e: Record<string, unknown>): void => {
+    events.push({ ...e, sequence_number: seq++ });
+  };
+  push({ type: 'response.created', response: { ...base, status: 'in_progress' } });
+  push({ type: 'response.in_progress', response: { ...base, status: 'in_progress' } });
+  if (turn.fail) {
+    push({ type: 'response.failed', response: { ...base, status: 'failed', error: turn.fail } });
+    return events;
+  }
+  const output: Record<string, unknown>[] = [];
+  if (turn.reasoning !== undefined) {
+    const itemId = id('rs');
+    const index = output.length;
+    const encrypted = `gAAAAB${randomBytes(24).toString('base64')}`;
+    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'reasoning', summary: [] } });
+    push({ type: 'response.reasoning_summary_part.added', item_id: itemId, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+    for (const d of pieces(turn.reasoning)) push({ type: 'response.reasoning_summary_text.delta', item_id: itemId, output_index: index, summary_index: 0, delta: d });
+    push({ type: 'response.reasoning_summary_text.done', item_id: itemId, output_index: index, summary_index: 0, text: turn.reasoning });
+    push({ type: 'response.reasoning_summary_part.done', item_id: itemId, output_index: index, summary_index: 0, part: { type: 'summary_text', text: turn.reasoning } });
+    const item = { id: itemId, type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }], encrypted_content: encrypted };
+    push({ type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+  }
+  if (turn.text !== undefined) {
+    const itemId = id('msg');
+    const index = output.length;
+    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+    push({ type: 'response.content_part.added', item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', annotations: [], text: '' } });
+    for (const d of pieces(turn.text)) push({ type: 'response.output_text.delta', item_id: itemId, output_index: index, content_index: 0, delta: d, logprobs: [] });
+    push({ type: 'response.output_text.done', item_id: itemId, output_index: index, content_index: 0, text: turn.text, logprobs: [] });
+    const part = { type: 'output_text', annotations: [], logprobs: [], text: turn.text };
+    push({ type: 'response.content_part.done', item_id: itemId, output_index: index, content_index: 0, part });
+    const item = { id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [part] };
+    push({ type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+  }
+  for (const call of turn.toolCalls ?? []) {
+    const itemId = id('fc');
+    const index = output.length;
+    const callId = call.callId ?? id('call');
+    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name } });
+    for (const d of pieces(args)) push({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: index, delta: d });
+    push({ type: 'response.function_call_arguments.done', item_id: itemId, output_index: index, arguments: args });
+    const item = { id: itemId, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
+    push({ type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+  }
+  const usage = {
+    input_tokens: 1200,
+    input_tokens_details: { cached_tokens: 1024 },
+    output_tokens: 40,
+    output_tokens_details: { reasoning_tokens: turn.reasoning ? 16 : 0 },
+    total_tokens: 1240,
+  };
+  push({ type: 'response.completed', response: { ...base, status: 'completed', output, usage } });
+  return events;
+}
+
+/** Splits text into a few deltas, like the real stream does. */
+function pieces(text: string): string[] {
+  if (text.length <= 4) return [text];
+  const size = Math.ceil(text.length / 3);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}

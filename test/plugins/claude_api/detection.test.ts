@@ -1,0 +1,75 @@
+/** Claude CLI detection against the real installed CLI, its cache, and the fallback. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import { ClaudeDetector } from '../../../src/plugins/claude_api/detection.js';
+import { FALLBACK_DETECTION } from '../../../src/plugins/claude_api/detection-fallback.js';
+import { claudeApiTasks } from '../../../src/plugins/claude_api/tasks.js';
+import { ClaudeApiConfigSchema } from '../../../src/plugins/claude_api/config.js';
+import { CLAUDE_BIN } from './cli-helpers.js';
+import { startHarness } from './harness.js';
+
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-detect-test-'));
+});
+afterAll(async () => {
+  await fs.rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('ClaudeDetector', () => {
+  it('captures version, headers and system prompt from the real CLI, then serves them from the cache', async () => {
+    const d = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 45_000 });
+    expect(d.current().source).toBe('fallback');
+    const data = await d.refresh();
+    expect(d.lastError).toBeNull();
+    expect(data.source).toBe('detected');
+    expect(data.version).toBe('2.1.331');
+    expect(data.headers['user-agent']).toMatch(/^claude-cli\/2\.1\.331 /);
+    expect(data.headers['x-app']).toBe('cli');
+    expect(Object.keys(data.headers).some((k) => k.startsWith('x-stainless-'))).toBe(true);
+    expect(data.headers['x-api-key']).toBeUndefined();
+    expect(data.headers.authorization).toBeUndefined();
+    expect(data.systemPrompt.length).toBeGreaterThan(0);
+    expect(JSON.stringify(data.systemPrompt)).not.toContain('x-anthropic-billing-header');
+
+    const files = await fs.readdir(cacheDir);
+    expect(files).toContain('claude-cli-detection-2.1.331.json');
+    const again = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 45_000 });
+    const cached = await again.refresh();
+    expect(cached.source).toBe('cache');
+    expect(cached.headers).toEqual(data.headers);
+  }, 60_000);
+
+  it('falls back to the shipped data when the CLI is absent', async () => {
+    const d = new ClaudeDetector({ cliPath: '/nonexistent/claude', cacheDir, timeoutMs: 5000 });
+    const data = await d.refresh();
+    expect(data).toBe(FALLBACK_DETECTION);
+    expect(d.lastError).toMatch(/not found/);
+  });
+
+  it('registers an hourly re-detection task that skips its initial run', () => {
+    const config = ClaudeApiConfigSchema.parse({});
+    const [task] = claudeApiTasks(config, new ClaudeDetector({ cacheDir, timeoutMs: 1000 }));
+    expect(task).toMatchObject({ name: 'claude_api_detection_refresh', intervalSeconds: 3600, skipInitialRun: true });
+  });
+});
+
+describe('claude_api health with no CLI', () => {
+  it('says warn and names the fallback', async () => {
+    const h = await startHarness({ config: { cli_path: '/nonexistent/claude', detection: { enabled: true, cache_dir: cacheDir } } });
+    try {
+      // Detection runs in the background; startup did not wait for it.
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await request(`${h.proxy.url}/health`);
+      expect(res.statusCode).toBe(200);
+      const body = JSON.stringify(await res.body.json());
+      expect(body).toContain('"status":"warn"');
+      expect(body).toContain('Claude CLI not detected');
+    } finally {
+      await h.close();
+    }
+  });
+});

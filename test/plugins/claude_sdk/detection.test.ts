@@ -1,0 +1,102 @@
+/**
+ * CLI detection with the real binaries (bundled SDK binary, node_modules/.bin/claude), health
+ * states (fail without CLI, warn when logged out, pass with a key), tasks and startup info.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClaudeDetectionService, findBundled, resolveCli } from '../../../src/plugins/claude_sdk/detection.js';
+import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
+import { SessionPool } from '../../../src/plugins/claude_sdk/sessions.js';
+import { detectionRefreshTask, sessionCleanupTask } from '../../../src/plugins/claude_sdk/tasks.js';
+import { startSdkProxy } from './harness.js';
+
+const BIN_DIR = path.resolve('node_modules/.bin');
+let home: string;
+beforeAll(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-detect-'));
+});
+afterAll(async () => {
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+const stats = { sessions: 0, busy: 0, waiting: 0, max: 4 };
+
+describe('resolveCli', () => {
+  it('prefers cli_path, then PATH, then the bundled binary', () => {
+    const bundled = findBundled();
+    expect(bundled).toMatch(/claude-agent-sdk-.*\/claude$/);
+    expect(resolveCli(bundled!, { PATH: BIN_DIR })).toEqual({ path: bundled, source: 'config' });
+    expect(resolveCli(undefined, { PATH: `/nonexistent${path.delimiter}${BIN_DIR}` })).toEqual({ path: path.join(BIN_DIR, 'claude'), source: 'path' });
+    expect(resolveCli(undefined, { PATH: '/nonexistent' })).toEqual({ path: bundled, source: 'bundled' });
+    expect(resolveCli('/no/such/claude', { PATH: BIN_DIR })).toBeNull();
+  });
+});
+
+describe('ClaudeDetectionService', () => {
+  it('reports version and an API key from env as logged in', async () => {
+    const d = await new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'sk-dummy', PATH: BIN_DIR }).refresh();
+    expect(d).toMatchObject({ source: 'path', version: '2.1.331', loggedIn: true, authMethod: 'env:ANTHROPIC_API_KEY' });
+    const h = claudeSdkHealth({ plugin: 'claude_sdk', detection: d, sessions: stats, running: 0, processes: [] });
+    expect(h.status).toBe('pass');
+    expect(h.version).toBe('2.1.331');
+  });
+
+  it('asks `claude auth status` without a key: logged out → warn', async () => {
+    const svc = new ClaudeDetectionService(findBundled()!, { HOME: home, DISABLE_TELEMETRY: '1' });
+    const [a, b] = await Promise.all([svc.refresh(), svc.refresh()]); // joined, one detection
+    expect(a).toBe(b);
+    expect(a).toMatchObject({ source: 'config', loggedIn: false, authMethod: 'none' });
+    const h = claudeSdkHealth({ plugin: 'claude_sdk', detection: a, sessions: stats, running: 0, processes: [], lastError: { message: 'boom', at: 'now' } });
+    expect(h.status).toBe('warn');
+    expect(h.output).toContain('not logged in');
+    expect(h.details?.last_error).toEqual({ message: 'boom', at: 'now' });
+  });
+
+  it('no CLI → fail; detection pending → warn', async () => {
+    const d = await new ClaudeDetectionService('/no/such/claude', {}).refresh();
+    expect(d.cliPath).toBeNull();
+    expect(claudeSdkHealth({ plugin: 'claude_sdk', detection: d, sessions: stats, running: 0, processes: [] }).status).toBe('fail');
+    expect(claudeSdkHealth({ plugin: 'claude_sdk', detection: null, sessions: stats, running: 0, processes: [] }).status).toBe('warn');
+  });
+});
+
+describe('tasks', () => {
+  it('detection refresh skips its initial run and refreshes; cleanup sweeps', async () => {
+    const svc = new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'k', PATH: BIN_DIR });
+    const t = detectionRefreshTask('claude_sdk', 3600, svc);
+    expect(t).toMatchObject({ name: 'claude_sdk_detection_refresh', intervalSeconds: 3600, skipInitialRun: true });
+    expect(await t.run(new AbortController().signal)).toBe(true);
+    expect(svc.detection?.version).toBe('2.1.331');
+    let now = 0;
+    const pool = new SessionPool(4, 10, 'p', () => now);
+    (await pool.acquire('s')).release();
+    now = 100;
+    const c = sessionCleanupTask('claude_sdk', 60, pool);
+    await c.run(new AbortController().signal);
+    expect(pool.stats().sessions).toBe(0);
+  });
+});
+
+describe('plugin without a CLI', () => {
+  it('health fails, requests get a clear 503, startup info says how to fix it', async () => {
+    const p = await startSdkProxy({ cli_path: '/no/such/claude' });
+    try {
+      await p.plugin.healthCheck(); // detection runs in the background; wait for it through a request
+      const res = await fetch(`${p.base}/v1/messages`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+      });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('/no/such/claude');
+      const h = await p.health();
+      expect(h.status).toBe('fail');
+      expect(p.plugin.startupInfo().credentials?.ok).toBe(false);
+      const models = (await (await fetch(`${p.base}/v1/models`)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((m) => m.id)).toContain('claude-sonnet-4-5');
+    } finally {
+      await p.close();
+    }
+  });
+});

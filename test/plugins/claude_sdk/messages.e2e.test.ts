@@ -1,0 +1,92 @@
+/**
+ * /claude/sdk/v1/messages end to end: real Agent SDK, real Claude Code CLI, fake Anthropic upstream.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSse, startSdkProxy, type SdkProxy } from './harness.js';
+
+let p: SdkProxy;
+beforeAll(async () => {
+  p = await startSdkProxy();
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${p.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+describe('claude_sdk /v1/messages', () => {
+  it('returns the upstream text as one Anthropic message (non-stream)', async () => {
+    p.fake.responder = () => ({ text: 'Plain answer from upstream.' });
+    const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.type).toBe('message');
+    expect(body.role).toBe('assistant');
+    expect(body.content).toEqual([{ type: 'text', text: 'Plain answer from upstream.' }]);
+    expect(body.stop_reason).toBe('end_turn');
+    expect((body.usage as Record<string, number>).output_tokens).toBeGreaterThan(0);
+    const upstream = p.fake.mainRequests().at(-1);
+    expect(JSON.stringify(upstream?.body.messages)).toContain('hello there');
+  });
+
+  it('streams one message_start … message_stop with the upstream text', async () => {
+    p.fake.responder = () => ({ text: 'Streamed answer here.' });
+    const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'stream please' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const frames = await readSse(res);
+    const types = frames.map((f) => f.event);
+    expect(types[0]).toBe('message_start');
+    expect(types.at(-1)).toBe('message_stop');
+    expect(types.filter((t) => t === 'message_start')).toHaveLength(1);
+    const text = frames
+      .filter((f) => f.event === 'content_block_delta')
+      .map((f) => (JSON.parse(f.data) as { delta: { text?: string } }).delta.text ?? '')
+      .join('');
+    expect(text).toBe('Streamed answer here.');
+  });
+
+  it('carries the system prompt and earlier turns to the CLI', async () => {
+    p.fake.responder = () => ({ text: 'ok' });
+    const res = await post('/v1/messages', {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      system: 'SYSTEM_MARKER_7 be brief',
+      messages: [
+        { role: 'user', content: 'first USER_TURN_A' },
+        { role: 'assistant', content: 'reply ASSISTANT_TURN_B' },
+        { role: 'user', content: 'now USER_TURN_C' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const upstream = p.fake.mainRequests().at(-1);
+    const all = JSON.stringify(upstream?.body);
+    expect(all).toContain('SYSTEM_MARKER_7');
+    expect(all).toContain('USER_TURN_A');
+    expect(all).toContain('ASSISTANT_TURN_B');
+    expect(all).toContain('USER_TURN_C');
+  });
+
+  it('refuses a request option outside the allow list with 400 naming it', async () => {
+    const res = await post('/v1/messages', {
+      model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }],
+      sdk_options: { permission_mode: 'bypassPermissions' },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('permission_mode');
+  });
+
+  it('maps an upstream error to an Anthropic error before any byte', async () => {
+    p.fake.responder = () => ({ status: 401 });
+    const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('authentication_error');
+    expect(body.error.message).toContain('401');
+  });
+});
