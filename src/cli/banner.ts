@@ -39,16 +39,14 @@ function providerLines(url: string, plugin: ProviderPlugin): string[] {
   return out;
 }
 
-function codexSnippet(url: string, plugin: ProviderPlugin, authRequired: boolean): string[] {
-  const id = `ccproxy_${plugin.name}`;
+/** One `[model_providers.<id>]` table for ~/.codex/config.toml. */
+function codexProvider(url: string, plugin: ProviderPlugin): string[] {
   return [
-    `  # ~/.codex/config.toml, then: codex -c model_provider=${id}`,
-    `  [model_providers.${id}]`,
+    `  [model_providers.ccproxy_${plugin.name}]`,
     `  name = "ccproxy ${plugin.name}"`,
     `  base_url = "${url}${plugin.routerPrefix}/v1"`,
     '  wire_api = "responses"',
     '  env_key = "CCPROXY_API_KEY"',
-    `  # export CCPROXY_API_KEY=${authRequired ? '<your server.auth_token>' : 'unused (any value)'}`,
   ];
 }
 
@@ -71,8 +69,9 @@ export function renderBanner(input: BannerInput): string {
   }
   const responses = providers.filter((p) => apisOf(p).includes('responses'));
   if (responses.length) {
-    lines.push('', 'Codex:');
-    for (const p of responses) lines.push(...codexSnippet(input.url, p, input.authRequired));
+    const key = input.authRequired ? '<your server.auth_token>' : 'unused';
+    lines.push('', `Codex: add to ~/.codex/config.toml, export CCPROXY_API_KEY=${key}, run codex -c model_provider=<id>:`);
+    for (const p of responses) lines.push(...codexProvider(input.url, p));
   }
   return lines.join('\n') + '\n';
 }

@@ -43,7 +43,9 @@ function placeholder(type: string): string {
 /** Lines for one object schema: scalar keys first, then nested objects as sub-tables. */
 function section(header: string | undefined, schema: ZodLike, path: string[]): string[] {
   const shape = unwrap(schema).base._zod.def.shape ?? {};
-  const out: string[] = header ? [`[${header}]`] : [];
+  // A table header alone sets `{}`; comment it out when the sub-schema needs keys to be valid.
+  const emptyOk = (schema as { safeParse?: (v: unknown) => { success: boolean } }).safeParse?.({}).success !== false;
+  const out: string[] = header ? [`${path.length > 2 && !emptyOk ? '# ' : ''}[${header}]`] : [];
   const nested: Array<[string, ZodLike]> = [];
   for (const [key, child] of Object.entries(shape)) {
     const u = unwrap(child);

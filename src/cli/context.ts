@@ -6,6 +6,9 @@ import { UsageError } from './errors.js';
 export interface GlobalOptions {
   config?: string;
   debug?: boolean;
+  /** Environment and working directory (tests run commands in-process with their own). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
 }
 
 export interface CliContext {
@@ -19,10 +22,10 @@ export async function loadContext(opts: GlobalOptions): Promise<CliContext> {
     import('../core/loader/index.js'),
     import('pino'),
   ]);
-  const loaded = await loadSettings({ configFile: opts.config });
+  const loaded = await loadSettings({ configFile: opts.config, env: opts.env, cwd: opts.cwd });
   // Failures show up in the command's own output; warnings only with --debug.
   const logger = pino({ level: opts.debug ? 'debug' : 'silent' }, pino.destination(2));
-  const records = await discoverPlugins(loaded.settings, { logger });
+  const records = await discoverPlugins(loaded.settings, { logger, cwd: opts.cwd });
   return { loaded, records };
 }
 

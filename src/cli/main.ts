@@ -1,78 +1,8 @@
 #!/usr/bin/env node
-/**
- * The `ccproxy` command. Only commander loads up front; each command imports what it needs when it
- * runs, so `ccproxy --help` and `ccproxy plugins list` start fast.
- */
-import { Command, InvalidArgumentError, Option } from 'commander';
+/** Entry point of the `ccproxy` command: run the command tree, report failures as one line. */
 import { reportError } from './errors.js';
-import { readVersion } from './version.js';
+import { buildProgram } from './program.js';
 
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
-}
-
-const program = new Command('ccproxy')
-  .description('Local plugin-based reverse proxy for Claude and ChatGPT subscriptions and OpenAI-compatible keys')
-  .version(readVersion(), '-V, --version')
-  .option('-c, --config <file>', 'config file (default: $CCPROXY_CONFIG, ./.ccproxy.toml, ~/.config/ccproxy/config.toml)')
-  .option('--debug', 'show stack traces on errors')
-  .showHelpAfterError('(run with --help for usage)');
-
-program.command('serve')
-  .description('start the proxy')
-  .option('--host <host>', 'interface to bind (server.host)')
-  .option('-p, --port <port>', 'port to listen on (server.port)', parsePort)
-  .addOption(new Option('--log-level <level>', 'log level (logging.level)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-  .action(async (opts: { host?: string; port?: number; logLevel?: string }, cmd: Command) => {
-    const { serve } = await import('./commands/serve.js');
-    await serve({ ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
-  });
-
-const plugins = program.command('plugins').description('list plugins and their settings');
-plugins.command('list')
-  .description('every plugin found: name, version, prefix, state, source')
-  .action(async (_opts: unknown, cmd: Command) => {
-    const { pluginsList } = await import('./commands/plugins.js');
-    await pluginsList(cmd.optsWithGlobals());
-  });
-plugins.command('settings')
-  .description('every config key of a plugin (or "core"): type, default, env var, description')
-  .argument('<name>', 'plugin name, or "core" for the core settings')
-  .action(async (name: string, _opts: unknown, cmd: Command) => {
-    const { pluginsSettings } = await import('./commands/plugins.js');
-    await pluginsSettings(name, cmd.optsWithGlobals());
-  });
-
-const config = program.command('config').description('show or create the config file');
-config.command('show')
-  .description('effective configuration (secrets masked) and where each value came from')
-  .action(async (_opts: unknown, cmd: Command) => {
-    const { configShow } = await import('./commands/config-show.js');
-    await configShow(cmd.optsWithGlobals());
-  });
-config.command('init')
-  .description('write a commented config file with every default')
-  .argument('[path]', 'where to write (default: ~/.config/ccproxy/config.toml)')
-  .option('-f, --force', 'overwrite an existing file')
-  .action(async (path: string | undefined, _opts: unknown, cmd: Command) => {
-    const { configInit } = await import('./commands/config-init.js');
-    await configInit(path, cmd.optsWithGlobals());
-  });
-
-const auth = program.command('auth').description('log in to a provider, check or remove its credentials');
-for (const action of ['login', 'status', 'logout'] as const) {
-  const sub = auth.command(action)
-    .description(`${action} for a provider (its plugin name or alias, e.g. claude, codex)`)
-    .argument('<name>', 'plugin name or alias');
-  if (action === 'login') sub.option('--no-browser', 'print the URL instead of opening a browser; paste the code back');
-  sub.action(async (name: string, _opts: unknown, cmd: Command) => {
-    const { authCommand } = await import('./commands/auth.js');
-    await authCommand(action, name, cmd.optsWithGlobals());
-  });
-}
-
-program.parseAsync(process.argv).catch((err: unknown) => {
+buildProgram().parseAsync(process.argv).catch((err: unknown) => {
   process.exitCode = reportError(err, process.argv.includes('--debug'));
 });

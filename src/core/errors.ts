@@ -17,7 +17,7 @@ export type ErrorKind =
   | 'overloaded'
   | 'timeout';
 
-const ANTHROPIC_TYPE: Record<ErrorKind, string> = {
+export const ANTHROPIC_TYPE: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
   permission: 'permission_error',
@@ -29,7 +29,7 @@ const ANTHROPIC_TYPE: Record<ErrorKind, string> = {
   timeout: 'timeout_error',
 };
 
-const OPENAI_TYPE: Record<ErrorKind, string> = {
+export const OPENAI_TYPE: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
   permission: 'permission_error',

@@ -17,7 +17,7 @@ import { httpContextOf } from './http/context.js';
 import { healthRoutes } from './health/routes.js';
 import type { HealthTarget } from './health/aggregate.js';
 import { errorMessage, shutdownPlugins, startPlugin } from './plugin-lifecycle.js';
-import type { AnyPlugin } from './plugin.js';
+import type { AnyPlugin, HealthCheckResult } from './plugin.js';
 import { VERSION } from './version.js';
 import { loadSettings, originOf } from './config/load.js';
 import { discoverPlugins, type DiscoverOptions, type PluginRecord } from './loader/index.js';
@@ -100,6 +100,7 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
     targets: () => healthTargets(registry),
     ready: () => readiness(registry, started),
     plugins: () => pluginsDocument(registry, services),
+    extraChecks: () => taskChecks(services),
   }));
 
   const routesOf = new Map<string, string[]>();
@@ -230,6 +231,22 @@ function readiness(registry: PluginRegistry, started: boolean): { ready: boolean
   return { ready: started && failed.length === 0, failed };
 }
 
+/** One `task:<name>` check per scheduled task: `warn` while it keeps failing (it retries with backoff). */
+function taskChecks(services: RuntimeServices): Record<string, HealthCheckResult[]> {
+  const out: Record<string, HealthCheckResult[]> = {};
+  for (const t of services.scheduler.states()) {
+    out[`task:${t.name}`] = [{
+      status: t.consecutiveFailures > 0 ? 'warn' : 'pass',
+      componentId: t.name,
+      componentType: 'task',
+      ...(t.lastError ? { output: t.lastError } : {}),
+      ...(t.lastRun ? { time: t.lastRun } : {}),
+      details: { owner: t.owner, consecutiveFailures: t.consecutiveFailures, lastSuccess: t.lastSuccess, nextRun: t.nextRun },
+    }];
+  }
+  return out;
+}
+
 function pluginsDocument(registry: PluginRegistry, services: RuntimeServices): unknown {
   return { plugins: registry.toJSON((name) => services.scheduler.states(name)) };
 }
@@ -237,6 +254,7 @@ function pluginsDocument(registry: PluginRegistry, services: RuntimeServices): u
 async function shutdown(app: FastifyInstance, services: RuntimeServices, plugins: AnyPlugin[], settings: Settings, logger: Logger): Promise<void> {
   const inflight = httpContextOf(app).inflight;
   logger.info({ inflight: inflight.size }, 'shutting down');
+  inflight.startClosing();
   const closed = app.close();
   const drained = await inflight.waitIdle(settings.server.shutdown_timeout * 1000);
   if (!drained) {
@@ -254,7 +272,6 @@ async function shutdown(app: FastifyInstance, services: RuntimeServices, plugins
   await shutdownPlugins(plugins, SHUTDOWN_STEP_S, logger);
   await Promise.race([services.close(), new Promise((r) => setTimeout(r, SHUTDOWN_STEP_S * 1000).unref())]);
   logger.info('stopped');
-  logger.flush?.();
 }
 
 /** SIGINT/SIGTERM → graceful close, then exit 0 (1 if shutdown itself failed). A second signal exits at once. */
@@ -264,7 +281,12 @@ export function installSignalHandlers(proxy: Pick<RunningProxy, 'close'>, logger
     if (stopping) process.exit(130);
     stopping = true;
     logger?.info({ signal }, 'signal received');
-    proxy.close().then(() => process.exit(0), () => process.exit(1));
+    const exit = (code: number) => (): void => {
+      // The log destination is asynchronous: flush the last lines before exiting.
+      if (logger) logger.flush(() => process.exit(code));
+      else process.exit(code);
+    };
+    proxy.close().then(exit(0), exit(1));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Settings } from './config/schema.js';
 import type { CoreServices } from './services.js';
@@ -14,7 +14,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { VERSION } from './version.js';
 
 export interface RuntimeServices extends CoreServices {
-  readonly httpClient: Agent;
+  readonly httpClient: Dispatcher;
   readonly scheduler: Scheduler;
   readonly events: RequestEventBus;
   /** The same services with `logger` = a child logger `{ plugin: name }`. */
@@ -26,18 +26,27 @@ export interface RuntimeServices extends CoreServices {
 export interface CreateServicesOptions {
   env?: NodeJS.ProcessEnv;
   /** Override the shared dispatcher (tests). */
-  httpClient?: Agent;
+  httpClient?: Dispatcher;
 }
 
-export function createHttpAgent(http: Settings['http']): Agent {
-  return new Agent({
+/**
+ * The shared dispatcher: keep-alive pools and timeouts from `[http]`. When the environment names an
+ * HTTP(S) proxy, upstream calls go through it (loopback always bypasses it).
+ */
+export function createHttpAgent(http: Settings['http'], env: NodeJS.ProcessEnv = {}): Dispatcher {
+  const opts = {
     connections: http.connections,
     connect: { timeout: http.connect_timeout * 1000 },
     headersTimeout: http.headers_timeout * 1000,
     bodyTimeout: http.body_timeout * 1000,
     keepAliveTimeout: http.keep_alive_timeout * 1000,
     keepAliveMaxTimeout: Math.max(http.keep_alive_timeout, 600) * 1000,
-  });
+  };
+  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
+  if (!httpProxy && !httpsProxy) return new Agent(opts);
+  const noProxy = [env.NO_PROXY ?? env.no_proxy, 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(',');
+  return new EnvHttpProxyAgent({ ...opts, httpProxy, httpsProxy, noProxy });
 }
 
 export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
@@ -47,10 +56,11 @@ export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
 }
 
 export function createServices(settings: Settings, logger: Logger, opts: CreateServicesOptions = {}): RuntimeServices {
-  const httpClient = opts.httpClient ?? createHttpAgent(settings.http);
+  const env = opts.env ?? process.env;
+  const httpClient = opts.httpClient ?? createHttpAgent(settings.http, env);
   const events = new RequestEventBus(logger);
   const scheduler = new Scheduler({ logger: logger.child({ component: 'scheduler' }) });
-  const cacheDir = cacheDirFrom(opts.env ?? process.env);
+  const cacheDir = cacheDirFrom(env);
   const getPluginConfig = (name: string): Record<string, unknown> => settings.plugins[name] ?? {};
 
   const services: RuntimeServices = {

@@ -1,6 +1,12 @@
-/** Dispatch table over the six directions. Each direction lives in its own folder. */
+/**
+ * Dispatch table over the six directions. Each direction lives in its own folder
+ * `src/formats/<from>-to-<to>/` whose `index.ts` exports `direction: Direction`; a direction that
+ * is not registered here yet throws "not implemented" when used.
+ */
 import type { ApiFormat } from '../core/adapter.js';
+import { direction as anthropicToChat } from './anthropic-to-chat/index.js';
 import { direction as anthropicToResponses } from './anthropic-to-responses/index.js';
+import { direction as chatToAnthropic } from './chat-to-anthropic/index.js';
 import type { Direction } from './direction.js';
 import { direction as responsesToAnthropic } from './responses-to-anthropic/index.js';
 
@@ -21,7 +27,9 @@ export interface ConvertOptions {
 
 /** `<from>-to-<to>` → its Direction. Each direction folder registers here. */
 const DIRECTIONS: Partial<Record<`${ApiFormat}-to-${ApiFormat}`, Direction>> = {
+  'anthropic-to-chat': anthropicToChat,
   'anthropic-to-responses': anthropicToResponses,
+  'chat-to-anthropic': chatToAnthropic,
   'responses-to-anthropic': responsesToAnthropic,
 };
 
@@ -40,6 +48,8 @@ export function convertResponse(from: ApiFormat, to: ApiFormat, body: JsonObject
   if (from === to) return body;
   return directionFor(from, to, 'convertResponse').response(body, opts);
 }
+
+export { accumulateStream } from './accumulate/index.js';
 
 export function convertStream(
   from: ApiFormat,

@@ -17,3 +17,7 @@
  */
 export type { ApiFormat } from '../core/adapter.js';
 export * from './convert.js';
+export { parseSse, parseSseStream, serializeSse, serializeSseEvent, serializeSseStream } from './sse.js';
+export type { SseMessage } from './sse.js';
+export { convertErrorBody, errorBody, errorEvent, readErrorBody, readErrorEvent, retryAfterSeconds, statusFor } from './errors.js';
+export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';

@@ -59,6 +59,9 @@ describe('startProxy', () => {
       expect(claude.calls).toHaveLength(1);
       expect((await rawRequest(`${proxy.url}/off/v1/messages`, { method: 'POST', body: '{}' })).status).toBe(404);
       expect((await rawRequest(`${proxy.url}/health/ready`)).status).toBe(200);
+      const health = json(await rawRequest(`${proxy.url}/health`)) as { status: string; checks: Record<string, unknown[]> };
+      expect(health.status).toBe('pass');
+      expect(health.checks['task:outer_refresh']).toMatchObject([{ status: 'pass', componentType: 'task', details: { owner: 'outer' } }]);
     } finally {
       await proxy.close();
     }

@@ -13,7 +13,7 @@ import { loadContext, type GlobalOptions } from '../context.js';
 import { renderTemplate } from '../config-template.js';
 
 export async function configInit(path: string | undefined, opts: GlobalOptions & { force?: boolean }): Promise<void> {
-  const target = path ? resolve(path) : userConfigPath(process.env);
+  const target = path ? resolve(opts.cwd ?? process.cwd(), path) : userConfigPath(opts.env ?? process.env);
   if (existsSync(target) && !opts.force) throw new UsageError(`${target} already exists; use --force to overwrite it`);
   const { records } = await loadContext(opts);
   const plugins = records

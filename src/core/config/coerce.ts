@@ -28,8 +28,12 @@ export function coerceEnvValue(raw: string, schema: ZodLike | undefined): unknow
   const def = base._zod.def;
   switch (def.type) {
     case 'string':
-    case 'enum':
       return raw;
+    case 'enum': {
+      // `LOGGING__LEVEL=DEBUG` means debug: match enum values case-insensitively.
+      const hit = Object.values(def.entries ?? {}).find((v) => typeof v === 'string' && v.toLowerCase() === raw.trim().toLowerCase());
+      return hit ?? raw;
+    }
     case 'number': {
       const n = Number(raw.trim());
       return raw.trim() !== '' && Number.isFinite(n) ? n : raw;

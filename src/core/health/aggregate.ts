@@ -59,7 +59,10 @@ function normalize(r: HealthCheckResult | undefined, componentId: string): Healt
   return { componentType: 'plugin', ...r, componentId: r.componentId || componentId };
 }
 
-export async function aggregateHealth(targets: HealthTarget[], opts: { timeoutMs: number; version: string }): Promise<HealthDocument> {
+export async function aggregateHealth(
+  targets: HealthTarget[],
+  opts: { timeoutMs: number; version: string; extra?: () => Record<string, HealthCheckResult[]> },
+): Promise<HealthDocument> {
   // Leave a little of the budget for assembling the answer.
   const perCheck = Math.max(1, opts.timeoutMs - Math.min(100, opts.timeoutMs * 0.05));
   const results = await Promise.all(targets.map((t) => boundedCheck(t, perCheck)));
@@ -70,5 +73,10 @@ export async function aggregateHealth(targets: HealthTarget[], opts: { timeoutMs
     checks[`plugin:${t.name}`] = [r];
     if (RANK[r.status] > RANK[status]) status = r.status;
   });
+  // Non-plugin components (scheduled tasks): computed after the checks so their state is fresh.
+  for (const [key, list] of Object.entries(opts.extra?.() ?? {})) {
+    checks[key] = list;
+    for (const r of list) if (RANK[r.status] > RANK[status]) status = r.status;
+  }
   return { status, version: opts.version, serviceId: 'ccproxy', description: 'ccproxy: local plugin-based model API proxy', checks };
 }

@@ -4,6 +4,7 @@
  * Health routes are exempt from client auth (see guards.ts).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { HealthCheckResult } from '../plugin.js';
 import { aggregateHealth, type HealthTarget } from './aggregate.js';
 
 export interface HealthRoutesOptions {
@@ -13,6 +14,8 @@ export interface HealthRoutesOptions {
   /** True once every enabled plugin finished initializing (successfully or not). */
   ready: () => { ready: boolean; pending?: string[]; failed?: string[] };
   plugins: () => unknown;
+  /** Extra checks (e.g. `task:<name>` for scheduled tasks). */
+  extraChecks?: () => Record<string, HealthCheckResult[]>;
 }
 
 const HEALTH_JSON = 'application/health+json';
@@ -20,7 +23,7 @@ const HEALTH_JSON = 'application/health+json';
 export function healthRoutes(opts: HealthRoutesOptions): FastifyPluginAsync {
   return async (app) => {
     app.get('/health', async (_request, reply) => {
-      const doc = await aggregateHealth(opts.targets(), { timeoutMs: opts.timeoutMs, version: opts.version });
+      const doc = await aggregateHealth(opts.targets(), { timeoutMs: opts.timeoutMs, version: opts.version, extra: opts.extraChecks });
       reply.code(doc.status === 'fail' ? 503 : 200).type(HEALTH_JSON).header('cache-control', 'no-store');
       return doc;
     });

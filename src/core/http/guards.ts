@@ -58,7 +58,7 @@ export function tokenMatches(presented: string | undefined, expectedDigest: Buff
   return timingSafeEqual(digest(presented), expectedDigest);
 }
 
-export function installGuards(app: FastifyInstance, opts: GuardOptions): void {
+export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosing: () => boolean = () => false): void {
   const hosts = new Set<string>(LOOPBACK_HOSTS);
   for (const h of [opts.host, ...opts.allowedHosts]) {
     const name = hostName(h.includes(':') && !h.startsWith('[') && h.split(':').length > 2 ? `[${h}]` : h);
@@ -76,6 +76,10 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions): void {
 
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     reply.header('x-request-id', request.id);
+    if (isClosing()) {
+      reply.header('connection', 'close');
+      return refuse(request, reply, new ProxyError('overloaded', 'Server is shutting down', { status: 503, code: 'CCPROXY_ERR_SHUTTING_DOWN' }));
+    }
 
     const hostHeader = request.headers.host;
     if (!anyHost && (!hostHeader || !hosts.has(hostName(hostHeader)))) {

@@ -15,6 +15,11 @@ export class InflightRequests {
     return this.closing;
   }
 
+  /** From now on new requests are refused (503) while the ones in flight finish. */
+  startClosing(): void {
+    this.closing = true;
+  }
+
   add(controller: AbortController): void {
     this.controllers.add(controller);
   }

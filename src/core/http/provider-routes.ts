@@ -82,11 +82,16 @@ async function handleModelRequest(
   // Aborted when the client disconnects before we finished, or when shutdown runs out of patience.
   const controller = new AbortController();
   const raw = reply.raw;
-  ctx.inflight.add(controller);
-  raw.once('close', () => {
-    ctx.inflight.delete(controller);
-    if (!raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
+  if (raw.destroyed || request.raw.socket?.destroyed) {
+    // Gone while the body was being read: 'close' already fired and will not fire again.
+    controller.abort(new Error('client disconnected'));
+  } else {
+    ctx.inflight.add(controller);
+    raw.once('close', () => {
+      ctx.inflight.delete(controller);
+      if (!raw.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+  }
 
   let usage: TokenUsage | undefined;
   let usageModel = model;

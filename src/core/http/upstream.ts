@@ -37,13 +37,28 @@ export interface UpstreamResponse {
   body: UpstreamBody;
 }
 
+/**
+ * Headers that describe the client's connection to us, not ours to the upstream: copying them
+ * (e.g. when a plugin forwards client headers) would break the request (undici refuses some, a
+ * stale content-length corrupts the body, `host` would name the proxy).
+ */
+const HOP_BY_HOP = new Set([
+  'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'content-length', 'expect', 'proxy-authorization', 'accept-encoding',
+]);
+
 /** How much of an error body we read (enough for any real error message, bounded against abuse). */
 const MAX_ERROR_BODY = 64 * 1024;
 
 /** Send a request upstream; resolves for 1xx–3xx, throws UpstreamError (≥400) or UpstreamConnectionError. */
 export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<UpstreamResponse> {
   const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined) headers[k.toLowerCase()] = v;
+  for (const k in opts.headers) {
+    const v = opts.headers[k];
+    if (v === undefined) continue;
+    const key = k.toLowerCase();
+    if (!HOP_BY_HOP.has(key)) headers[key] = v;
+  }
   headers['accept-encoding'] = 'identity';
 
   let res: Dispatcher.ResponseData;

@@ -26,8 +26,15 @@ async function listDir(dir: string): Promise<string[]> {
   }
 }
 
-/** Every `<dir>/<name>/plugin.{js,mjs,ts}` (or index.js); names starting with `_` or `.` are skipped. */
+/**
+ * Every `<dir>/<name>/plugin.{js,mjs,ts}` (or index.js); names starting with `_` or `.` are skipped.
+ * A `plugin_dirs` entry that is itself one plugin's directory (holds `plugin.*`) is that plugin.
+ */
 export async function scanPluginDir(dir: string, source: PluginSource): Promise<PluginCandidate[]> {
+  if (source === 'directory') {
+    const own = ENTRY_FILES.slice(0, 3).find((f) => existsSync(join(dir, f)));
+    if (own) return [{ source, location: join(dir, own), hint: basename(dir) }];
+  }
   const found = await Promise.all((await listDir(dir)).map(async (name): Promise<PluginCandidate | undefined> => {
     if (name.startsWith('_') || name.startsWith('.')) return undefined;
     const sub = join(dir, name);

@@ -31,13 +31,15 @@ async function toRecord(c: PluginCandidate, timeoutMs: number): Promise<PluginRe
 export async function discoverPlugins(settings: Settings, opts: DiscoverOptions): Promise<PluginRecord[]> {
   const { logger } = opts;
   const cwd = opts.cwd ?? process.cwd();
-  for (const dir of settings.plugin_dirs) if (!existsSync(dir)) logger.warn({ dir }, 'plugin directory does not exist');
   const nodeModules = opts.nodeModulesDirs ?? await defaultNodeModulesDirs(cwd, INSTALL_ROOT);
   const lists = await Promise.all([
     scanPluginDir(opts.builtinDir ?? BUILTIN_PLUGINS_DIR, 'builtin'),
     ...settings.plugin_dirs.map((dir) => scanPluginDir(dir, 'directory')),
     ...nodeModules.map(scanNodeModules),
   ]);
+  settings.plugin_dirs.forEach((dir, i) => {
+    if (lists[i + 1]?.length === 0) logger.warn({ dir, exists: existsSync(dir) }, 'no plugin found in plugin directory');
+  });
   const candidates = await dedupeCandidates(lists.flat());
   const timeoutMs = (opts.importTimeoutSeconds ?? settings.plugin_init_timeout) * 1000;
   const records = await Promise.all(candidates.map((c) => toRecord(c, timeoutMs)));

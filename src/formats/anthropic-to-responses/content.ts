@@ -4,12 +4,11 @@
  * Images become `input_image` with a data URL or the original URL; PDFs become `input_file`
  * (`file_data` data URL or `file_url`); plain-text documents become `input_text`.
  * A tool_result's `is_error` has no Responses field, so it travels as a leading marker line
- * ({@link TOOL_ERROR_MARKER}) that the model reads and the reverse direction strips again.
+ * (shared/tool-error.ts) that the model reads and the reverse direction strips again.
  */
 import type { ConvertOptions } from '../convert.js';
+import { markToolError, TOOL_ERROR_MARKER } from '../shared/tool-error.js';
 import type { AnthropicBlock, ResponsesContentPart } from './wire.js';
-
-export const TOOL_ERROR_MARKER = '[tool error]';
 
 export function dataUrl(mediaType: string, data: string): string {
   return `data:${mediaType};base64,${data}`;
@@ -49,7 +48,7 @@ export function toToolOutput(block: AnthropicBlock, opts: ConvertOptions): strin
   const content = block.content;
   if (content === undefined || typeof content === 'string') {
     const text = content ?? '';
-    return block.is_error ? `${TOOL_ERROR_MARKER}\n${text}` : text;
+    return block.is_error ? markToolError(text) : text;
   }
   const parts: ResponsesContentPart[] = [];
   if (block.is_error) parts.push({ type: 'input_text', text: TOOL_ERROR_MARKER });

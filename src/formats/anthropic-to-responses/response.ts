@@ -11,6 +11,7 @@
  * Usage: Responses `input_tokens` includes cached tokens, so Anthropic's three input counters add up.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { errorEvent } from '../errors.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
 import { encodeAnthropicReasoning } from '../shared/reasoning-signature.js';
 import { view } from './wire.js';
@@ -126,13 +127,8 @@ export function responsesUsage(usage: AnthropicUsage | undefined): JsonObject {
   };
 }
 
-const ERROR_CODES: Record<string, string> = {
-  rate_limit_error: 'rate_limit_exceeded',
-  overloaded_error: 'server_error',
-  api_error: 'server_error',
-  invalid_request_error: 'invalid_prompt',
-};
-
+/** Responses `error` object (`code`, `message`) for an Anthropic error type, via the shared catalogue. */
 export function responsesError(type: string | undefined, message: string | undefined): JsonObject {
-  return { code: (type && ERROR_CODES[type]) || 'server_error', message: message ?? 'upstream error' };
+  const event = errorEvent('responses', { type: type ?? 'api_error', message: message ?? 'upstream error' });
+  return { code: event.code, message: event.message };
 }

@@ -4,7 +4,7 @@
  * Tool outputs recognise the `[tool error]` marker the other direction writes for `is_error`.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
-import { TOOL_ERROR_MARKER } from '../anthropic-to-responses/content.js';
+import { TOOL_ERROR_MARKER, unmarkToolError } from '../shared/tool-error.js';
 import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
 
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
@@ -49,13 +49,9 @@ export function toBlock(part: ResponsesContentPart, opts: ConvertOptions, where:
 export function toToolResult(callId: string, output: string | ResponsesContentPart[] | undefined, opts: ConvertOptions): JsonObject {
   const block: JsonObject = { type: 'tool_result', tool_use_id: callId };
   if (output === undefined || typeof output === 'string') {
-    const text = output ?? '';
-    if (text.startsWith(`${TOOL_ERROR_MARKER}\n`)) {
-      block.content = text.slice(TOOL_ERROR_MARKER.length + 1);
-      block.is_error = true;
-    } else {
-      block.content = text;
-    }
+    const { isError, text } = unmarkToolError(output ?? '');
+    block.content = text;
+    if (isError) block.is_error = true;
     return block;
   }
   let parts = output;

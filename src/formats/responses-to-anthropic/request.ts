@@ -12,7 +12,8 @@
  * - `custom` tools → a tool with a single string `input` property (shared/custom-tool.ts);
  *   built-ins (web_search, tool_search, local_shell, …) are dropped.
  * - `reasoning.effort` → adaptive thinking + `output_config.effort` (what current Claude models
- *   and Claude Code use); `none` → thinking disabled. Temperature/top_p are dropped while thinking.
+ *   and Claude Code use); `none` → thinking disabled. Temperature/top_p are dropped while thinking;
+ *   thinking is dropped when tool_choice forces a tool (Anthropic rejects that combination).
  * - `max_output_tokens` → `max_tokens` (required by Anthropic; {@link DEFAULT_MAX_TOKENS} if absent).
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
@@ -69,7 +70,11 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
     else if (choice) out.tool_choice = choice;
   }
 
-  const thinking = applyReasoning(body, out);
+  const forced = ['any', 'tool'].includes(String(view<{ type?: string } | undefined>(out.tool_choice)?.type));
+  if (forced && view<{ effort?: string } | undefined>(body.reasoning)?.effort) {
+    opts.onDrop?.('reasoning', 'Anthropic does not allow thinking while tool_choice forces a tool');
+  }
+  const thinking = !forced && applyReasoning(body, out);
   for (const field of ['temperature', 'top_p'] as const) {
     if (typeof body[field] !== 'number') continue;
     if (thinking) opts.onDrop?.(field, 'Anthropic rejects sampling parameters while thinking');

@@ -10,6 +10,7 @@
  * error body. Anthropic `input_tokens` excludes cache reads, so cached tokens are subtracted.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { errorEvent, readErrorEvent } from '../errors.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { decodeAnthropicReasoning, encodeResponsesReasoning } from '../shared/reasoning-signature.js';
 import { view } from '../anthropic-to-responses/wire.js';
@@ -17,7 +18,7 @@ import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthro
 
 export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const res = view<ResponsesResponse>(body);
-  if (res.status === 'failed') return anthropicErrorBody(res.error?.code ?? null, res.error?.message ?? 'upstream response failed');
+  if (res.status === 'failed') return anthropicErrorFor({ type: 'response.failed', response: body });
   const content: JsonObject[] = [];
   let refused = false;
   for (const item of res.output ?? []) {
@@ -112,17 +113,8 @@ export function anthropicUsage(usage: ResponsesUsage | null | undefined): JsonOb
   return out;
 }
 
-const ERROR_TYPES: Record<string, string> = {
-  rate_limit_exceeded: 'rate_limit_error',
-  insufficient_quota: 'rate_limit_error',
-  invalid_prompt: 'invalid_request_error',
-  invalid_request_error: 'invalid_request_error',
-  context_length_exceeded: 'invalid_request_error',
-  server_error: 'api_error',
-  server_is_overloaded: 'overloaded_error',
-};
-
-/** An Anthropic error body (`{type: 'error', error}`), also the data of the stream `error` event. */
-export function anthropicErrorBody(code: string | null, message: string): JsonObject {
-  return { type: 'error', error: { type: (code && ERROR_TYPES[code]) || 'api_error', message } };
+/** The Anthropic error body (also the stream `error` event) for a Responses `error` / `response.failed` event. */
+export function anthropicErrorFor(event: JsonObject): JsonObject {
+  const info = readErrorEvent('responses', event);
+  return errorEvent('anthropic', { kind: info?.kind ?? 'api_error', message: info?.message ?? 'upstream error' });
 }

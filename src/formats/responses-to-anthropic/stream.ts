@@ -15,11 +15,12 @@
  *    the terminal event's `output` is replayed as blocks first);
  *    `response.failed`/`error` (or a stream that just ends) → one `error` event, then nothing.
  */
-import type { ConvertOptions, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import { errorEvent } from '../errors.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { view } from '../anthropic-to-responses/wire.js';
 import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
-import { anthropicErrorBody, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature } from './response.js';
+import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature } from './response.js';
 
 type OpenBlock =
   | { kind: 'text'; outputIndex: number; contentIndex: number }
@@ -50,7 +51,7 @@ export async function* responsesToAnthropicStream(
     yield* state.next(view<ResponsesEvent>(raw));
     if (state.finished) return;
   }
-  if (!state.finished) yield* state.fail(null, 'upstream stream ended before the response completed');
+  if (!state.finished) yield* state.fail(errorEvent('anthropic', { kind: 'api_error', message: 'upstream stream ended before the response completed' }));
 }
 
 class ResponsesToAnthropicState {
@@ -126,19 +127,17 @@ class ResponsesToAnthropicState {
         yield* this.finish(ev.response ?? {});
         return;
       case 'response.failed':
-        yield* this.fail(ev.response?.error?.code ?? null, ev.response?.error?.message ?? 'upstream response failed');
-        return;
       case 'error':
-        yield* this.fail(ev.code ?? null, ev.message ?? 'upstream error');
+        yield* this.fail(anthropicErrorFor(view<JsonObject>(ev)));
         return;
       default:
         return; // in_progress, output_text.done, annotations, web search progress…: nothing to say
     }
   }
 
-  *fail(code: string | null, message: string): Generator<StreamEvent> {
+  *fail(event: StreamEvent): Generator<StreamEvent> {
     this.finished = true;
-    yield anthropicErrorBody(code, message);
+    yield event;
   }
 
   private *start(response: ResponsesResponse | undefined): Generator<StreamEvent> {

@@ -4,6 +4,7 @@
  * SSE bytes or JSON body come back unchanged. Chat and Responses clients go through the formats
  * layer (openai-bridge.ts).
  */
+import type { Logger } from 'pino';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import type { UpstreamResponse } from '../../core/http/upstream.js';
 import type { UpstreamCredential } from './auth/token-source.js';
@@ -25,6 +26,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
     readonly config: ClaudeApiConfig,
     readonly upstream: ClaudeUpstream,
     readonly detector: ClaudeDetector,
+    readonly logger?: Pick<Logger, 'debug'>,
   ) {}
 
   async handle(request: AdapterRequest): Promise<AdapterResponse> {

@@ -6,7 +6,7 @@
  */
 import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
 import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
-import { parseSseStream, serializeSseStream } from './sse-shim.js';
+import { parseSseStream, serializeSseStream } from '../../formats/sse.js';
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
@@ -16,7 +16,8 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
   const api = request.api;
   const config = adapter.config;
   const model = mapModel(request.modelOverride ?? request.body.model, config);
-  const converted: JsonObject = { ...convertRequest(api, 'anthropic', request.body, { model }), model };
+  const onDrop = (field: string, reason: string): void => adapter.logger?.debug({ requestId: request.requestId, field, reason }, 'field dropped in conversion');
+  const converted: JsonObject = { ...convertRequest(api, 'anthropic', request.body, { model, onDrop }), model };
   if (typeof converted.max_tokens !== 'number') converted.max_tokens = config.default_max_tokens;
   const stream = request.body.stream === true;
   converted.stream = stream;

@@ -49,7 +49,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
       logger,
     });
     const upstream = new ClaudeUpstream(config, tokens, detector, services.httpClient);
-    const adapter = new ClaudeApiAdapter(config, upstream, detector);
+    const adapter = new ClaudeApiAdapter(config, upstream, detector, logger);
     const startup: State['startup'] = { mode: 'none' };
     try {
       startup.mode = await tokens.mode();

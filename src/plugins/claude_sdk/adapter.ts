@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { ProxyError, ValidationError } from '../../core/errors.js';
+import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
 import { convertRequest, convertResponse, convertStream, type ConvertOptions, type JsonObject } from '../../formats/index.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
 import type { AnthropicEvent } from './merge.js';
-import { REQUEST_OPTIONS_FIELD, resolveOptions } from './options.js';
+import { REQUEST_OPTIONS_FIELD, resolveOptions, type EffectiveOptions } from './options.js';
 import { buildPrompt } from './prompt.js';
 import { SdkRun } from './runner.js';
 import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
@@ -52,13 +52,27 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     }
     const options = resolveOptions(this.d.config, req.body, req.modelOverride);
     const body = this.toAnthropic(req);
+    buildPrompt(body, false); // validate the conversation before waiting for a session or a slot
+    if (!this.d.detection.detection) await this.d.detection.refresh();
     const stream = req.body.stream === true;
     const lease = sessionId ? await this.d.sessions.acquire(sessionId, req.signal) : undefined;
     let releaseSlot: (() => void) | undefined;
-    let run: SdkRun | undefined;
+    let owned = false;
     try {
       releaseSlot = await this.d.limiter.acquire(req.signal);
-      run = await this.start(req, body, options, lease, true);
+      const t0 = Date.now();
+      let run = this.launch(req, body, options, lease);
+      let failure = await settle(run.ready);
+      if (failure && lease?.session.cliSessionId && !req.signal.aborted) {
+        // The CLI may no longer have this session (transcript gone, other cwd): start it over with the full history.
+        await run.done;
+        lease.session.cliSessionId = undefined;
+        run = this.launch(req, body, options, lease);
+        failure = await settle(run.ready);
+      }
+      // From here the run owns the slot and the session lock: released once the CLI process is gone,
+      // so the next request on this session never overlaps a CLI that is still writing its transcript.
+      owned = true;
       this.running++;
       const r = run;
       void r.done.then(() => {
@@ -68,31 +82,33 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
         releaseSlot?.();
         lease?.release();
       });
+      if (failure) throw failure;
+      req.observer?.upstreamResponse(200, Date.now() - t0);
       return stream ? this.streamResponse(req, r) : await this.jsonResponse(req, r);
     } catch (err) {
-      // Once a run exists, its `done` handler releases the slot and the session (after the CLI exited).
-      if (!run) {
+      if (!owned) {
         releaseSlot?.();
         lease?.release();
+        if (err instanceof ProxyError) this.d.onError(err);
       }
-      if (err instanceof ProxyError) this.d.onError(err);
       throw err;
     }
   }
 
-  /** Starts a run and waits for its first output; a stale session (CLI lost it) retries fresh once. */
-  private async start(req: AdapterRequest, body: JsonObject, options: ReturnType<typeof resolveOptions>, lease: SessionLease | undefined, retry: boolean): Promise<SdkRun> {
-    const det = this.d.detection.detection ?? (await this.d.detection.refresh());
-    if (!det.cliPath) throw new ProxyError('api_error', det.error ?? 'Claude Code CLI not found', { plugin: this.d.plugin, status: 503, code: 'CCPROXY_ERR_SDK_NO_CLI' });
+  /** Starts one CLI run (its first output is awaited through `run.ready`). */
+  private launch(req: AdapterRequest, body: JsonObject, options: EffectiveOptions, lease: SessionLease | undefined): SdkRun {
+    const det = this.d.detection.detection;
+    if (!det?.cliPath) throw new ProxyError('api_error', det?.error ?? 'Claude Code CLI not found', { plugin: this.d.plugin, status: 503, code: 'CCPROXY_ERR_SDK_NO_CLI' });
     const resume = lease?.session.cliSessionId;
-    const run = new SdkRun({
+    return new SdkRun({
       plugin: this.d.plugin,
       prompt: buildPrompt(body, resume !== undefined),
       options,
       systemPromptMode: this.d.config.system_prompt_mode,
       mode: this.d.config.sdk_message_mode,
       cliPath: det.source === 'bundled' ? undefined : det.cliPath,
-      env: this.d.detection.cliEnv(),
+      // The CLI's User-Agent names the app driving it.
+      env: { CLAUDE_AGENT_SDK_CLIENT_APP: 'ccproxy', ...this.d.detection.cliEnv() },
       resume,
       signal: req.signal,
       registry: this.d.registry,
@@ -100,20 +116,6 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
       firstChunkMs: this.d.config.first_chunk_timeout * 1000,
       idleMs: this.d.config.idle_timeout * 1000,
     });
-    const t0 = Date.now();
-    try {
-      await run.ready;
-      req.observer?.upstreamResponse(200, Date.now() - t0);
-      return run;
-    } catch (err) {
-      if (retry && resume && lease && !req.signal.aborted) {
-        await run.done;
-        // The CLI no longer has this session (transcript gone, other cwd): start it over with the full history.
-        lease.session.cliSessionId = undefined;
-        return this.start(req, body, options, lease, false);
-      }
-      throw err;
-    }
   }
 
   private toAnthropic(req: AdapterRequest): JsonObject {
@@ -166,6 +168,16 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 function convertOpts(req: AdapterRequest): ConvertOptions {
   const model = typeof req.body.model === 'string' ? req.body.model : undefined;
   return { clientRequest: req.body, ...(model ? { model } : {}) };
+}
+
+/** The error a promise rejects with, or undefined when it resolves. */
+async function settle(p: Promise<void>): Promise<ProxyError | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return toProxyError(err);
+  }
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

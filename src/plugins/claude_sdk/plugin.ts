@@ -23,13 +23,14 @@ const NAME = 'claude_sdk';
 
 interface State {
   config: ClaudeSdkConfig;
-  logger?: Logger;
+  logger: Logger;
   detection: ClaudeDetectionService;
   sessions: SessionPool;
   limiter: Semaphore;
   registry: CliProcessRegistry;
   adapter: ClaudeSdkAdapter;
-  lastError?: { message: string; at: string };
+  /** The last request failure, for health. */
+  errors: { last?: { message: string; at: string } };
 }
 
 export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
@@ -43,18 +44,19 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
 
   async initialize(services: CoreServices): Promise<void> {
     const config = ClaudeSdkConfigSchema.parse(services.getPluginConfig(NAME));
-    const logger = services.logger.child({ plugin: NAME });
+    const logger = services.logger; // already stamped with { plugin: 'claude_sdk' }
     const detection = new ClaudeDetectionService(config.cli_path, config.env);
     const sessions = new SessionPool(config.max_sessions, config.session_idle_ttl * 1000, NAME);
     const limiter = new Semaphore(config.max_concurrent);
     const registry = new CliProcessRegistry();
-    const state: State = { config, logger, detection, sessions, limiter, registry } as State;
-    state.adapter = new ClaudeSdkAdapter({
+    const errors: State['errors'] = {};
+    const adapter = new ClaudeSdkAdapter({
       plugin: NAME, config, detection, sessions, limiter, registry,
       onError: (err: ProxyError) => {
-        state.lastError = { message: err.message, at: new Date().toISOString() };
+        errors.last = { message: err.message, at: new Date().toISOString() };
       },
     });
+    const state: State = { config, logger, detection, sessions, limiter, registry, adapter, errors };
     this.state = state;
     // Detection spawns the CLI twice (version, auth state): never let it delay startup.
     void detection.refresh().then((d) => {
@@ -95,7 +97,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
       sessions: s.sessions.stats(),
       running: s.adapter.running,
       processes: s.registry.pids,
-      lastError: s.lastError,
+      lastError: s.errors.last,
     });
   }
 

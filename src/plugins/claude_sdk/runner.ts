@@ -32,6 +32,9 @@ export interface RunParams {
   idleMs: number;
 }
 
+/** How long a CLI may keep running after its result before it is stopped. */
+const LINGER_MS = 10_000;
+
 /** Upstream statuses a retry cannot fix. */
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 413]);
 
@@ -133,7 +136,8 @@ export class SdkRun {
   }
 
   private onMessage(msg: SDKMessage): void {
-    if (this.error) return;
+    // After the result only the process exit is awaited; late chatter (suggestions…) is ignored.
+    if (this.error || this.merger.finished) return;
     const output = msg.type === 'stream_event' || msg.type === 'assistant' || msg.type === 'result';
     if (output) this.gotOutput = true;
     // Before the first output only the first-chunk deadline counts (CLI chatter does not extend it).
@@ -155,6 +159,8 @@ export class SdkRun {
       return;
     }
     for (const event of this.merger.finish()) this.emit({ event });
+    // The CLI exits on its own once input is closed; if it lingers, stop it (silently: the answer is complete).
+    this.timer = setTimeout(() => this.abort(), LINGER_MS);
   }
 
   private crashError(reason: string): ProxyError {

@@ -12,7 +12,8 @@ import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, M
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
-import { accumulateStream, parseSseStream, serializeSseStream } from './sse-interim.js';
+import { parseSseStream, serializeSseStream } from '../../formats/sse.js';
+import { accumulateStream } from './sse-interim.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -20,6 +21,7 @@ import type { CodexDetection } from './detection-types.js';
 import { estimateInputTokens } from './count-tokens.js';
 import { requestedEffort, resolveModel } from './models.js';
 import { shapeCodexRequest } from './upstream-request.js';
+import { throwIfFailed, usageLimitError } from './upstream-errors.js';
 
 const PLUGIN = 'codex';
 
@@ -73,6 +75,7 @@ export class CodexAdapter implements ProviderAdapter {
           dispatcher: this.deps.dispatcher,
           url: `${config.base_url.replace(/\/+$/, '')}/responses`,
           headers: {
+            ...codexClientHeaders(req.headers),
             ...detection.headers,
             version: detection.version,
             authorization: `Bearer ${creds.accessToken}`,
@@ -87,8 +90,9 @@ export class CodexAdapter implements ProviderAdapter {
           plugin: PLUGIN,
         });
       } catch (err) {
-        if (err instanceof UpstreamError) this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
-        throw err;
+        if (!(err instanceof UpstreamError)) throw err;
+        this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
+        throw usageLimitError(err) ?? err;
       }
     });
     this.lastUpstream = { status: res.status, at: Date.now() };
@@ -127,6 +131,19 @@ function withoutBillingHeader(body: JsonObject): JsonObject {
   return { ...body, system };
 }
 
+/**
+ * Request-shape headers the Codex CLI sends with its own requests (e.g. the responses-lite switch
+ * that goes with its `additional_tools` input items on newer models). Forwarded when a Codex
+ * client sends them; never credentials, never anything else.
+ */
+function codexClientHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && (name.startsWith('x-codex-') || name.startsWith('x-openai-internal-codex-'))) out[name] = value;
+  }
+  return out;
+}
+
 /** A conversation id the client already has: Codex/Claude Code session headers or metadata. */
 function sessionHint(headers: IncomingHttpHeaders, body: JsonObject, pathSession?: string): string | undefined {
   for (const name of ['session_id', 'session-id', 'x-claude-code-session-id', 'conversation_id']) {
@@ -163,19 +180,4 @@ async function* observeUsage(events: AsyncIterable<StreamEvent>, req: AdapterReq
     }
     yield event;
   }
-}
-
-/** A non-stream client gets a failed turn as an error status, not as a 200 with an error inside. */
-function throwIfFailed(full: JsonObject): void {
-  if (full.status !== 'failed') return;
-  const error = (full.error ?? {}) as { code?: string; message?: string };
-  const code = error.code ?? 'server_error';
-  const status = code === 'rate_limit_exceeded' ? 429
-    : code === 'context_length_exceeded' || code === 'invalid_prompt' ? 400
-    : 502;
-  throw new UpstreamError(status, error.message ?? 'The ChatGPT backend reported a failed response', {
-    plugin: PLUGIN,
-    code,
-    upstreamBody: full.error,
-  });
 }

@@ -19,6 +19,7 @@ const IDENTITY_HEADERS = ['originator', 'user-agent'];
 
 /** `codex --version` → `0.169.0`, or null when the CLI is missing or says something else. */
 export async function codexVersion(cli: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
+  if (signal?.aborted) return null;
   const res = await runCli({ command: cli, args: ['--version'], env: minimalEnv(tmpdir()), timeoutMs, signal });
   if (res.spawnError || res.code !== 0) return null;
   const match = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/.exec(res.stdout);
@@ -48,6 +49,7 @@ export interface CaptureOptions {
 
 /** Run `codex exec` once and return the request it sent (credentials redacted). */
 export async function captureCodexRequest(opts: CaptureOptions): Promise<CapturedRequest> {
+  if (opts.signal?.aborted) throw new Error('detection aborted');
   const home = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-detect-'));
   const server = await startCaptureServer({
     reply: { headers: { 'content-type': 'text/event-stream' }, body: minimalReply() },

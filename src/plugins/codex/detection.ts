@@ -88,7 +88,7 @@ export class CodexDetectionService {
     if (model === this.data.model || this.data.source === 'fallback') return this.data;
     const own = this.perModel.get(model);
     if (own) return own;
-    if (!this.pendingModels.has(model)) {
+    if (!this.pendingModels.has(model) && !this.stopping.signal.aborted && this.opts.config.detection.enabled) {
       this.pendingModels.add(model);
       const version = this.data.version;
       const run = this.captureFor(version, model, this.stopping.signal)

@@ -182,3 +182,19 @@ describe('binding', () => {
     }
   });
 });
+
+describe('during shutdown', () => {
+  it('answers new requests 503 in the route format and closes the connection', async () => {
+    const { createHttpApp } = await import('../../../src/core/http/server.js');
+    const { providerRoutes } = await import('../../../src/core/http/provider-routes.js');
+    const app = createHttpApp();
+    app.register(providerRoutes(fakeProvider({ name: 'x' }).createAdapter(), { plugin: 'x' }), { prefix: '/x' });
+    await app.ready();
+    app.ccproxyHttp!.inflight.startClosing();
+    const r = await app.inject({ method: 'POST', url: '/x/v1/messages', payload: { model: 'm' } });
+    expect(r.statusCode).toBe(503);
+    expect(r.headers.connection).toBe('close');
+    expect(r.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Server is shutting down' } });
+    await app.close();
+  });
+});

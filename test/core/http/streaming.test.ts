@@ -28,6 +28,12 @@ async function* endless(req: AdapterRequest): AsyncGenerator<string> {
   }
 }
 
+let bigProduced = 0;
+const BIG_CHUNK = `data: ${'x'.repeat(64 * 1024)}\n\n`;
+async function* big(): AsyncGenerator<string> {
+  for (bigProduced = 0; bigProduced < 200; bigProduced++) yield BIG_CHUNK;
+}
+
 async function* failing(): AsyncGenerator<string> {
   yield sse(0);
   yield 'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"boom"}}\n\n';
@@ -44,6 +50,7 @@ const plugin = fakeProvider({
     req.observer?.upstreamResponse(200, 3);
     req.observer?.usage({ inputTokens: 5, outputTokens: 7 }, 'real-model');
     const mode = req.body.mode;
+    if (mode === 'big') return { kind: 'stream', status: 200, events: big() };
     if (mode === 'endless') return { kind: 'stream', status: 200, events: endless(req) };
     if (mode === 'failing') return { kind: 'stream', status: 200, events: failing() };
     if (mode === 'failsFirst') return { kind: 'stream', status: 200, events: failsFirst() };
@@ -91,6 +98,30 @@ describe('streaming responses', () => {
     const done = seen.find((s) => s.name === 'request.completed')!.e as RequestEvents['request.completed'];
     expect(done).toMatchObject({ plugin: 'fake', api: 'anthropic', model: 'real-model', status: 200, usage: { inputTokens: 5, outputTokens: 7 } });
     expect(done.ttfbMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('honors backpressure: a paused client stops the producer, and every byte arrives', async () => {
+    const received = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${proxy.url}/fake/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false }, (res) => {
+        res.pause();
+        setTimeout(() => {
+          // Socket and response buffers hold a few MB at most; the producer must be waiting.
+          try {
+            expect(bigProduced).toBeLessThan(150);
+          } catch (e) {
+            reject(e);
+          }
+          let bytes = 0;
+          res.on('data', (c: Buffer) => (bytes += c.length));
+          res.on('end', () => resolve(bytes));
+          res.resume();
+        }, 300);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'm', stream: true, mode: 'big' }));
+    });
+    expect(received).toBe(200 * Buffer.byteLength(BIG_CHUNK));
+    expect(bigProduced).toBe(200);
   });
 
   it('ends the stream cleanly when the iterator throws mid-stream', async () => {

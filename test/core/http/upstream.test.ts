@@ -63,13 +63,18 @@ afterAll(async () => {
 
 describe('upstreamRequest', () => {
   it('returns status, headers and a body stream for 2xx and asks for identity encoding', async () => {
-    const res = await upstreamRequest({ dispatcher: agent, url: `${base}/ok`, headers: { 'x-a': '1', 'accept-encoding': 'gzip', skip: undefined }, body: '{}' });
+    const res = await upstreamRequest({
+      dispatcher: agent, url: `${base}/ok`, body: '{}',
+      headers: { 'x-a': '1', 'Accept-Encoding': 'gzip', skip: undefined, host: 'localhost:8000', connection: 'keep-alive', 'content-length': '999', 'transfer-encoding': 'chunked' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/event-stream');
     expect(await res.body.text()).toBe('event: ping\ndata: {}\n\n');
     const last = seen.at(-1)!;
     expect(last.headers['accept-encoding']).toBe('identity');
     expect(last.headers['x-a']).toBe('1');
+    expect(last.headers.host).toBe(new URL(base).host);
+    expect(last.headers['content-length']).toBe('2');
     expect(last.body).toBe('{}');
   });
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { direction } from '../../../src/formats/anthropic-to-responses/index.js';
 import type { ConvertOptions } from '../../../src/formats/convert.js';
+import { AnthropicResponseSchema, ResponsesResponseSchema } from '../../../src/formats/models/index.js';
 import { collect, expectResponsesGrammar, fromArray, loadFixtures, openaiSdkFinal } from './helpers.js';
 
 const fixtures = loadFixtures('anthropic-to-responses');
@@ -28,7 +29,9 @@ describe('anthropic-to-responses fixtures', () => {
 
       it('non-stream', () => {
         if (!fx.upstream_response) return;
+        expect(AnthropicResponseSchema.safeParse(fx.upstream_response).success).toBe(true);
         const out = direction.response(fx.upstream_response, opts);
+        expect(ResponsesResponseSchema.safeParse(out).success).toBe(true);
         const { output: _output, ...rest } = fx.expected;
         expect(out).toMatchObject(rest);
         // Non-stream arguments are re-serialized from the parsed input (whitespace may differ).

@@ -1,17 +1,16 @@
 /**
  * Test helpers for the Anthropic ⇄ Responses directions: fixture loading, async-iterable
- * plumbing, event-grammar checkers, and a loopback server that serves a converted stream as SSE
- * to the official SDK accumulators (@anthropic-ai/sdk `messages.stream().finalMessage()`,
- * openai `responses.stream().finalResponse()`), failing on any SDK warning.
+ * plumbing, event-grammar checkers (plus schema validation of every event), and thin wrappers
+ * over the shared SDK harness (test/formats/helpers/sdk-harness.ts) that fail on any SDK warning.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type { Message } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { Response as OpenAIResponse } from 'openai/resources/responses/responses';
 import { expect } from 'vitest';
 import type { JsonObject, StreamEvent } from '../../../src/formats/convert.js';
+import { AnthropicStreamEventSchema, ResponsesStreamEventSchema } from '../../../src/formats/models/index.js';
+import { runAnthropicStream, runResponsesStream, toSse } from '../helpers/sdk-harness.js';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/formats/anthropic-responses');
 
@@ -49,6 +48,7 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** Asserts the Anthropic stream grammar: message_start, blocks in order, message_delta, message_stop (or one error). */
 export function expectAnthropicGrammar(events: StreamEvent[]): void {
+  for (const ev of events) expect(AnthropicStreamEventSchema.safeParse(ev).success, JSON.stringify(ev)).toBe(true);
   expect(events[0]?.type).toBe('message_start');
   let open: number | null = null;
   let next = 0;
@@ -85,6 +85,7 @@ export function expectAnthropicGrammar(events: StreamEvent[]): void {
 
 /** Asserts the Responses stream grammar: created, in_progress, balanced items, increasing sequence numbers, one terminal event. */
 export function expectResponsesGrammar(events: StreamEvent[]): void {
+  for (const ev of events) expect(ResponsesStreamEventSchema.safeParse(ev).success, JSON.stringify(ev)).toBe(true);
   expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
   expect(events[0]?.type).toBe('response.created');
   expect(events[1]?.type).toBe('response.in_progress');
@@ -109,52 +110,18 @@ export function expectResponsesGrammar(events: StreamEvent[]): void {
   if (terminal?.type !== 'response.failed') expect(open).toBeNull();
 }
 
-function sse(events: StreamEvent[]): string {
-  return events.map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+/** Serves Anthropic events (through the SSE writer) to `@anthropic-ai/sdk` and returns `finalMessage()`; no warnings allowed. */
+export async function anthropicSdkFinal(events: StreamEvent[]): Promise<Message> {
+  const run = await runAnthropicStream(await toSse('anthropic', events));
+  expect(run.warnings).toEqual([]);
+  if (run.error) throw run.error;
+  return run.final as Message;
 }
 
-interface SdkLogger {
-  warn: (...a: unknown[]) => void;
-  error: (...a: unknown[]) => void;
-  info: (...a: unknown[]) => void;
-  debug: (...a: unknown[]) => void;
-}
-
-async function serve<T>(events: StreamEvent[], run: (baseURL: string, logger: SdkLogger) => Promise<T>): Promise<T> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(sse(events));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const warnings: unknown[] = [];
-  const logger: SdkLogger = { warn: (...a: unknown[]) => warnings.push(a), error: (...a: unknown[]) => warnings.push(a), info: () => {}, debug: () => {} };
-  try {
-    const result = await run(`http://127.0.0.1:${port}`, logger);
-    expect(warnings).toEqual([]);
-    return result;
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
-/** Serves Anthropic events to `@anthropic-ai/sdk` and returns `finalMessage()`. */
-export function anthropicSdkFinal(events: StreamEvent[]): Promise<Anthropic.Message> {
-  return serve(events, async (baseURL, logger) => {
-    const client = new Anthropic({ baseURL, apiKey: 'test', maxRetries: 0, logger, logLevel: 'warn' });
-    const stream = client.messages.stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
-    return stream.finalMessage();
-  });
-}
-
-/** Serves Responses events to `openai` and returns `finalResponse()`. */
-export function openaiSdkFinal(events: StreamEvent[]): Promise<OpenAI.Responses.Response> {
-  return serve(events, async (baseURL, logger) => {
-    const client = new OpenAI({ baseURL, apiKey: 'test', maxRetries: 0, logger, logLevel: 'warn' });
-    const stream = client.responses.stream({ model: 'm', input: 'hi' });
-    return stream.finalResponse();
-  });
+/** Serves Responses events (through the SSE writer) to `openai` and returns `finalResponse()`; no warnings allowed. */
+export async function openaiSdkFinal(events: StreamEvent[]): Promise<OpenAIResponse> {
+  const run = await runResponsesStream(await toSse('responses', events));
+  expect(run.warnings).toEqual([]);
+  if (run.error) throw run.error;
+  return run.final as OpenAIResponse;
 }

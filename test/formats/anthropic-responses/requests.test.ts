@@ -9,8 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { direction as a2r } from '../../../src/formats/anthropic-to-responses/index.js';
 import { convertRequest } from '../../../src/formats/convert.js';
 import type { JsonObject } from '../../../src/formats/convert.js';
+import { AnthropicRequestSchema, ResponsesRequestSchema } from '../../../src/formats/models/index.js';
 import { direction as r2a } from '../../../src/formats/responses-to-anthropic/index.js';
 import { FIXTURES } from './helpers.js';
+
+/** Asserts `body` parses with the target request schema (zod issues in the failure message). */
+function expectValid(schema: typeof AnthropicRequestSchema | typeof ResponsesRequestSchema, body: JsonObject): void {
+  const parsed = schema.safeParse(body);
+  expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3))).toBe(true);
+}
 
 interface RequestFixture {
   description: string;
@@ -32,9 +39,11 @@ describe('request fixtures', () => {
     const fx = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as RequestFixture;
     it(`${file}: ${fx.description.slice(0, 60)}`, () => {
       const dropped: string[] = [];
-      const d = fx.direction === 'anthropic-to-responses' ? a2r : r2a;
-      const out = d.request(structuredClone(fx.input), { onDrop: (field) => dropped.push(field) });
+      const toResponses = fx.direction === 'anthropic-to-responses';
+      expectValid(toResponses ? AnthropicRequestSchema : ResponsesRequestSchema, fx.input);
+      const out = (toResponses ? a2r : r2a).request(structuredClone(fx.input), { onDrop: (field) => dropped.push(field) });
       expect(out).toEqual(fx.expected);
+      expectValid(toResponses ? ResponsesRequestSchema : AnthropicRequestSchema, out);
       expect(dropped).toEqual(fx.dropped);
     });
   }
@@ -56,6 +65,11 @@ describe('real Claude Code request → Responses', () => {
   const dropped: string[] = [];
   const out = a2r.request(body, { model: 'gpt-5.5', onDrop: (f) => dropped.push(f) });
   const input = out.input as { type: string; role?: string; call_id?: string }[];
+
+  it('validates against the Responses request schema', () => {
+    expectValid(AnthropicRequestSchema, body);
+    expectValid(ResponsesRequestSchema, out);
+  });
 
   it('puts the system prompt in instructions and mid-conversation system messages in developer items, never system', () => {
     expect(String(out.instructions)).toMatch(/^You are a Claude agent/);
@@ -94,6 +108,11 @@ describe('real Codex request → Anthropic', () => {
   const dropped: string[] = [];
   const out = r2a.request(body, { model: 'claude-sonnet-4-5', onDrop: (f) => dropped.push(f) });
   const messages = out.messages as { role: string; content: { type: string }[] }[];
+
+  it('validates against the Anthropic request schema', () => {
+    expectValid(ResponsesRequestSchema, body);
+    expectValid(AnthropicRequestSchema, out);
+  });
 
   it('moves the leading developer base prompt into system and starts with a user turn', () => {
     const system = out.system as { type: string; text: string }[];

@@ -5,6 +5,7 @@
  * whose final message must equal the fixture's expectation (and the non-stream result).
  */
 import { describe, expect, it } from 'vitest';
+import { AnthropicErrorBodySchema, AnthropicResponseSchema, ResponsesResponseSchema } from '../../../src/formats/models/index.js';
 import { direction } from '../../../src/formats/responses-to-anthropic/index.js';
 import { anthropicSdkFinal, collect, expectAnthropicGrammar, fromArray, loadFixtures } from './helpers.js';
 
@@ -23,8 +24,10 @@ describe('responses-to-anthropic fixtures', () => {
 
       it('non-stream', () => {
         if (!fx.upstream_response) return;
+        expect(ResponsesResponseSchema.safeParse(fx.upstream_response).success).toBe(true);
         const out = direction.response(fx.upstream_response, {});
         expect(out).toEqual(isError ? fx.expected.error : fx.expected);
+        expect((isError ? AnthropicErrorBodySchema : AnthropicResponseSchema).safeParse(out).success).toBe(true);
       });
 
       it('stream: Anthropic grammar, incremental, and the SDK accumulates the expected message', async () => {

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
 import { FakeOAuthServer } from '../../fakes/oauth-server.js';
-import { Plugin } from '../../../src/plugins/claude_api/plugin.js';
 
 export interface Harness {
   proxy: RunningProxy;
@@ -60,8 +59,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   }
   const proxy = await startProxy({
     env: opts.env ?? {},
-    // The plugin instance is passed in so the test does not depend on discovery of the other built-ins.
-    plugins: [new Plugin()],
     overrides: {
       server: { port: 0 },
       logging: { level: 'silent' },

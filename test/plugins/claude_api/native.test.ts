@@ -172,10 +172,22 @@ describe('claude_api native /v1/messages', () => {
   });
 });
 
+describe('claude_api startup info', () => {
+  it('says which credentials were found, without any token', () => {
+    const plugin = h.proxy.registry.get('claude_api')!.plugin!;
+    const info = plugin.startupInfo!();
+    expect(info.credentials).toMatchObject({ ok: true });
+    expect(info.credentials!.message).toMatch(/OAuth \(max, expires in \d+ min\)/);
+    expect(JSON.stringify(info)).not.toContain(VALID_TOKEN);
+    expect(plugin.auth?.aliases).toContain('claude');
+  });
+});
+
 describe('claude_api with an API key', () => {
   let k: Harness;
   beforeAll(async () => {
-    k = await startHarness({ creds: null, config: { api_key: 'sk-ant-api03-proxy-key' } });
+    // Through the documented env var name, as a person would set it.
+    k = await startHarness({ creds: null, env: { PLUGINS__CLAUDE_API__API_KEY: 'sk-ant-api03-proxy-key' } });
     k.upstream.acceptedApiKeys.add('sk-ant-api03-proxy-key');
   });
   afterAll(async () => {
@@ -205,6 +217,7 @@ describe('claude_api without credentials', () => {
       expect(body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
       expect(body.error.message).toContain('ccproxy auth login claude');
       expect(n.upstream.requests).toHaveLength(0);
+      expect(n.proxy.registry.get('claude_api')!.plugin!.startupInfo!().credentials).toMatchObject({ ok: false, fix: 'ccproxy auth login claude' });
       const health = await request(`${n.proxy.url}/health`);
       expect(health.statusCode).toBe(503);
       await health.body.text();

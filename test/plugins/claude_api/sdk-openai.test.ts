@@ -119,3 +119,19 @@ describe('openai SDK → /claude/v1/chat/completions', () => {
     expect(JSON.parse(args)).toEqual({ city: 'Oslo' });
   });
 });
+
+describe('upstream errors on the OpenAI routes', () => {
+  it.each(['responses', 'chat'] as const)('%s: a 429 arrives as an OpenAI rate-limit error with retry-after', async (route) => {
+    h.upstream.script = () => ({ kind: 'error', status: 429, type: 'rate_limit_error', message: 'Rate limited upstream', retryAfter: '9' });
+    const call = route === 'responses'
+      ? client.responses.create({ model: 'gpt-5', input: 'x' })
+      : client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] });
+    const err = await call.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    const e = err as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(e.headers?.get('retry-after')).toBe('9');
+    expect(e.message).toContain('Rate limited upstream');
+    expect((e.error as { type?: string }).type).toBe('rate_limit_error');
+  });
+});
+

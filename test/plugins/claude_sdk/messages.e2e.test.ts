@@ -68,6 +68,19 @@ describe('claude_sdk /v1/messages', () => {
     expect(all).toContain('USER_TURN_C');
   });
 
+  it('passes image blocks of the new turn through to the upstream', async () => {
+    p.fake.responder = () => ({ text: 'a red pixel' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const res = await post('/v1/messages', {
+      model: 'claude-sonnet-4-5', max_tokens: 50,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this IMG_Q' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }],
+    });
+    expect(res.status).toBe(200);
+    const up = JSON.stringify(p.fake.mainRequests().at(-1)?.body.messages);
+    expect(up).toContain('IMG_Q');
+    expect(up).toContain(png);
+  });
+
   it('refuses a request option outside the allow list with 400 naming it', async () => {
     const res = await post('/v1/messages', {
       model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }],

@@ -2,6 +2,8 @@
  * Sessions: a session id (path segment or `x-session-id`) continues the same CLI session
  * (`resume`), requests on one session are serialized, distinct sessions run concurrently.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestText } from '../../fakes/anthropic-sdk-upstream.js';
 import { startSdkProxy, type SdkProxy } from './harness.js';
@@ -40,6 +42,15 @@ describe('claude_sdk sessions', () => {
     expect(text).not.toContain('conversation_history');
     const msgs = last!.body.messages as Array<{ role: string }>;
     expect(msgs.filter((m) => m.role === 'assistant').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a session the CLI lost is started over with the request history', async () => {
+    p.fake.responder = () => ({ text: 'fine' });
+    expect((await ask('/conv-lost/v1/messages', 'LOST_ONE')).status).toBe(200);
+    await fs.rm(path.join(p.home, '.claude', 'projects'), { recursive: true, force: true });
+    const again = await ask('/conv-lost/v1/messages', 'LOST_TWO');
+    expect(again).toMatchObject({ status: 200, text: 'fine' });
+    expect(requestText(p.fake.mainRequests().at(-1)!)).toContain('LOST_TWO');
   });
 
   it('without a session id, requests are independent', async () => {

@@ -77,6 +77,10 @@ describe('Codex CLI on /codex/v1', () => {
     // Its own base prompt is ours: sent once, in instructions.
     expect(req?.body.instructions).toBe(FALLBACK_CODEX_BASE_PROMPT);
     expect(JSON.stringify(req?.body.input)).not.toContain('You are Codex, a coding agent');
+    // Its request-shape headers pass; its dummy key never does.
+    expect(req?.headers['x-codex-turn-metadata']).toBeTruthy();
+    expect(req?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(req?.headers['chatgpt-account-id']).toBe(ACCOUNT_ID);
   }, 60_000);
 
   it('runs exec_command and sends the output back', async () => {

@@ -60,6 +60,21 @@ describe('codex detection', () => {
     expect(again.current().source).toBe('cache');
   });
 
+  it('captures the base prompt of another mapped model in the background', async () => {
+    const cacheDir = await tempDir();
+    const config = CodexConfigSchema.parse({ cli_path: CODEX });
+    const service = new CodexDetectionService({ config, cacheDir, logger });
+    await service.refresh();
+    // First request for gpt-6.1-sol: default data now, its own capture starts.
+    expect(service.forModel('gpt-6.1-sol').model).toBe('gpt-5.5');
+    await service.settled();
+    const own = service.forModel('gpt-6.1-sol');
+    expect(own.model).toBe('gpt-6.1-sol');
+    expect(own.basePrompt.startsWith('You are Codex')).toBe(true);
+    expect(own.basePrompt).not.toBe(FALLBACK_CODEX_BASE_PROMPT);
+    expect(service.forModel('gpt-5.5').basePrompt).toBe(FALLBACK_CODEX_BASE_PROMPT);
+  });
+
   it('falls back to shipped data when the CLI is missing', async () => {
     const config = CodexConfigSchema.parse({ cli_path: '/nonexistent/codex' });
     const service = new CodexDetectionService({ config, cacheDir: await tempDir(), logger });

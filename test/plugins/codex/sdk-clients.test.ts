@@ -137,6 +137,10 @@ describe('openai SDK on /codex/v1/responses', () => {
     expect(backend.requests.length).toBe(before);
   });
 
+  it('retrieving a stored response explains that nothing is stored', async () => {
+    await expect(openai.responses.retrieve('resp_123')).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/store=false/) });
+  });
+
   it('lists the Codex models', async () => {
     const models = await openai.models.list();
     expect(models.data.map((m) => m.id)).toContain('gpt-5.5');
@@ -198,6 +202,24 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     expect(input.find((i) => i.type === 'function_call_output')).toMatchObject({ call_id: 'call_o1' });
   });
 
+  it('a tool_result with an image reaches the backend as an input_image in the tool output', async () => {
+    backend.queue({ text: 'A red pixel.' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const res = await anthropic.messages.create({
+      model: 'claude-opus-5-5',
+      max_tokens: 100,
+      tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }],
+      messages: [
+        { role: 'user', content: 'What is in pixel.png?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call_img', name: 'Read', input: { file_path: '/tmp/pixel.png' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_img', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }] },
+      ],
+    });
+    expect(res.content.find((b) => b.type === 'text')).toMatchObject({ text: 'A red pixel.' });
+    const out = (lastUpstream().input as { type?: string; output?: unknown }[]).find((i) => i.type === 'function_call_output');
+    expect(JSON.stringify(out?.output)).toContain(`data:image/png;base64,${png}`);
+  });
+
   it('parallel tool calls become parallel tool_use blocks', async () => {
     backend.queue({ toolCalls: [
       { name: 'get_weather', arguments: { city: 'Oslo' }, callId: 'call_p1' },
@@ -224,6 +246,26 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     backend.queue({ fail: { code: 'server_error', message: 'The model had a problem.' } });
     await expect(anthropic.messages.create({ model: 'claude-opus-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }))
       .rejects.toMatchObject({ message: expect.stringContaining('The model had a problem.') });
+  });
+
+  it('a failed upstream turn mid-stream reaches a streaming client as an error event', async () => {
+    backend.queue({ fail: { code: 'server_error', message: 'Stream broke upstream.' } });
+    const stream = anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    await expect(stream.finalMessage()).rejects.toThrow(/Stream broke upstream/);
+  });
+
+  it('a usage-limit 429 says when it resets and sets retry-after', async () => {
+    backend.queue({ httpError: { status: 429, body: { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: 'plus', resets_in_seconds: 5400 } } } });
+    const res = await fetch(`${proxy.url}/codex/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5.5', input: 'hi' }),
+    });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5400');
+    const body = (await res.json()) as { error: { message: string; type: string } };
+    expect(body.error.type).toBe('rate_limit_error');
+    expect(body.error.message).toMatch(/usage limit reached \(plus plan\); resets in 1h 30m/);
   });
 
   it('an upstream 429 reaches the client in Anthropic format', async () => {

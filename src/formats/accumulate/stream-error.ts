@@ -1,0 +1,28 @@
+/**
+ * What accumulators throw when the stream carries an error instead of an answer: an UpstreamError
+ * (core's catalogue) with the kind and status the error event implies, so a non-stream client of a
+ * stream-only upstream gets a proper error response.
+ */
+import type { ApiFormat } from '../../core/adapter.js';
+import { UpstreamError } from '../../core/errors.js';
+import type { StreamEvent } from '../convert.js';
+import { readErrorEvent } from '../errors.js';
+
+export function streamErrorFrom(format: ApiFormat, event: StreamEvent): UpstreamError | undefined {
+  const info = readErrorEvent(format, event);
+  if (!info) return undefined;
+  return new UpstreamError(info.status, info.message, {
+    kind: info.kind,
+    upstreamBody: event,
+    ...(info.code ? { code: info.code } : {}),
+  });
+}
+
+export function truncatedStream(format: ApiFormat, what: string): UpstreamError {
+  return new UpstreamError(502, `Upstream ${format} stream ended ${what}`, { kind: 'api_error' });
+}
+
+/** Deep copy of JSON data (events are plain JSON; accumulators must not alias them). */
+export function cloneJson<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,21 @@
+/**
+ * Tool-result errors across formats that have no error flag.
+ *
+ * Anthropic `tool_result.is_error` has no field in Chat `tool` messages or Responses
+ * `function_call_output`, so an error result travels as text starting with {@link TOOL_ERROR_MARKER}
+ * on its own line: the model reads it as an error, and the reverse conversion restores `is_error`.
+ */
+
+export const TOOL_ERROR_MARKER = '[tool error]';
+
+/** Prefixes error output with the marker line. */
+export function markToolError(text: string): string {
+  return text ? `${TOOL_ERROR_MARKER}\n${text}` : TOOL_ERROR_MARKER;
+}
+
+/** Splits a marked output back into `is_error` and the original text. */
+export function unmarkToolError(text: string): { isError: boolean; text: string } {
+  if (text === TOOL_ERROR_MARKER) return { isError: true, text: '' };
+  if (text.startsWith(`${TOOL_ERROR_MARKER}\n`)) return { isError: true, text: text.slice(TOOL_ERROR_MARKER.length + 1) };
+  return { isError: false, text };
+}
