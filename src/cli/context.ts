@@ -16,13 +16,17 @@ export interface CliContext {
   records: PluginRecord[];
 }
 
-export async function loadContext(opts: GlobalOptions): Promise<CliContext> {
-  const [{ loadSettings }, { discoverPlugins }, { default: pino }] = await Promise.all([
+/** `defaultsOnly`: ignore file and env (for `config init` over a broken file). */
+export async function loadContext(opts: GlobalOptions, defaultsOnly = false): Promise<CliContext> {
+  const [{ loadSettings }, { SettingsSchema }, { discoverPlugins }, { default: pino }] = await Promise.all([
     import('../core/config/load.js'),
+    import('../core/config/schema.js'),
     import('../core/loader/index.js'),
     import('pino'),
   ]);
-  const loaded = await loadSettings({ configFile: opts.config, env: opts.env, cwd: opts.cwd });
+  const loaded: LoadedSettings = defaultsOnly
+    ? { settings: SettingsSchema.parse({}), sources: new Map(), envNames: new Map() }
+    : await loadSettings({ configFile: opts.config, env: opts.env, cwd: opts.cwd });
   // Failures show up in the command's own output; warnings only with --debug.
   const logger = pino({ level: opts.debug ? 'debug' : 'silent' }, pino.destination(2));
   const records = await discoverPlugins(loaded.settings, { logger, cwd: opts.cwd });

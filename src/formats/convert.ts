@@ -7,8 +7,10 @@ import type { ApiFormat } from '../core/adapter.js';
 import { direction as anthropicToChat } from './anthropic-to-chat/index.js';
 import { direction as anthropicToResponses } from './anthropic-to-responses/index.js';
 import { direction as chatToAnthropic } from './chat-to-anthropic/index.js';
+import { direction as chatToResponses } from './chat-to-responses/index.js';
 import type { Direction } from './direction.js';
 import { direction as responsesToAnthropic } from './responses-to-anthropic/index.js';
+import { direction as responsesToChat } from './responses-to-chat/index.js';
 
 export type JsonObject = Record<string, unknown>;
 export type StreamEvent = JsonObject;
@@ -30,7 +32,9 @@ const DIRECTIONS: Partial<Record<`${ApiFormat}-to-${ApiFormat}`, Direction>> = {
   'anthropic-to-chat': anthropicToChat,
   'anthropic-to-responses': anthropicToResponses,
   'chat-to-anthropic': chatToAnthropic,
+  'chat-to-responses': chatToResponses,
   'responses-to-anthropic': responsesToAnthropic,
+  'responses-to-chat': responsesToChat,
 };
 
 function directionFor(from: ApiFormat, to: ApiFormat, what: string): Direction {

@@ -21,3 +21,5 @@ export { parseSse, parseSseStream, serializeSse, serializeSseEvent, serializeSse
 export type { SseMessage } from './sse.js';
 export { convertErrorBody, errorBody, errorEvent, readErrorBody, readErrorEvent, retryAfterSeconds, statusFor } from './errors.js';
 export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
+/** Pass-through requests: drop the other vendor's reasoning a switched client replays. */
+export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';

@@ -17,26 +17,56 @@ export interface SseMessage {
   id?: string;
 }
 
-/** Raw SSE messages from a byte (or text) stream. A final event without its blank line is kept. */
-export async function* parseSse(bytes: AsyncIterable<Uint8Array | string>): AsyncIterable<SseMessage> {
-  const queue: SseMessage[] = [];
+/**
+ * Feeds a byte (or text) stream through eventsource-parser and hands each batch of complete
+ * messages to `take`, which maps them to what the caller yields. One generator layer for both raw
+ * and JSON parsing: every async-generator hop costs per event, and this sits on every token.
+ */
+async function* parseBatches<T>(
+  bytes: AsyncIterable<Uint8Array | string>,
+  take: (message: SseMessage) => T | typeof SKIP | typeof STOP,
+  /** What to yield last when the byte source throws (connection reset, idle timeout); rethrown if absent. */
+  onSourceError?: (err: unknown) => T,
+): AsyncIterable<T> {
+  let batch: T[] = [];
+  let stopped = false;
   const parser = createParser({
     onEvent: (m) => {
-      queue.push(m.event === undefined && m.id === undefined ? { data: m.data } : m);
+      if (stopped) return;
+      const out = take(m.event === undefined && m.id === undefined ? { data: m.data } : m);
+      if (out === STOP) stopped = true;
+      else if (out !== SKIP) batch.push(out);
     },
   });
   const decoder = new TextDecoder();
-  for await (const chunk of bytes) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    if (queue.length === 0) continue;
-    // Swap before yielding: the consumer may resume us after we feed more.
-    const ready = queue.splice(0, queue.length);
-    for (const message of ready) yield message;
+  try {
+    for await (const chunk of bytes) {
+      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      if (batch.length > 0) {
+        const ready = batch;
+        batch = [];
+        for (const item of ready) yield item;
+      }
+      if (stopped) return;
+    }
+  } catch (err) {
+    if (!onSourceError) throw err;
+    // End with an error item so the client sees a failure, not a silently truncated answer.
+    yield onSourceError(err);
+    return;
   }
   // Flush: undecoded bytes, then a blank line so an unterminated last event is not lost
   // (upstreams that close right after `data: [DONE]` or `message_stop` without "\n\n").
   parser.feed(decoder.decode() + '\n\n');
-  for (const message of queue) yield message;
+  for (const item of batch) yield item;
+}
+
+const SKIP = Symbol('skip');
+const STOP = Symbol('stop');
+
+/** Raw SSE messages from a byte (or text) stream. A final event without its blank line is kept. */
+export function parseSse(bytes: AsyncIterable<Uint8Array | string>): AsyncIterable<SseMessage> {
+  return parseBatches(bytes, (m) => m);
 }
 
 /**
@@ -45,31 +75,32 @@ export async function* parseSse(bytes: AsyncIterable<Uint8Array | string>): Asyn
  * the format and ends the stream. When data lacks `type` but the SSE event name says it, the name
  * is copied in (some upstreams put the type only in `event:`).
  */
-export async function* parseSseStream(format: ApiFormat, bytes: AsyncIterable<Uint8Array | string>): AsyncIterable<StreamEvent> {
+export function parseSseStream(format: ApiFormat, bytes: AsyncIterable<Uint8Array | string>): AsyncIterable<StreamEvent> {
   let lastSequence = -1;
-  for await (const message of parseSse(bytes)) {
+  let failed = false;
+  return parseBatches(bytes, (message): StreamEvent | typeof SKIP | typeof STOP => {
+    if (failed) return STOP;
     const data = message.data;
-    if (data === '' || data === '[DONE]') continue;
+    if (data === '' || data === '[DONE]') return SKIP;
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
     } catch {
-      yield errorEvent(
-        format,
-        { kind: 'api_error', message: `Upstream sent malformed stream data: ${data.slice(0, 200)}` },
-        { sequenceNumber: lastSequence + 1 },
-      );
-      return;
+      parsed = undefined;
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      yield errorEvent(format, { kind: 'api_error', message: 'Upstream sent a stream event that is not a JSON object' }, { sequenceNumber: lastSequence + 1 });
-      return;
+      failed = true;
+      const what = parsed === undefined ? `malformed stream data: ${data.slice(0, 200)}` : 'a stream event that is not a JSON object';
+      return errorEvent(format, { kind: 'api_error', message: `Upstream sent ${what}` }, { sequenceNumber: lastSequence + 1 });
     }
     const event = parsed as JsonObject;
     if (format !== 'chat' && event.type === undefined && message.event) event.type = message.event;
     if (format === 'responses' && typeof event.sequence_number === 'number') lastSequence = event.sequence_number;
-    yield event;
-  }
+    return event;
+  }, (err) => {
+    const reason = err instanceof Error ? err.message : String(err);
+    return errorEvent(format, { kind: 'api_error', message: `Upstream stream interrupted: ${reason}` }, { sequenceNumber: lastSequence + 1 });
+  });
 }
 
 /** One SSE message as text. Refuses line breaks in `event`/`id`; splits multi-line data. */

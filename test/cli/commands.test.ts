@@ -95,6 +95,13 @@ describe('commands in-process', () => {
     const text = await readFile(target, 'utf8');
     expect(parse(text)).toMatchObject({ server: {}, plugins: { alpha: { upstream: {} }, keyed: {} } });
     await expect(configInit(target, opts())).rejects.toThrow(/already exists/);
+    // Regenerating over a broken config still works (with the built-in plugins only).
+    const broken = join(dir, 'broken.toml');
+    await writeFile(broken, '[server]\nport = "x"\n');
+    capture();
+    await configInit(broken, { ...opts(), config: broken, force: true });
+    expect(err).toContain('warning: current config ignored (Invalid config: server.port');
+    expect(parse(await readFile(broken, 'utf8'))).toMatchObject({ server: {} });
   });
 
   it('auth dispatches by alias and reports status through the exit code', async () => {

@@ -29,7 +29,9 @@ describe('loadSettings', () => {
     const { settings, file, sources } = await loadSettings({ cwd: dir, env: { HOME: home } });
     expect(file).toBeUndefined();
     expect(settings.server).toMatchObject({ host: '127.0.0.1', port: 8000 });
-    expect(sources.size).toBe(0);
+    expect(sources.get('server.port')).toBe('default');
+    expect(sources.get('http.connections')).toBe('default');
+    expect([...sources.values()].every((s) => s === 'default')).toBe(true);
   });
 
   it('applies flags over env over file over defaults, and records each source', async () => {
@@ -45,6 +47,8 @@ describe('loadSettings', () => {
     expect(sourceOf(loaded, 'server.host')).toBe('env');
     expect(sourceOf(loaded, 'logging.level')).toBe('file');
     expect(sourceOf(loaded, 'http.connect_timeout')).toBe('default');
+    expect(loaded.sources.get('server.port')).toBe('flag');
+    expect(loaded.sources.get('logging.format')).toBe('default');
 
     const noFlag = await loadSettings({ cwd: dir, env });
     expect(noFlag.settings.server.port).toBe(8001);
@@ -82,11 +86,11 @@ describe('loadSettings', () => {
   it('never picks up unrelated environment variables', async () => {
     const { settings, sources } = await loadSettings({
       cwd: dir,
-      env: { HOME: home, PATH: '/usr/bin', HTTP_PROXY: 'http://x', PORT: '1', SERVER: 'x', LOGGING_LEVEL: 'trace' },
+      env: { HOME: home, PATH: '/usr/bin', HTTP_PROXY: 'http://x', PORT: '1', SERVER: 'x', LOGGING_LEVEL: 'trace', Logging__LogLevel__Default: 'Information', server__port: '1' },
     });
     expect(settings.server.port).toBe(8000);
     expect(settings.logging.level).toBe('info');
-    expect(sources.size).toBe(0);
+    expect([...sources.values()].every((s) => s === 'default')).toBe(true);
   });
 
   it('refuses a misspelt key under a known section, naming the variable or file', async () => {
@@ -132,6 +136,9 @@ describe('loadSettings', () => {
     const byFlag = await loadSettings({ cwd: dir, env: { HOME: home, CCPROXY_CONFIG: viaEnv }, configFile: xdg });
     expect(byFlag.file).toBe(xdg);
     await expect(loadSettings({ cwd: dir, env: { HOME: home }, configFile: 'missing.toml' })).rejects.toThrow(/not found.*missing\.toml.*--config/);
+    await rm(local);
+    // An explicit env without HOME never reads the real user's file.
+    expect((await loadSettings({ cwd: dir, env: {} })).file).toBeUndefined();
   });
 
   it('resolves plugin_dirs relative to the file that names them', async () => {

@@ -23,6 +23,8 @@ export interface ScriptedTurn {
   toolCalls?: ScriptedToolCall[];
   /** Stream `response.failed` with this error after `response.created`. */
   fail?: { code: string; message: string };
+  /** Pause between events (ms), to check that deltas reach the client as they come. */
+  eventDelayMs?: number;
   /** Answer with this HTTP status and JSON body instead of a stream. */
   httpError?: { status: number; body: unknown };
 }
@@ -33,14 +35,16 @@ export interface RecordedRequest {
   body: Record<string, unknown>;
   /** Set when the fake rejected the request. */
   rejected?: { status: number; body: unknown };
+  /** The proxy closed the connection before the stream ended (client went away). */
+  closedEarly?: boolean;
 }
 
 export interface ChatGptBackendOptions {
   /** Bearer tokens accepted (a function lets a test rotate them). */
   validTokens: () => string[];
   accountId: string;
-  /** `instructions` must start with this. */
-  basePrompt: string;
+  /** `instructions` must start with this (or one of these: base prompts are per model). */
+  basePrompt: string | string[];
   /** Chooses the reply; default: queued turns, then a plain "ok" answer. */
   respond?: (req: RecordedRequest, index: number) => ScriptedTurn;
 }
@@ -104,9 +108,13 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
     modelCalls += 1;
     if (turn.httpError) return reject(turn.httpError.status, turn.httpError.body);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.on('close', () => {
+      if (!res.writableFinished) rec.closedEarly = true;
+    });
     for (const event of turnEvents(turn, String(body.model))) {
+      if (rec.closedEarly) return;
       res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => (turn.eventDelayMs ? setTimeout(r, turn.eventDelayMs) : setImmediate(r)));
     }
     res.end();
   }
@@ -129,12 +137,14 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
 }
 
 /** What the real backend refuses; the message mirrors its `detail`. */
-function validateBody(body: Record<string, unknown>, basePrompt: string): string | undefined {
+function validateBody(body: Record<string, unknown>, basePrompt: string | string[]): string | undefined {
+  const prompts = Array.isArray(basePrompt) ? basePrompt : [basePrompt];
   for (const p of UNSUPPORTED_PARAMETERS) if (p in body) return `Unsupported parameter: ${p}`;
   if (body.previous_response_id) return 'Unsupported parameter: previous_response_id';
   if (body.stream !== true) return 'Stream must be set to true';
   if (body.store !== false) return 'Store must be set to false';
-  if (typeof body.instructions !== 'string' || !body.instructions || !body.instructions.startsWith(basePrompt)) {
+  const instructions = body.instructions;
+  if (typeof instructions !== 'string' || !instructions || !prompts.some((p) => instructions.startsWith(p))) {
     return 'Instructions are not valid';
   }
   if (!Array.isArray(body.input)) return 'Input must be a list';
@@ -159,6 +169,17 @@ export function turnEvents(turn: ScriptedTurn, model: string): Record<string, un
   };
   push({ type: 'response.created', response: { ...base, status: 'in_progress' } });
   push({ type: 'response.in_progress', response: { ...base, status: 'in_progress' } });
+  // The ChatGPT backend's own extra event (subscription window usage); clients must tolerate it.
+  push({
+    type: 'codex.rate_limits',
+    plan_type: 'pro',
+    rate_limits: {
+      allowed: true,
+      limit_reached: false,
+      primary: { used_percent: 12, window_minutes: 300, reset_after_seconds: 9000 },
+      secondary: { used_percent: 3, window_minutes: 10080, reset_after_seconds: 500000 },
+    },
+  });
   if (turn.fail) {
     push({ type: 'response.failed', response: { ...base, status: 'failed', error: turn.fail } });
     return events;

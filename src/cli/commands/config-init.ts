@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { userConfigPath } from '../../core/config/file.js';
 import type { ZodLike } from '../../core/config/zod-walk.js';
+import { ConfigError } from '../../core/errors.js';
 import { UsageError } from '../errors.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import { renderTemplate } from '../config-template.js';
@@ -15,7 +16,12 @@ import { renderTemplate } from '../config-template.js';
 export async function configInit(path: string | undefined, opts: GlobalOptions & { force?: boolean }): Promise<void> {
   const target = path ? resolve(opts.cwd ?? process.cwd(), path) : userConfigPath(opts.env ?? process.env);
   if (existsSync(target) && !opts.force) throw new UsageError(`${target} already exists; use --force to overwrite it`);
-  const { records } = await loadContext(opts);
+  const { records } = await loadContext(opts).catch(async (err: unknown) => {
+    // The file being replaced may be the broken one: fall back to defaults (built-in plugins).
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`ccproxy: warning: current config ignored (${err.message})\n`);
+    return loadContext(opts, true);
+  });
   const plugins = records
     .filter((r) => r.plugin)
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -1,7 +1,8 @@
 /**
  * The environment layer: `SECTION__KEY=value` with `__` nesting (`SERVER__PORT=9000`,
- * `PLUGINS__CODEX__BASE_URL=...`, `DISABLED_PLUGINS=a,b`). Only variables whose first segment is a
- * top-level settings key are read, so unrelated environment never leaks into the config.
+ * `PLUGINS__CODEX__BASE_URL=...`, `DISABLED_PLUGINS=a,b`). Only upper-case variables whose first
+ * segment is a top-level settings key are read, so unrelated environment never leaks into the
+ * config (mixed-case `Logging__LogLevel__Default` of other frameworks is not ours).
  */
 import { coerceEnvValue } from './coerce.js';
 import { lookup, setPath, type Tree } from './tree.js';
@@ -26,7 +27,7 @@ export function readEnvLayer(env: NodeJS.ProcessEnv, schema: ZodLike): EnvLayer 
   // Sorted so that a nested variable deterministically wins over a JSON-valued parent.
   for (const name of Object.keys(env).sort()) {
     const raw = env[name];
-    if (raw === undefined) continue;
+    if (raw === undefined || name !== name.toUpperCase()) continue;
     const path = name.toLowerCase().split('__');
     const top = path[0];
     if (top === undefined || !Object.hasOwn(shape, top) || path.some((p) => p === '')) continue;

@@ -14,6 +14,8 @@ export interface FileLocationOptions {
   configFile?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Skip the user-wide file (an explicit env without HOME/XDG_CONFIG_HOME: tests stay isolated). */
+  noUserConfig?: boolean;
 }
 
 export function homeDir(env: NodeJS.ProcessEnv): string {
@@ -43,7 +45,9 @@ export function resolveConfigFile(opts: FileLocationOptions): string | undefined
     if (!existsSync(path)) throw new ConfigError(`Config file not found: ${path} (from ${from})`);
     return path;
   }
-  for (const candidate of [join(opts.cwd, '.ccproxy.toml'), userConfigPath(opts.env)]) {
+  const candidates = [join(opts.cwd, '.ccproxy.toml')];
+  if (!opts.noUserConfig) candidates.push(userConfigPath(opts.env));
+  for (const candidate of candidates) {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;

@@ -31,7 +31,7 @@ export interface LoadSettingsOptions {
 /** Where the values of one settings object came from. */
 export interface ConfigOrigin {
   file?: string;
-  /** Dotted key path → layer that set it (leaves only; absent = default). */
+  /** Dotted key path → layer that set it, for every leaf of the settings (plugin keys: as written). */
   sources: Map<string, ConfigSource>;
   /** Dotted key path → env variable that set it. */
   envNames: Map<string, string>;
@@ -85,7 +85,9 @@ export async function loadSettings(opts: LoadSettingsOptions = {}): Promise<Load
   const cwd = opts.cwd ?? process.cwd();
   const schema = SettingsSchema as unknown as ZodLike;
 
-  const file = resolveConfigFile({ configFile: opts.configFile, env, cwd });
+  // An explicit environment without HOME must not fall back to the real user's config file.
+  const noUserConfig = opts.env !== undefined && !env.HOME && !env.XDG_CONFIG_HOME;
+  const file = resolveConfigFile({ configFile: opts.configFile, env, cwd, noUserConfig });
   let fileTree: Tree = {};
   if (file) {
     fileTree = readTomlFile(file);
@@ -111,6 +113,8 @@ export async function loadSettings(opts: LoadSettingsOptions = {}): Promise<Load
     const detail = describeIssues(parsed.error.issues as ZodIssueLike[], merged, [], (p) => describeOrigin(origin, p));
     throw new ConfigError(`Invalid config: ${detail}`);
   }
+  // Complete the map: every other leaf of the result is a default.
+  for (const [path] of leaves(parsed.data)) if (sourceOf(origin, path) === 'default') sources.set(path, 'default');
   origins.set(parsed.data, origin);
   return { settings: parsed.data, ...origin };
 }

@@ -1,11 +1,16 @@
 /**
  * Run a CLI once for detection with a hard time bound: stdin closed, output collected (bounded),
- * and on timeout/abort the whole process tree is killed — including descendants that moved to
- * their own process group (the Claude CLI re-spawns itself in a new session, so killing the
- * group alone would orphan it). Never throws for a non-zero exit.
+ * and on timeout/abort/exit every process the run started is killed — including helpers that
+ * double-forked into their own session (the Claude CLI does; killing its process group alone
+ * orphans them). They are found by a unique tag in their inherited environment (Linux /proc).
+ * Never throws for a non-zero exit.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+
+/** Environment variable carrying the per-run tag. */
+export const RUN_TAG_VAR = 'CCPROXY_DETECTION_RUN';
 
 export interface RunCliOptions {
   command: string;
@@ -29,34 +34,50 @@ export interface RunCliResult {
 
 const MAX_OUTPUT = 256 * 1024;
 
+/** Kill functions of the runs still going: if our process exits first, they must not outlive it. */
+const active = new Set<() => void>();
+let exitHookInstalled = false;
+
+function killActiveOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const kill of active) kill();
+  });
+}
+
 export function runCli(opts: RunCliOptions): Promise<RunCliResult> {
+  if (opts.signal?.aborted) {
+    return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, spawnError: new Error('aborted before start') });
+  }
+  killActiveOnExit();
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     let timedOut = false;
     let settled = false;
+    // A unique tag in the environment marks every process this run starts, however it detaches.
+    const runTag = randomUUID();
     const child = spawn(opts.command, opts.args, {
-      env: opts.env,
+      env: { ...opts.env, [RUN_TAG_VAR]: runTag },
       cwd: opts.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
-    // Every descendant seen so far, with its start time so a recycled pid is never signalled.
-    const known = new Map<number, string>();
-    const scan = (): void => {
-      if (child.pid === undefined) return;
-      for (const p of descendants(child.pid)) known.set(p.pid, p.start);
-    };
     const kill = (): void => {
-      scan();
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        signal(child.pid);
-        if (process.platform !== 'win32') signal(-child.pid);
-      }
-      for (const [pid, start] of known) if (startTime(pid) === start) signal(pid);
+      if (child.pid === undefined) return;
+      if (child.exitCode === null && child.signalCode === null) signal(child.pid);
+      // A group id cannot be recycled while any member lives, so this is safe after the root exits.
+      if (process.platform !== 'win32') signal(-child.pid);
+      // Helpers that double-forked or moved to their own session still carry our run tag. Sweep
+      // again shortly after: a helper caught mid-fork may have a child the first scan missed.
+      const sweep = (): void => {
+        for (const pid of taggedProcesses(runTag)) signal(pid);
+      };
+      sweep();
+      for (const ms of [250, 1000, 3000]) setTimeout(sweep, ms).unref();
     };
-    // Record the tree while the root is alive: once it dies, orphans are re-parented to init.
-    const watch = setInterval(scan, 250);
+    active.add(kill);
     const timer = setTimeout(() => {
       timedOut = true;
       kill();
@@ -66,6 +87,7 @@ export function runCli(opts: RunCliOptions): Promise<RunCliResult> {
     const finish = (r: RunCliResult): void => {
       if (settled) return;
       settled = true;
+      active.delete(kill);
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       resolve(r);
@@ -77,11 +99,9 @@ export function runCli(opts: RunCliOptions): Promise<RunCliResult> {
       if (stderr.length < MAX_OUTPUT) stderr += c.toString('utf8');
     });
     child.on('error', (err) => {
-      clearInterval(watch);
       finish({ code: null, stdout, stderr, timedOut, spawnError: err });
     });
     child.on('close', (code) => {
-      clearInterval(watch);
       // The CLI may leave helpers behind (own group or session): make sure nothing survives it.
       kill();
       finish({ code, stdout, stderr, timedOut });
@@ -97,30 +117,8 @@ function signal(pid: number): void {
   }
 }
 
-interface ProcEntry {
-  pid: number;
-  ppid: number;
-  /** Start time in clock ticks since boot (stat field 22). */
-  start: string;
-}
-
-function readStat(pid: number): ProcEntry | undefined {
-  try {
-    // Format: pid (comm) state ppid ... ; comm may hold spaces/parens, so split after the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(rest[1]), start: rest[19] ?? '' };
-  } catch {
-    return undefined;
-  }
-}
-
-function startTime(pid: number): string | undefined {
-  return readStat(pid)?.start;
-}
-
-/** All descendants of `root` (Linux /proc; elsewhere none, and the group kill is what we have). */
-export function descendants(root: number): Array<{ pid: number; start: string }> {
+/** Pids whose environment holds `RUN_TAG_VAR=tag` (Linux; elsewhere none). Only our own processes are readable. */
+export function taggedProcesses(tag: string): number[] {
   if (process.platform !== 'linux') return [];
   let entries: string[];
   try {
@@ -128,22 +126,15 @@ export function descendants(root: number): Array<{ pid: number; start: string }>
   } catch {
     return [];
   }
-  const children = new Map<number, ProcEntry[]>();
+  const needle = `${RUN_TAG_VAR}=${tag}`;
+  const out: number[] = [];
   for (const name of entries) {
-    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    const e = readStat(Number(name));
-    if (!e) continue;
-    const list = children.get(e.ppid) ?? [];
-    list.push(e);
-    children.set(e.ppid, list);
-  }
-  const out: ProcEntry[] = [];
-  const stack = [root];
-  while (stack.length) {
-    for (const c of children.get(stack.pop()!) ?? []) {
-      out.push(c);
-      stack.push(c.pid);
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57 || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(needle)) out.push(Number(name));
+    } catch {
+      /* not ours, or gone */
     }
   }
-  return out.map(({ pid, start }) => ({ pid, start }));
+  return out;
 }

@@ -11,6 +11,8 @@ import { AuthError, ProxyError } from '../errors.js';
 import { sendProxyError } from './error-handler.js';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+/** Routes reachable without the client auth token (liveness probes, monitoring). */
+const PUBLIC_ROUTES = new Set(['/health', '/health/live', '/health/ready']);
 
 export interface GuardOptions {
   host: string;
@@ -111,7 +113,8 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosin
       }
     }
 
-    if (tokenDigest && !request.url.startsWith('/health')) {
+    // Exempt by matched route, not URL prefix, so no crafted path can borrow the exemption.
+    if (tokenDigest && !PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) {
       const auth = request.headers.authorization;
       const bearer = auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : undefined;
       const apiKey = request.headers['x-api-key'];

@@ -9,7 +9,7 @@ import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAda
 import type { TokenUsage } from '../events.js';
 import { ValidationError, toProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
-import { sendAdapterResponse } from './send.js';
+import { sendAdapterResponse, type SendResult } from './send.js';
 import './fastify-types.js';
 
 export interface ProviderRoutesOptions {
@@ -62,7 +62,7 @@ export function modelList(models: ModelInfo[], plugin: string): Record<string, u
   return { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
-async function handleModelRequest(
+export async function handleModelRequest(
   ctx: HttpContext,
   plugin: string,
   api: ApiFormat,
@@ -120,9 +120,17 @@ async function handleModelRequest(
     events.emit('request.started', { requestId, plugin, api, model, timestamp: Date.now(), method: request.method, path: request.url, stream });
   }
 
-  let res: AdapterResponse;
+  const onChunk = events?.has('stream.chunk')
+    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
+    : undefined;
+  let result: SendResult;
   try {
-    res = await call(adapterRequest);
+    const res = await call(adapterRequest);
+    // Rejects only before the response is committed (e.g. the stream's first chunk failed).
+    result = await sendAdapterResponse(reply, res, {
+      onChunk,
+      onStreamError: (err) => ctx.logger?.warn({ err, requestId, plugin }, 'stream ended with an error'),
+    });
   } catch (err) {
     const e = toProxyError(err, plugin);
     if (events?.has('request.failed')) {
@@ -133,14 +141,6 @@ async function handleModelRequest(
     }
     throw e;
   }
-
-  const onChunk = events?.has('stream.chunk')
-    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
-    : undefined;
-  const result = await sendAdapterResponse(reply, res, {
-    onChunk,
-    onStreamError: (err) => ctx.logger?.warn({ err, requestId, plugin }, 'stream ended with an error'),
-  });
 
   if (!events) return;
   if (result.completed ? events.has('request.completed') : events.has('request.failed')) {

@@ -44,7 +44,8 @@ export function createHttpApp(opts: HttpAppOptions = {}): FastifyInstance {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && SAFE_ID.test(h) ? h : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    // Forgiving about base URLs configured with a trailing slash (`.../claude/` + `/v1/messages`).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // During shutdown the guard answers 503 in the client's API format instead (see guards.ts).
     return503OnClosing: false,
     clientErrorHandler,

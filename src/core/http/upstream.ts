@@ -86,7 +86,26 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
     const text = await readBounded(body, MAX_ERROR_BODY).catch(() => '');
     throw errorFromResponse(res.statusCode, res.headers, text, opts.plugin);
   }
-  return { status: res.statusCode, headers: res.headers, body };
+  return { status: res.statusCode, headers: res.headers, body: guardBody(body, opts) };
+}
+
+/**
+ * Make the body helpers fail like the request does: a connection that breaks or stalls while a
+ * plugin reads a whole body (reset, body timeout) is an UpstreamConnectionError, and a success body
+ * that is not JSON an UpstreamError (502), instead of an unknown error the client sees as a 500.
+ */
+function guardBody(body: UpstreamBody, opts: UpstreamRequestOptions): UpstreamBody {
+  const fail = (err: unknown): never => {
+    if (err instanceof SyntaxError) {
+      throw new UpstreamError(502, 'Upstream sent a response body that is not valid JSON', { plugin: opts.plugin, kind: 'api_error', cause: err });
+    }
+    throw connectionError(err, opts);
+  };
+  const { text, json, arrayBuffer } = body;
+  body.text = () => text.call(body).catch(fail);
+  body.json = () => json.call(body).catch(fail);
+  body.arrayBuffer = () => arrayBuffer.call(body).catch(fail);
+  return body;
 }
 
 /** Wrap a compressed body in the matching zlib decoder, keeping text()/json()/arrayBuffer(). */

@@ -31,13 +31,16 @@ export function reasoningDetail(block: AnthropicBlock, index: number): JsonObjec
   return null;
 }
 
+/** Every marker this proxy wraps other vendors' reasoning in starts like this (see shared/reasoning-signature.ts). */
+const PROXY_MARK = 'ccproxy-';
+
 /** Reasoning detail → Anthropic block, or null when it holds nothing Anthropic can verify. */
 export function thinkingFromDetail(detail: ReasoningDetail): JsonObject | null {
   if (detail.format !== undefined && detail.format !== ANTHROPIC_REASONING_FORMAT) return null;
-  if (detail.type === 'reasoning.text' && detail.signature && !detail.signature.startsWith(CHAT_REASONING_SIGNATURE)) {
+  if (detail.type === 'reasoning.text' && detail.signature && !detail.signature.startsWith(PROXY_MARK)) {
     return { type: 'thinking', thinking: detail.text ?? '', signature: detail.signature };
   }
-  if (detail.type === 'reasoning.encrypted' && detail.data) return { type: 'redacted_thinking', data: detail.data };
+  if (detail.type === 'reasoning.encrypted' && detail.data && !detail.data.startsWith(PROXY_MARK)) return { type: 'redacted_thinking', data: detail.data };
   return null;
 }
 

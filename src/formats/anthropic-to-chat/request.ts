@@ -97,17 +97,25 @@ function appendMessage(message: AnthropicMessage, out: ChatMessage[], opts: Conv
   const blocks = blocksOf(message.content);
   if (blocks.some((b) => b.cache_control)) opts.onDrop?.('messages.content.cache_control', 'Chat upstreams cache prompts automatically');
   if (message.role === 'system') out.push({ role: 'system', content: blocks.map((b) => b.text ?? '').join('\n') });
-  else if (message.role === 'assistant') out.push(assistantMessage(blocks, opts));
+  else if (message.role === 'assistant') {
+    const assistant = assistantMessage(blocks, opts);
+    // Chat rejects an assistant message with neither content nor tool_calls (e.g. thinking-only turns).
+    if (assistant.content !== null || assistant.tool_calls || assistant.reasoning_content) out.push(assistant);
+  }
   else appendUser(blocks, out, opts);
 }
 
 function appendUser(blocks: AnthropicBlock[], out: ChatMessage[], opts: ConvertOptions): void {
   const parts: ChatPart[] = [];
   const toolImages: ChatPart[] = [];
+  // Chat wants tool messages right after the assistant's tool_calls: a system message the client
+  // placed in between moves after them.
+  let at = out.length;
+  while (at > 0 && out[at - 1]?.role === 'system' && out.slice(0, at - 1).some((m) => m.role !== 'system')) at -= 1;
   for (const block of blocks) {
     if (block.type === 'tool_result') {
       const result = toToolOutput(block, opts);
-      out.push({ role: 'tool', tool_call_id: block.tool_use_id ?? '', content: result.text });
+      out.splice(at++, 0, { role: 'tool', tool_call_id: block.tool_use_id ?? '', content: result.text });
       toolImages.push(...result.images);
       continue;
     }
@@ -135,7 +143,11 @@ function assistantMessage(blocks: AnthropicBlock[], opts: ConvertOptions): ChatM
       opts.onDrop?.(`messages.content.${block.type}`, 'Anthropic-signed thinking cannot be verified by a Chat upstream');
     } else opts.onDrop?.(`messages.content.${block.type}`, 'no Chat counterpart for this assistant block');
   }
-  const message: ChatMessage = { role: 'assistant', content: texts.length ? texts.join('') : null };
+  // Chat wants content or tool_calls; a reasoning-only turn gets empty text to stay valid.
+  let content: string | null = null;
+  if (texts.length) content = texts.join('');
+  else if (!calls.length && reasoning.length) content = '';
+  const message: ChatMessage = { role: 'assistant', content };
   if (calls.length) message.tool_calls = calls;
   if (reasoning.length) message.reasoning_content = reasoning.join('\n\n');
   return message;

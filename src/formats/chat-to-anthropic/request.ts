@@ -14,7 +14,8 @@
  *   with Anthropic signatures → thinking/redacted_thinking first in the turn; unsigned
  *   `reasoning_content` is dropped (Anthropic rejects thinking without its signature).
  * - `reasoning_effort` → adaptive thinking + `output_config.effort` on current models, or a
- *   manual `budget_tokens` on models that only know that mode ({@link usesBudgetThinking}).
+ *   manual `budget_tokens` on models that only know that mode; `none` and the cases Anthropic
+ *   would reject (forced tool, tool loop without echoed thinking) leave thinking out (thinking.ts).
  * - `max_tokens` is required by Anthropic: `max_completion_tokens` ?? `max_tokens` ?? a per-model
  *   default.
  */
@@ -78,7 +79,9 @@ export function chatToAnthropicRequest(body: JsonObject, opts: ConvertOptions): 
   if (typeof body.temperature === 'number' || typeof body.top_p === 'number') {
     if (thinking) opts.onDrop?.('temperature/top_p', 'Anthropic rejects sampling parameters while thinking');
     else if (typeof body.temperature === 'number') {
-      out.temperature = body.temperature;
+      // OpenAI allows 0–2, Anthropic 0–1: the top of the range is the closest it gets.
+      out.temperature = Math.min(body.temperature, 1);
+      if (body.temperature > 1) opts.onDrop?.('temperature', `${body.temperature} clamped to Anthropic's maximum of 1`);
       if (typeof body.top_p === 'number') opts.onDrop?.('top_p', 'current Claude models reject temperature and top_p together');
     } else out.top_p = body.top_p;
   }

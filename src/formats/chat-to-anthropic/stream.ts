@@ -5,8 +5,11 @@
  * only at the end), blocks opened and closed one at a time with increasing indexes, then
  * `message_delta` (stop_reason, full usage) and `message_stop` once the upstream stream ends (the
  * usage chunk comes after the finish chunk). Mapping: `reasoning_content`/`reasoning` → thinking
- * block (closed with the Chat-reasoning signature, see reasoning.ts); `content`/`refusal` → text
- * block; each tool call → its own tool_use block, arguments → input_json_delta as they arrive.
+ * block, closed with the Anthropic signature from a `reasoning_details` delta when the upstream
+ * sends one (OpenRouter, or this proxy's own Anthropic → Chat stream), else with the Chat-reasoning
+ * signature (see reasoning.ts); `reasoning.encrypted` details → redacted_thinking blocks;
+ * `content`/`refusal` → text block; each tool call → its own tool_use block, arguments →
+ * input_json_delta as they arrive.
  *
  * Upstream quirks tolerated: tool-call deltas without `index` (a new `id` starts a new call, else
  * the current call continues), missing ids (one is made up), whole arguments in one chunk, no

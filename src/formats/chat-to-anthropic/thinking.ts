@@ -3,8 +3,15 @@
  *
  * Current Claude models take adaptive thinking with `output_config.effort` (and newer ones reject
  * manual budgets); older ones (Claude 3.x, 4.0, 4.1, 4.5) only know `thinking: {type: "enabled",
- * budget_tokens}`. The model name decides which form goes out. `none` turns thinking off; no
- * effort leaves the model's default.
+ * budget_tokens}`. The model name decides which form goes out. No effort, and `none`, leave the
+ * model's default: `thinking: {type: "disabled"}` is rejected (400) by the always-thinking models
+ * (Claude Fable 5, Mythos 5), while omitting it is valid everywhere and means "off" on every model
+ * whose thinking is off by default.
+ *
+ * Thinking is not turned on when Anthropic would reject it: while a tool is forced (`tool_choice`
+ * any/tool), and in a tool loop whose assistant turn came back without its thinking blocks (the
+ * client did not echo `reasoning_details`), since a thinking request must then start that turn
+ * with a signed thinking block.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
 
@@ -22,9 +29,10 @@ const MIN_BUDGET = 1024;
 
 /** Sets `thinking` (and `output_config.effort`) on `out`; returns whether thinking is on. */
 export function applyReasoning(effort: unknown, model: string, out: JsonObject, opts: ConvertOptions): boolean {
-  if (typeof effort !== 'string' || !effort) return false;
-  if (effort === 'none') {
-    out.thinking = { type: 'disabled' };
+  if (typeof effort !== 'string' || !effort || effort === 'none') return false;
+  const blocked = thinkingBlocker(out);
+  if (blocked) {
+    opts.onDrop?.('reasoning_effort', blocked);
     return false;
   }
   const level = EFFORTS[effort] ?? 'medium';
@@ -50,4 +58,23 @@ export function defaultMaxTokens(model: string): number {
   if (/^claude-3-(?:opus|sonnet|haiku)-2024/.test(model) || /^claude-3-haiku/.test(model)) return 4096;
   if (/^claude-3/.test(model)) return 8192;
   return 32000;
+}
+
+interface TurnView {
+  role: string;
+  content: { type?: string }[];
+}
+
+/** Why thinking cannot be requested for this (already converted) request, or null. */
+function thinkingBlocker(out: JsonObject): string | null {
+  const choice = (out.tool_choice as { type?: string } | undefined)?.type;
+  if (choice === 'any' || choice === 'tool') return 'Anthropic cannot think while a tool is forced';
+  const turns = (out.messages as TurnView[] | undefined) ?? [];
+  const last = turns[turns.length - 1];
+  const previous = turns[turns.length - 2];
+  const inToolLoop = last?.role === 'user' && last.content.some((b) => b.type === 'tool_result') && previous?.role === 'assistant';
+  if (inToolLoop && !previous.content.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking')) {
+    return "the client did not send back this tool loop's thinking (reasoning_details), so it cannot continue with thinking";
+  }
+  return null;
 }

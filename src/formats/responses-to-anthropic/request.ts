@@ -13,7 +13,7 @@
  *   built-ins (web_search, tool_search, local_shell, …) are dropped.
  * - `reasoning.effort` → adaptive thinking + `output_config.effort` (what current Claude models
  *   and Claude Code use); `none` → thinking disabled. Temperature/top_p are dropped while thinking;
- *   thinking is dropped when tool_choice forces a tool (Anthropic rejects that combination).
+ *   thinking is dropped when Anthropic would reject it (see {@link applyThinking}).
  * - `max_output_tokens` → `max_tokens` (required by Anthropic; {@link DEFAULT_MAX_TOKENS} if absent).
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
@@ -70,11 +70,7 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
     else if (choice) out.tool_choice = choice;
   }
 
-  const forced = ['any', 'tool'].includes(String(view<{ type?: string } | undefined>(out.tool_choice)?.type));
-  if (forced && view<{ effort?: string } | undefined>(body.reasoning)?.effort) {
-    opts.onDrop?.('reasoning', 'Anthropic does not allow thinking while tool_choice forces a tool');
-  }
-  const thinking = !forced && applyReasoning(body, out);
+  const thinking = applyThinking(body, out, messages, opts);
   for (const field of ['temperature', 'top_p'] as const) {
     if (typeof body[field] !== 'number') continue;
     if (thinking) opts.onDrop?.(field, 'Anthropic rejects sampling parameters while thinking');
@@ -147,6 +143,16 @@ function toMessages(items: ResponsesItem[], system: JsonObject[], opts: ConvertO
   return turns.map((t) => ({ role: t.role, content: t.content }));
 }
 
+function toolLoopWithoutThinking(messages: Turn[]): boolean {
+  const turns = messages.filter((m) => m.role !== 'system');
+  const last = turns[turns.length - 1];
+  const assistant = turns[turns.length - 2];
+  if (!last || !assistant || last.role !== 'user' || assistant.role !== 'assistant') return false;
+  if (!last.content.some((b) => b.type === 'tool_result')) return false;
+  const first = assistant.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
+}
+
 function toTools(tools: ResponsesTool[], opts: ConvertOptions): JsonObject[] {
   const out: JsonObject[] = [];
   for (const tool of tools) {
@@ -175,6 +181,26 @@ function toToolChoice(choice: unknown, opts: ConvertOptions): JsonObject | null 
   if ((named.type === 'function' || named.type === 'custom') && named.name) return { type: 'tool', name: named.name };
   opts.onDrop?.('tool_choice', 'no Anthropic counterpart for this tool_choice');
   return null;
+}
+
+/**
+ * `reasoning.effort` → thinking, unless Anthropic would reject it: a forced tool_choice, or an
+ * unfinished tool loop whose assistant turn has no Anthropic thinking to continue from (its
+ * reasoning came from another vendor and was dropped). Returns whether thinking is on.
+ */
+function applyThinking(body: JsonObject, out: JsonObject, messages: Turn[], opts: ConvertOptions): boolean {
+  const effort = view<{ effort?: string | null } | undefined>(body.reasoning)?.effort;
+  const forced = ['any', 'tool'].includes(String(view<{ type?: string } | undefined>(out.tool_choice)?.type));
+  if (forced && effort && effort !== 'none') {
+    opts.onDrop?.('reasoning', 'Anthropic does not allow thinking while tool_choice forces a tool');
+    return false;
+  }
+  if (!applyReasoning(body, out)) return false;
+  if (!toolLoopWithoutThinking(messages)) return true;
+  opts.onDrop?.('reasoning', 'the current tool loop has no Anthropic thinking to continue from');
+  delete out.thinking;
+  delete out.output_config;
+  return false;
 }
 
 const EFFORTS: Record<string, string> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' };

@@ -20,10 +20,10 @@ import { errorEvent } from '../errors.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { view } from '../anthropic-to-responses/wire.js';
 import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
-import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature } from './response.js';
+import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature, thinkingText } from './response.js';
 
 type OpenBlock =
-  | { kind: 'text'; outputIndex: number; contentIndex: number }
+  | { kind: 'text'; outputIndex: number; contentIndex: number; wrote?: boolean }
   | { kind: 'thinking'; outputIndex: number; parts: number; lastPart: number }
   | { kind: 'tool'; outputIndex: number; custom: boolean; sentArgs: boolean };
 
@@ -34,7 +34,7 @@ interface ResponsesEvent {
   output_index?: number;
   content_index?: number;
   summary_index?: number;
-  part?: { type?: string };
+  part?: { type?: string; text?: string; refusal?: string };
   delta?: string;
   arguments?: string;
   input?: string;
@@ -84,15 +84,23 @@ class ResponsesToAnthropicState {
         if (!ev.delta) return;
         const at = { outputIndex: ev.output_index ?? 0, contentIndex: ev.content_index ?? 0 };
         // Tolerate upstreams that skip content_part.added: open the text block on the first delta.
-        if (this.open?.kind !== 'text' || this.open.outputIndex !== at.outputIndex || this.open.contentIndex !== at.contentIndex) {
+        let open = this.open;
+        if (open?.kind !== 'text' || open.outputIndex !== at.outputIndex || open.contentIndex !== at.contentIndex) {
           if (ev.type === 'response.refusal.delta') this.refused = true;
-          yield* this.openBlock({ kind: 'text', ...at }, { type: 'text', text: '' });
+          open = { kind: 'text', ...at };
+          yield* this.openBlock(open, { type: 'text', text: '' });
         }
+        open.wrote = true;
         yield this.delta({ type: 'text_delta', text: ev.delta });
         return;
       }
       case 'response.content_part.done':
-        if (this.open?.kind === 'text' && this.open.contentIndex === ev.content_index) yield* this.closeBlock();
+        if (this.open?.kind === 'text' && this.open.contentIndex === ev.content_index) {
+          // An upstream that sends the text only in the done part still gets it through.
+          const whole = ev.part?.type === 'refusal' ? ev.part.refusal : ev.part?.text;
+          if (!this.open.wrote && whole) yield this.delta({ type: 'text_delta', text: whole });
+          yield* this.closeBlock();
+        }
         return;
       case 'response.reasoning_summary_part.added':
         if (this.open?.kind === 'thinking') this.open.parts += 1;
@@ -178,6 +186,8 @@ class ResponsesToAnthropicState {
     const open = this.open;
     if (!open || open.outputIndex !== outputIndex) return;
     if (open.kind === 'thinking') {
+      const whole = thinkingText(item);
+      if (open.lastPart < 0 && whole) yield this.delta({ type: 'thinking_delta', thinking: whole });
       yield this.delta({ type: 'signature_delta', signature: thinkingSignature(item) });
     } else if (open.kind === 'tool') {
       if (open.custom) yield this.delta({ type: 'input_json_delta', partial_json: '"}' });

@@ -52,6 +52,11 @@ export class ClaudeDetector {
     this.opts = opts;
   }
 
+  /** True while a detection run is going (startup runs one in the background). */
+  get inProgress(): boolean {
+    return this.running !== null;
+  }
+
   /** Kill a running detection (plugin shutdown). */
   stop(): void {
     this.stopper.abort();
@@ -72,6 +77,7 @@ export class ClaudeDetector {
   }
 
   private async detect(): Promise<ClaudeDetectionData> {
+    if (this.stopper.signal.aborted) return this.data;
     const cli = await findClaudeCli(this.opts.cliPath, this.opts.env ?? process.env);
     if (!cli) {
       this.lastError = 'Claude CLI not found (set plugins.claude_api.cli_path)';
@@ -128,8 +134,13 @@ async function isExecutable(p: string): Promise<boolean> {
 }
 
 async function cliVersion(cli: string): Promise<string | null> {
-  const r = await runCli({ command: cli, args: ['--version'], env: { PATH: process.env.PATH, HOME: os.tmpdir() }, timeoutMs: 15_000 });
-  return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-version-'));
+  try {
+    const r = await runCli({ command: cli, args: ['--version'], env: { PATH: process.env.PATH, HOME: home, TMPDIR: home }, timeoutMs: 15_000 });
+    return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
+  } finally {
+    await fs.rm(home, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 /** The SSE stream the capture server answers with: a complete one-line assistant reply. */
@@ -146,6 +157,7 @@ export function minimalAnthropicSse(text: string, model = 'claude-detect'): stri
 }
 
 async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): Promise<CapturedRequest> {
+  if (cancel.aborted) throw new Error('detection stopped');
   const isMain = (r: CapturedRequest): boolean => r.method === 'POST' && /^\/v1\/messages(\?|$)/.test(r.url) && !!(r.body as { system?: unknown } | undefined)?.system;
   const server = await startCaptureServer({
     match: isMain,
@@ -176,15 +188,22 @@ async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): 
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         DISABLE_TELEMETRY: '1',
         DISABLE_AUTOUPDATER: '1',
+        // If we vanish mid-run, the CLI must give up quickly instead of retrying a dead port.
+        CLAUDE_CODE_MAX_RETRIES: '0',
+        API_TIMEOUT_MS: String(timeoutMs),
+        // The CLI keeps per-project temp dirs under $TMPDIR/claude-<uid>: keep them in our temp home.
+        TMPDIR: home,
       },
     });
     const outcome = await Promise.race([server.captured, run]);
     if ('headers' in outcome) {
-      stop.abort();
+      // The CLI got a complete reply and normally exits on its own; give it a moment, then end it.
+      const grace = setTimeout(() => stop.abort(), 5000);
       await run;
+      clearTimeout(grace);
       return outcome;
     }
-    throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${Math.round(timeoutMs / 1000)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
+    throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${(timeoutMs / 1000).toFixed(1)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
   } finally {
     cancel.removeEventListener('abort', onCancel);
     await server.close();

@@ -57,7 +57,10 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
 
   const d = detector.current();
   details.cli = { version: d.version, source: d.source, ...(detector.lastError ? { error: detector.lastError } : {}) };
-  if (d.source === 'fallback') problems.push({ level: 'warn', message: `Claude CLI not detected, using fallback headers${detector.lastError ? ` (${detector.lastError})` : ''}` });
+  if (d.source === 'fallback') {
+    const why = detector.inProgress ? 'Claude CLI detection in progress, using fallback headers meanwhile' : `Claude CLI not detected, using fallback headers${detector.lastError ? ` (${detector.lastError})` : ''}`;
+    problems.push({ level: 'warn', message: why });
+  }
 
   if (stats.lastAt) {
     details.upstream = { last_status: stats.lastStatus, last_at: stats.lastAt, last_ok_at: stats.lastOkAt, ...(stats.lastError ? { last_error: stats.lastError } : {}) };

@@ -19,7 +19,7 @@ import { buildPrompt } from './prompt.js';
 import { SdkRun } from './runner.js';
 import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
 import type { Semaphore } from './semaphore.js';
-import { serializeSse } from './sse.js';
+import { serializeSse, withErrorEvent } from './sse.js';
 
 export interface AdapterDeps {
   plugin: string;
@@ -130,7 +130,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
   }
 
   private streamResponse(req: AdapterRequest, run: SdkRun): AdapterResponse {
-    const anthropic = run.events();
+    const anthropic = withErrorEvent('anthropic', run.events(), this.d.plugin);
     const events: AsyncIterable<Record<string, unknown>> = req.api === 'anthropic' ? anthropic : convertStream('anthropic', req.api, anthropic, convertOpts(req));
     const observed = this.observeUsage(req, run, events);
     return {

@@ -59,8 +59,8 @@ export const ClaudeSdkConfigSchema = ProviderConfigSchema.extend({
   session_idle_ttl: z.number().positive().default(1800).describe('Seconds an unused session is kept'),
   session_cleanup_interval: z.number().positive().default(60).describe('Seconds between idle-session sweeps'),
   max_concurrent: z.number().int().positive().default(16).describe('CLI processes running at once; further requests wait'),
-  first_chunk_timeout: z.number().positive().default(120).describe('Seconds to wait for the CLI\'s first output before giving up'),
-  idle_timeout: z.number().positive().default(600).describe('Seconds of CLI silence (no message at all) before the request fails'),
+  first_chunk_timeout: z.number().positive().default(120).describe('Seconds from the CLI being up to the model\'s first output before giving up'),
+  idle_timeout: z.number().positive().default(600).describe('Seconds of CLI silence (no message at all) after the first output before the request fails; start-up gets the longer of the two timeouts'),
   detection_interval: z.number().positive().default(3600).describe('Seconds between CLI detection refreshes (version, login state)'),
   models: z.array(z.string()).default(['claude-opus-4-1', 'claude-sonnet-4-5', 'claude-haiku-4-5']).describe('Model ids listed on /v1/models'),
 });

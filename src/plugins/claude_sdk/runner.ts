@@ -54,6 +54,8 @@ export class SdkRun {
   private settleReady!: { resolve: () => void; reject: (e: ProxyError) => void };
   private timer?: NodeJS.Timeout;
   private gotOutput = false;
+  private cliUp = false;
+  private lastRetry?: string;
 
   constructor(private readonly p: RunParams) {
     this.merger = new TurnMerger(p.mode, p.messageId, p.options.model ?? 'claude');
@@ -107,7 +109,8 @@ export class SdkRun {
   private arm(ms: number, what: string): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.fail(new ProxyError('timeout', `Claude Code CLI ${what} within ${Math.round(ms / 1000)} s; the request was stopped`, { plugin: this.p.plugin, code: 'CCPROXY_ERR_SDK_TIMEOUT' }));
+      const retrying = this.lastRetry ? ` (the CLI was retrying upstream errors: ${this.lastRetry})` : '';
+      this.fail(new ProxyError('timeout', `Claude Code CLI ${what} within ${Math.round(ms / 1000)} s${retrying}; the request was stopped`, { plugin: this.p.plugin, code: 'CCPROXY_ERR_SDK_TIMEOUT' }));
       this.abort();
     }, ms);
   }
@@ -116,7 +119,8 @@ export class SdkRun {
     const onClientAbort = () => this.abort();
     this.p.signal.addEventListener('abort', onClientAbort, { once: true });
     if (this.p.signal.aborted) this.abort();
-    this.arm(this.p.firstChunkMs, 'produced no output');
+    // The first-chunk clock starts once the CLI is up; its start-up gets the longer of the two bounds.
+    this.arm(Math.max(this.p.idleMs, this.p.firstChunkMs), 'did not start');
     try {
       const q = query({ prompt: this.input(), options: this.sdkOptions() });
       for await (const msg of q) {
@@ -142,6 +146,9 @@ export class SdkRun {
     if (output) this.gotOutput = true;
     // Before the first output only the first-chunk deadline counts (CLI chatter does not extend it).
     if (this.gotOutput) this.arm(this.p.idleMs, 'was silent');
+    else if (!this.cliUp) this.arm(this.p.firstChunkMs, 'produced no output');
+    this.cliUp = true;
+    if (msg.type === 'system' && msg.subtype === 'api_retry') this.lastRetry = `${msg.error_status ?? 'no status'} ${msg.error}`;
     if (msg.type === 'system' && msg.subtype === 'api_retry' && !this.merger.started && FINAL_STATUSES.has(msg.error_status ?? 0)) {
       // The CLI retries even errors that cannot heal (bad key, bad request): fail now, not after ~2 minutes of backoff.
       const status = msg.error_status ?? 502;

@@ -1,37 +1,27 @@
 /**
- * SSE framing of this plugin's output in the client's API, including a mid-stream error event
- * (the response is already committed, so a failure must travel inside the stream).
- * Anthropic and Responses name each event (`event: <type>`); Chat sends bare `data:` chunks and
- * ends with `data: [DONE]`.
+ * SSE output of this plugin in the client's API. Framing comes from the formats layer; what this
+ * adds is the failure path: once the response is committed, a run that fails (idle timeout, CLI
+ * crash, error result) must end the stream with the API's own error event, never a bare close.
  */
 import type { ApiFormat } from '../../core/adapter.js';
-import { renderError, toProxyError } from '../../core/errors.js';
+import { toProxyError } from '../../core/errors.js';
+import { errorEvent, serializeSseStream, type StreamEvent } from '../../formats/index.js';
 
-type Event = Record<string, unknown>;
-
-function frame(api: ApiFormat, event: Event): string {
-  const data = JSON.stringify(event);
-  if (api === 'chat') return `data: ${data}\n\n`;
-  const name = typeof event.type === 'string' ? event.type.replace(/[\r\n]/g, '') : 'message';
-  return `event: ${name}\ndata: ${data}\n\n`;
-}
-
-function errorEvent(api: ApiFormat, err: unknown, plugin: string): Event {
-  const e = toProxyError(err, plugin);
-  const body = renderError(api, e);
-  if (api === 'responses') {
-    const inner = (body.error ?? {}) as Record<string, unknown>;
-    return { type: 'error', code: inner.code ?? inner.type ?? null, message: e.message, param: null };
-  }
-  return body;
-}
-
-export async function* serializeSse(api: ApiFormat, events: AsyncIterable<Event>, plugin: string): AsyncGenerator<string> {
+/**
+ * A run's failure as an event of the stream's own API: yielded instead of thrown so the formats
+ * layer can turn an Anthropic `error` event into the target API's failure (`response.failed`,
+ * a Chat error object) with the stream's ids and sequence numbers.
+ */
+export async function* withErrorEvent(api: ApiFormat, events: AsyncIterable<StreamEvent>, plugin: string): AsyncGenerator<StreamEvent> {
   try {
-    for await (const event of events) yield frame(api, event);
+    yield* events;
   } catch (err) {
-    yield frame(api, errorEvent(api, err, plugin));
-    return;
+    // Unknown errors become a generic message: internals never reach the client.
+    const e = toProxyError(err, plugin);
+    yield errorEvent(api, { kind: e.kind, message: e.message });
   }
-  if (api === 'chat') yield 'data: [DONE]\n\n';
+}
+
+export function serializeSse(api: ApiFormat, events: AsyncIterable<StreamEvent>, plugin: string): AsyncIterable<string> {
+  return serializeSseStream(api, withErrorEvent(api, events, plugin));
 }

@@ -11,9 +11,8 @@ import type { Logger } from 'pino';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
-import { parseSseStream, serializeSseStream } from '../../formats/sse.js';
-import { accumulateStream } from './sse-interim.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { accumulateStream } from '../../formats/accumulate/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -38,6 +37,8 @@ export class CodexAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
   /** Last upstream outcome, for health (no extra paid call). */
   lastUpstream: { status: number; at: number } | null = null;
+  /** Latest `codex.rate_limits` the backend streamed (subscription window usage), for health. */
+  lastRateLimits: { at: number; data: Record<string, unknown> } | null = null;
 
   constructor(private readonly deps: CodexAdapterDeps) {}
 
@@ -98,7 +99,10 @@ export class CodexAdapter implements ProviderAdapter {
     this.lastUpstream = { status: res.status, at: Date.now() };
     req.observer?.upstreamResponse(res.status, performance.now() - started);
 
-    const events = observeUsage(parseSseStream('responses', res.body), req, target.model);
+    const onRateLimits = (data: Record<string, unknown>): void => {
+      this.lastRateLimits = { at: Date.now(), data };
+    };
+    const events = observeUsage(parseSseStream('responses', res.body), req, target.model, onRateLimits);
     const convertOpts = { model: target.model, clientRequest: req.body, onDrop };
     if (req.body.stream === true) {
       const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
@@ -163,9 +167,20 @@ function sessionHint(headers: IncomingHttpHeaders, body: JsonObject, pathSession
   return undefined;
 }
 
-/** Reports `response.completed` usage to the request's observer while events flow through. */
-async function* observeUsage(events: AsyncIterable<StreamEvent>, req: AdapterRequest, model: string): AsyncIterable<StreamEvent> {
+/**
+ * Reports `response.completed` usage to the request's observer, and the backend's
+ * `codex.rate_limits` to health, while events flow through untouched.
+ */
+async function* observeUsage(
+  events: AsyncIterable<StreamEvent>,
+  req: AdapterRequest,
+  model: string,
+  onRateLimits: (data: Record<string, unknown>) => void,
+): AsyncIterable<StreamEvent> {
   for await (const event of events) {
+    if (event.type === 'codex.rate_limits' && event.rate_limits && typeof event.rate_limits === 'object') {
+      onRateLimits(event.rate_limits as Record<string, unknown>);
+    }
     if (event.type === 'response.completed' || event.type === 'response.incomplete') {
       const usage = (event.response as { usage?: Record<string, unknown> } | undefined)?.usage;
       if (usage && req.observer) {

@@ -16,6 +16,8 @@ export interface CodexHealthInput {
   lastRefresh: RefreshRecord | null;
   detection: CodexDetection;
   lastUpstream: { status: number; at: number } | null;
+  /** Latest subscription window usage the backend reported (`codex.rate_limits`). */
+  rateLimits?: { at: number; data: Record<string, unknown> } | null;
   now?: number;
 }
 
@@ -37,6 +39,7 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
   }
   if (input.lastRefresh && !input.lastRefresh.ok) warnings.push(`last token refresh failed: ${input.lastRefresh.error ?? 'unknown error'}`);
   if (input.detection.source === 'fallback') warnings.push(`using shipped Codex CLI data (${input.detection.reason ?? 'not detected'})`);
+  if (input.rateLimits?.data.limit_reached === true) warnings.push('ChatGPT usage limit reached for the current window');
   if (input.lastUpstream && (input.lastUpstream.status === 401 || input.lastUpstream.status === 403)) {
     warnings.push(`last upstream request was refused (${input.lastUpstream.status})`);
   }
@@ -60,6 +63,7 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
         : null,
       cli: { source: input.detection.source, version: input.detection.version, ...(input.detection.reason ? { reason: input.detection.reason } : {}) },
       last_upstream: input.lastUpstream ? { status: input.lastUpstream.status, at: new Date(input.lastUpstream.at).toISOString() } : null,
+      ...(input.rateLimits ? { rate_limits: { ...input.rateLimits.data, reported_at: new Date(input.rateLimits.at).toISOString() } } : {}),
     },
   };
 }

@@ -88,6 +88,7 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
       lastRefresh: rt.tokens.refresher.lastRefresh,
       detection: rt.detection.current(),
       lastUpstream: rt.adapter.lastUpstream,
+      rateLimits: rt.adapter.lastRateLimits,
     });
   }
 

@@ -46,6 +46,25 @@ describe('runCli', () => {
     const r = await runCli({ command: process.execPath, args: ['-e', 'setTimeout(() => {}, 60000)'], env: {}, timeoutMs: 200 });
     expect(r.timedOut).toBe(true);
   });
+  it('kills helpers that detached into their own session (found by the run tag)', async () => {
+    const script = "const c=require('child_process').spawn(process.execPath,['-e','setTimeout(()=>{},60000)'],{detached:true,stdio:'ignore'});console.log(c.pid);c.unref();setTimeout(()=>{},60000)";
+    const r = await runCli({ command: process.execPath, args: ['-e', script], env: {}, timeoutMs: 1500 });
+    expect(r.timedOut).toBe(true);
+    const helper = Number(r.stdout.trim());
+    expect(helper).toBeGreaterThan(0);
+    await new Promise((res) => setTimeout(res, 100));
+    // Dead or a zombie awaiting a reaper (containers whose init does not reap) both count as gone.
+    let state = 'gone';
+    try {
+      const stat = await fs.readFile(`/proc/${helper}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      /* gone */
+    }
+    if (state !== 'gone' && state !== 'Z') process.kill(helper, 'SIGKILL');
+    expect(['gone', 'Z']).toContain(state);
+  });
+
   it('reports a missing command as a spawn error', async () => {
     const r = await runCli({ command: '/nonexistent/cli', args: [], env: {}, timeoutMs: 1000 });
     expect(r.spawnError).toBeDefined();

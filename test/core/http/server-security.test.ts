@@ -33,6 +33,11 @@ describe('without auth token (defaults)', () => {
     expect(plugin.calls.at(-1)?.rawBody?.toString()).toBe('{"model":"m"}');
   });
 
+  it('tolerates trailing and duplicate slashes from base URLs', async () => {
+    expect((await post('/fake//v1/messages', '{"model":"m"}')).status).toBe(200);
+    expect((await post('/fake/v1/chat/completions/', '{"model":"m"}')).status).toBe(200);
+  });
+
   it('sends no CORS headers by default', async () => {
     const r = await post('/fake/v1/messages', '{}');
     expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control'))).toEqual([]);
@@ -146,8 +151,11 @@ describe('with server.auth_token', () => {
     expect(bearer.status).toBe(200);
     const apiKey = await rawRequest(`${proxy.url}/plugins`, { headers: { 'x-api-key': TOKEN } });
     expect(apiKey.status).toBe(200);
-    for (const path of ['/health', '/health/live', '/health/ready']) {
+    for (const path of ['/health', '/health/live', '/health/ready', '/health?x=1']) {
       expect((await rawRequest(`${proxy.url}${path}`)).status, path).toBe(200);
+    }
+    for (const path of ['/healthz', '/health/../plugins', '/health/x']) {
+      expect((await rawRequest(`${proxy.url}${path}`)).status, path).toBe(401);
     }
   });
 

@@ -133,8 +133,10 @@ describe('streaming responses', () => {
   });
 
   it('renders an error raised before the first chunk as a normal error response', async () => {
+    seen.length = 0;
     const r = await post('/fake/v1/messages', { model: 'm', stream: true, mode: 'failsFirst' });
     expect(r.status).toBe(529);
+    expect(seen.find((s) => s.name === 'request.failed')?.e).toMatchObject({ status: 529, error: 'Overloaded', plugin: 'fake' });
     expect(json(r)).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
   });
 

@@ -54,6 +54,22 @@ describe('request fixtures', () => {
     expect(convertRequest('responses', 'anthropic', { model: 'g', input: 'hi' })).toEqual(r2a.request({ model: 'g', input: 'hi' }, {}));
   });
 
+  it('turns thinking off for a tool loop whose reasoning came from another vendor, keeps it otherwise', () => {
+    const loop = [
+      { role: 'user', content: 'go' },
+      { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAAABopenai' },
+      { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+    ];
+    const dropped: string[] = [];
+    const out = r2a.request({ model: 'g', reasoning: { effort: 'high' }, tools: [{ type: 'function', name: 'f' }], input: loop }, { onDrop: (f) => dropped.push(f) });
+    expect(out.thinking).toBeUndefined();
+    expect(out.output_config).toBeUndefined();
+    expect(dropped).toEqual(['input.reasoning', 'reasoning']);
+    const own = loop.map((i) => (i.type === 'reasoning' ? { ...i, encrypted_content: 'ccproxy-at1:SIG' } : i));
+    expect(r2a.request({ model: 'g', reasoning: { effort: 'high' }, input: own }, {})).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+  });
+
   it('uses opts.model when given', () => {
     expect(a2r.request({ model: 'claude-x', max_tokens: 1, messages: [] }, { model: 'gpt-5.5' }).model).toBe('gpt-5.5');
     expect(r2a.request({ model: 'gpt-5.5', input: 'hi' }, { model: 'claude-x' }).model).toBe('claude-x');

@@ -83,6 +83,14 @@ describe('responses-to-anthropic stream incrementality', () => {
     }
   });
 
+  it('takes text and reasoning from done events when an upstream sends no deltas', async () => {
+    const fx = fixtures.find((f) => f.name === 'reasoning-encrypted-content')!;
+    const noDeltas = fx.upstream_events.filter((e) => !String(e.type).endsWith('.delta'));
+    const events = await collect(direction.stream(fromArray(noDeltas), {}));
+    expectAnthropicGrammar(events);
+    expect(await anthropicSdkFinal(events)).toMatchObject(fx.expected);
+  });
+
   it('uses opts.model for the message model', async () => {
     const fx = fixtures.find((f) => f.name === 'plain-text');
     const events = await collect(direction.stream(fromArray(fx!.upstream_events), { model: 'claude-opus-5-5' }));

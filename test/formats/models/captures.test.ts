@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AnthropicRequestSchema, AnthropicStreamEventSchema } from '../../../src/formats/models/anthropic.js';
-import { ChatChunkSchema, ChatRequestSchema } from '../../../src/formats/models/chat.js';
+import { ChatChunkSchema, ChatRequestSchema, ChatStreamEventSchema } from '../../../src/formats/models/chat.js';
+import { loadStreamFixtures } from '../helpers/fixtures.js';
 import { ResponsesRequestSchema, ResponsesStreamEventSchema } from '../../../src/formats/models/responses.js';
 
 const CAPTURES = path.resolve(import.meta.dirname, '../../fixtures/captures');
@@ -56,4 +57,13 @@ describe('models reject malformed known shapes', () => {
     const chunk = { id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"a' } }] }, finish_reason: null }] };
     expect(ChatChunkSchema.safeParse(chunk).success).toBe(true);
   });
+});
+
+describe('models accept every fixture stream event', () => {
+  const schemas = { anthropic: AnthropicStreamEventSchema, chat: ChatStreamEventSchema, responses: ResponsesStreamEventSchema };
+  for (const fx of loadStreamFixtures()) {
+    it(fx.name, () => {
+      for (const ev of fx.events) expect(schemas[fx.format].safeParse(ev).error).toBeUndefined();
+    });
+  }
 });

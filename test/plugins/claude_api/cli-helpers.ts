@@ -56,6 +56,8 @@ export async function runClaude(baseUrl: string, prompt: string, timeoutMs = 55_
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_TELEMETRY: '1',
       DISABLE_AUTOUPDATER: '1',
+      // Its per-project temp dirs go under $TMPDIR/claude-<uid>: keep them inside the temp home.
+      TMPDIR: home,
     }, home, timeoutMs);
   } finally {
     await fs.rm(home, { recursive: true, force: true });

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   creds?: Record<string, unknown> | string | null;
   config?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Use this credentials file (e.g. another harness's) instead of a fresh one; `creds` is then ignored. */
+  credFile?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -51,9 +53,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const oauth = await new FakeOAuthServer().start();
   upstream.acceptedTokens.add(VALID_TOKEN);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-api-'));
-  const credFile = path.join(dir, '.claude', '.credentials.json');
+  const credFile = opts.credFile ?? path.join(dir, '.claude', '.credentials.json');
   const creds = opts.creds === undefined ? credentials() : opts.creds;
-  if (creds) {
+  if (creds && !opts.credFile) {
     await fs.mkdir(path.dirname(credFile), { recursive: true });
     await fs.writeFile(credFile, typeof creds === 'string' ? creds : JSON.stringify(creds, null, 2), { mode: 0o600 });
   }

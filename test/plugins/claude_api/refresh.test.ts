@@ -61,6 +61,27 @@ describe('claude_api OAuth refresh', () => {
     expect(new Set(h.upstream.messageRequests.map((r) => r.headers.authorization))).toEqual(new Set(['Bearer fake-access-1']));
   });
 
+  it('two proxies sharing one credentials file refresh once between them (lock + re-read)', async () => {
+    h = await startHarness({ creds: credentials(EXPIRED) });
+    const other = await startHarness({ credFile: h.credFile, config: { oauth: { token_url: h.oauth.tokenUrl } } });
+    try {
+      for (const up of [h.upstream, other.upstream]) up.acceptedTokens.add('fake-access-1');
+      h.oauth.delayMs = 100;
+      h.oauth.strictRefreshTokens = true;
+      h.oauth.validRefreshTokens.add('sk-ant-ort01-refresh-1');
+      const results = await Promise.all([
+        ...Array.from({ length: 5 }, () => ask(h!.base)),
+        ...Array.from({ length: 5 }, () => ask(other.base)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+      // Refresh tokens are single use: a second exchange would have failed with invalid_grant.
+      expect(h.oauth.refreshCalls).toBe(1);
+      expect(other.oauth.calls).toHaveLength(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a token the upstream rejects (401) is refreshed and the request retried once', async () => {
     h = await startHarness({ creds: credentials({ accessToken: 'sk-ant-oat01-revoked' }) });
     h.upstream.acceptedTokens.add('fake-access-1');
@@ -68,6 +89,15 @@ describe('claude_api OAuth refresh', () => {
     expect(res.status).toBe(200);
     expect(h.oauth.refreshCalls).toBe(1);
     expect(h.upstream.messageRequests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-ant-oat01-revoked', 'Bearer fake-access-1']);
+  });
+
+  it('a token still rejected after the refresh gives a 401 that says to log in again (no loop)', async () => {
+    h = await startHarness({ creds: credentials({ accessToken: 'sk-ant-oat01-revoked' }) });
+    const res = await ask(h.base);
+    expect(res.status).toBe(401);
+    expect((res.body.error as { message: string }).message).toMatch(/rejected the Claude OAuth token even after a refresh: Invalid bearer token; run `ccproxy auth login claude`/);
+    expect(h.oauth.refreshCalls).toBe(1);
+    expect(h.upstream.messageRequests).toHaveLength(2);
   });
 
   it('a failing refresh gives a clear 401 in the client API format and leaves the file untouched', async () => {

@@ -48,11 +48,14 @@ describe('claude_sdk aborts and timeouts', () => {
   it('first-chunk timeout gives a clear error in the API format, then the plugin recovers', async () => {
     p.fake.responder = () => ({ hang: true });
     const started = Date.now();
-    const res = await fetch(`${p.base}/conv-timeout/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('hang please', true) });
+    const res = await fetch(`${p.base}/conv-timeout/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'hang please' }] }),
+    });
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(res.status).toBe(504);
-    const err = (await res.json()) as { type: string; error: { type: string; message: string } };
-    expect(err.type).toBe('error');
+    // OpenAI error shape, since the request came in on Chat Completions.
+    const err = (await res.json()) as { error: { type: string; message: string } };
     expect(err.error.type).toBe('timeout_error');
     expect(err.error.message).toContain('no output');
     expect(await waitFor(async () => (await details()).cli_pids.length === 0, 10_000)).toBe(true);

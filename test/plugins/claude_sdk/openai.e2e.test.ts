@@ -61,4 +61,22 @@ describe('claude_sdk with the openai SDK', () => {
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe('Streamed chat answer.');
   });
+
+  it('chat completions: the CLI\'s tool activity arrives as content, never as tool_calls', async () => {
+    p.fake.responder = (req) =>
+      requestText(req).includes('tool_result')
+        ? { text: 'Listed.' }
+        : { text: 'Checking.', toolUse: { name: 'Bash', input: { command: 'echo CHAT_TOOL_$((2+3))' } } };
+    const stream = await client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'CHAT_TOOL' }], stream: true });
+    let text = '';
+    let toolCalls = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      toolCalls += chunk.choices[0]?.delta.tool_calls?.length ?? 0;
+    }
+    expect(toolCalls).toBe(0);
+    expect(text).toContain('<tool_use name="Bash">echo CHAT_TOOL_');
+    expect(text).toContain('CHAT_TOOL_5');
+    expect(text).toContain('Listed.');
+  });
 });

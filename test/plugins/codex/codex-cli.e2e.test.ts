@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/core/detection/run-cli.js';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
+import { basePromptOf, captureCodexRequest } from '../../../src/plugins/codex/detection-run.js';
 import { startChatGptBackend, type ChatGptBackend, type RecordedRequest, type ScriptedTurn } from '../../fakes/chatgpt-backend.js';
 import { ACCOUNT_ID, accessToken, makeCodexHome, startCodexProxy, type CodexHome, type CodexProxy } from './helpers.js';
 
@@ -19,6 +20,8 @@ let backend: ChatGptBackend;
 let home: CodexHome;
 let proxy: CodexProxy;
 let work: string;
+/** The base prompt Codex sends for its own default model (not gpt-5.5): what the backend expects then. */
+let ownDefaultPrompt: string;
 
 type Item = { type?: string; role?: string; output?: unknown; content?: unknown };
 const items = (r: RecordedRequest): Item[] => (r.body.input ?? []) as Item[];
@@ -32,15 +35,23 @@ function respond(req: RecordedRequest): ScriptedTurn {
 }
 
 beforeAll(async () => {
-  backend = await startChatGptBackend({ validTokens: () => [token], accountId: ACCOUNT_ID, basePrompt: FALLBACK_CODEX_BASE_PROMPT, respond });
+  const captured = await captureCodexRequest({ cli: CODEX, timeoutMs: 20_000 });
+  ownDefaultPrompt = basePromptOf(captured.body as Record<string, unknown>) ?? '';
+  backend = await startChatGptBackend({ validTokens: () => [token], accountId: ACCOUNT_ID, basePrompt: [FALLBACK_CODEX_BASE_PROMPT, ownDefaultPrompt], respond });
   home = await makeCodexHome({ access: token });
   proxy = await startCodexProxy({ base_url: backend.baseUrl, credentials_file: home.authFile }, home.cacheDir);
   work = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-cli-'));
   // The client's own CODEX_HOME: a custom provider pointing at the proxy, no auth.json at all.
   await fs.mkdir(join(work, 'codex-home'));
   await fs.mkdir(join(work, 'project'));
-  await fs.writeFile(join(work, 'codex-home', 'config.toml'), [
-    'model = "gpt-5.5"',
+  await fs.mkdir(join(work, 'codex-home-default'));
+  await fs.writeFile(join(work, 'codex-home-default', 'config.toml'), providerToml(''));
+  await fs.writeFile(join(work, 'codex-home', 'config.toml'), providerToml('model = "gpt-5.5"'));
+});
+
+function providerToml(modelLine: string): string {
+  return [
+    modelLine,
     'model_provider = "ccproxy"',
     '[model_providers.ccproxy]',
     'name = "ccproxy"',
@@ -48,8 +59,8 @@ beforeAll(async () => {
     'env_key = "CCPROXY_API_KEY"',
     'wire_api = "responses"',
     '',
-  ].join('\n'));
-});
+  ].join('\n');
+}
 
 afterAll(async () => {
   await proxy?.close();
@@ -58,13 +69,13 @@ afterAll(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-function codex(prompt: string): ReturnType<typeof runCli> {
+function codex(prompt: string, codexHome = 'codex-home'): ReturnType<typeof runCli> {
   return runCli({
     command: CODEX,
     args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt],
     cwd: join(work, 'project'),
     timeoutMs: 55_000,
-    env: { PATH: process.env.PATH, HOME: work, CODEX_HOME: join(work, 'codex-home'), CCPROXY_API_KEY: 'dummy' },
+    env: { PATH: process.env.PATH, HOME: work, CODEX_HOME: join(work, codexHome), CCPROXY_API_KEY: 'dummy' },
   });
 }
 
@@ -81,6 +92,17 @@ describe('Codex CLI on /codex/v1', () => {
     expect(req?.headers['x-codex-turn-metadata']).toBeTruthy();
     expect(req?.headers.authorization).toBe(`Bearer ${token}`);
     expect(req?.headers['chatgpt-account-id']).toBe(ACCOUNT_ID);
+  }, 60_000);
+
+  it('works with no model configured (its own default model and that model\'s base prompt)', async () => {
+    const res = await codex('Say hi', 'codex-home-default');
+    expect(res.stdout + res.stderr).toContain('Hi from Codex models via ccproxy');
+    const req = backend.accepted().at(-1);
+    expect(req?.body.model).not.toBe('gpt-5.5');
+    // Its prompt for that model went to instructions, once; it is not the gpt-5.5 one.
+    expect(req?.body.instructions).toBe(ownDefaultPrompt);
+    expect(ownDefaultPrompt).not.toBe(FALLBACK_CODEX_BASE_PROMPT);
+    expect(JSON.stringify(req?.body.input)).not.toContain(ownDefaultPrompt.slice(0, 200));
   }, 60_000);
 
   it('runs exec_command and sends the output back', async () => {

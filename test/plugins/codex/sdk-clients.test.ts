@@ -141,6 +141,11 @@ describe('openai SDK on /codex/v1/responses', () => {
     await expect(openai.responses.retrieve('resp_123')).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/store=false/) });
   });
 
+  it('health shows the subscription usage the backend streamed', async () => {
+    const h = await proxy.plugin.healthCheck();
+    expect(h.details).toMatchObject({ rate_limits: { limit_reached: false, primary: { used_percent: 12 } }, last_upstream: { status: 200 } });
+  });
+
   it('lists the Codex models', async () => {
     const models = await openai.models.list();
     expect(models.data.map((m) => m.id)).toContain('gpt-5.5');
@@ -183,6 +188,38 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     expect(toolUse && 'input' in toolUse ? toolUse.input : null).toEqual({ city: 'Oslo' });
     expect(final.stop_reason).toBe('tool_use');
     expect(jsonDeltas).toBeGreaterThan(0);
+  });
+
+  it('streams incrementally: the first text delta arrives long before the upstream finishes', async () => {
+    backend.queue({ text: 'one two three four five six', eventDelayMs: 60 });
+    const started = Date.now();
+    let firstText = 0;
+    const stream = anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
+    stream.on('text', () => {
+      firstText ||= Date.now() - started;
+    });
+    const final = await stream.finalMessage();
+    const total = Date.now() - started;
+    expect(final.content.find((b) => b.type === 'text')).toMatchObject({ text: 'one two three four five six' });
+    // ~12 events × 60 ms upstream; the first delta must not wait for the rest.
+    expect(total).toBeGreaterThan(500);
+    expect(firstText).toBeLessThan(total - 250);
+  });
+
+  it('a client that goes away mid-stream closes the upstream stream too', async () => {
+    backend.queue({ text: 'a long answer that the client will not wait for', eventDelayMs: 100 });
+    const controller = new AbortController();
+    const res = await fetch(`${proxy.url}/codex/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-opus-5-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'go' }] }),
+      signal: controller.signal,
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    controller.abort();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(backend.accepted().at(-1)?.closedEarly).toBe(true);
   });
 
   it('sends the tool_result back as function_call_output', async () => {

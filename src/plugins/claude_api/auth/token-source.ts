@@ -68,7 +68,14 @@ export class ClaudeTokenSource {
     } catch (err) {
       throw asAuthError(err);
     }
-    if (mode === 'api_key') return fn({ kind: 'api_key', key: this.config.api_key! });
+    if (mode === 'api_key') {
+      try {
+        return await fn({ kind: 'api_key', key: this.config.api_key! });
+      } catch (err) {
+        if (isUnauthorized(err)) throw new AuthError(`Anthropic rejected plugins.claude_api.api_key: ${(err as Error).message}`, { cause: err });
+        throw err;
+      }
+    }
     if (mode === 'none') {
       throw new AuthError(`No Claude credentials: no OAuth token in ${this.file.path} and no plugins.claude_api.api_key; ${LOGIN_HINT}`);
     }
@@ -79,6 +86,10 @@ export class ClaudeTokenSource {
         () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
       );
     } catch (err) {
+      if (isUnauthorized(err)) {
+        // Still 401 after a refresh: the grant itself is gone (revoked, logged out elsewhere).
+        throw new AuthError(`Anthropic rejected the Claude OAuth token even after a refresh: ${(err as Error).message}; ${LOGIN_HINT}`, { cause: err });
+      }
       throw asAuthError(err);
     }
   }

@@ -1,0 +1,93 @@
+/**
+ * OpenAI Chat completion → OpenAI Responses response.
+ *
+ * One choice (the first) becomes the output: `reasoning_content` (non-standard, from compatible
+ * upstreams) → a reasoning item with one summary part; content/refusal → one assistant message
+ * item; each tool call → a `function_call` (or `custom_tool_call`) item with the same `call_id`.
+ * finish_reason `length`/`content_filter` → status `incomplete` with the matching reason.
+ * Item ids derive from the completion id, the same way the stream converter makes them.
+ */
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ChatResponse, ChatToolCall } from '../models/chat.js';
+import { responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
+
+/** Ids for the items of one response, stable between the stream and non-stream converters. */
+export function itemIds(responseId: string) {
+  const base = responseId.replace(/^resp_/, '');
+  return {
+    reasoning: `rs_${base}`,
+    message: `msg_${base}`,
+    call: (callId: string) => `fc_${callId.replace(/^(call_|fc_)/, '')}`,
+  };
+}
+
+/** The fields every Responses response object carries, from what the client asked for. */
+export function responseShell(id: string, createdAt: number, model: string, opts: ConvertOptions): JsonObject {
+  const req = opts.clientRequest ?? {};
+  return {
+    id,
+    object: 'response',
+    created_at: createdAt,
+    status: 'in_progress',
+    error: null,
+    incomplete_details: null,
+    instructions: req.instructions ?? null,
+    max_output_tokens: req.max_output_tokens ?? null,
+    model,
+    output: [],
+    parallel_tool_calls: req.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    reasoning: req.reasoning ?? null,
+    store: req.store ?? false,
+    temperature: req.temperature ?? null,
+    text: req.text ?? { format: { type: 'text' } },
+    tool_choice: req.tool_choice ?? 'auto',
+    tools: req.tools ?? [],
+    top_p: req.top_p ?? null,
+    truncation: 'disabled',
+    usage: null,
+    metadata: req.metadata ?? {},
+  };
+}
+
+export function messageItem(id: string, text: string | null, refusal: string | null, status: string): JsonObject {
+  const content: JsonObject[] = [];
+  if (text) content.push({ type: 'output_text', text, annotations: [], logprobs: [] });
+  if (refusal) content.push({ type: 'refusal', refusal });
+  return { id, type: 'message', status, role: 'assistant', content };
+}
+
+export function reasoningItem(id: string, text: string): JsonObject {
+  return { id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
+}
+
+export function toolCallItem(call: ChatToolCall, ids: ReturnType<typeof itemIds>, status: string): JsonObject {
+  if (call.type === 'function') {
+    const fn = call.function as { name: string; arguments: string };
+    return { id: ids.call(call.id), type: 'function_call', status, call_id: call.id, name: fn.name, arguments: fn.arguments };
+  }
+  const custom = call.custom as { name: string; input: string };
+  return { id: ids.call(call.id), type: 'custom_tool_call', status, call_id: call.id, name: custom.name, input: custom.input };
+}
+
+export function chatToResponsesResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
+  const completion = body as ChatResponse;
+  const id = responseIdFromChat(completion.id);
+  const ids = itemIds(id);
+  const choice = completion.choices[0];
+  const message = choice?.message;
+  const outcome = responsesOutcome(choice?.finish_reason);
+  const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
+
+  const output: JsonObject[] = [];
+  if (message?.reasoning_content) output.push(reasoningItem(ids.reasoning, message.reasoning_content));
+  if (message?.content || message?.refusal) output.push(messageItem(ids.message, message.content, message.refusal ?? null, itemStatus));
+  for (const call of message?.tool_calls ?? []) output.push(toolCallItem(call, ids, 'completed'));
+
+  return {
+    ...responseShell(id, completion.created, opts.model ?? completion.model, opts),
+    ...outcome,
+    output,
+    usage: responsesUsage(completion.usage),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The openai ProviderAdapter for one instance: any of the three client APIs → the upstream's API
+ * (`upstream_format`) → back into the client's API, streamed or complete.
+ *
+ * Request path: client body → model (`model_map`/`default_model`) → convert when the APIs differ
+ * → `POST <base_url>/chat/completions` or `/responses` with the configured key (never the
+ * client's). Chat upstreams are normalized for known quirks (chat-quirks.ts) before anything else
+ * reads them. Same-API streams are still parsed and re-written (usage is read on the way).
+ */
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import { AuthError, UpstreamConnectionError } from '../../core/errors.js';
+import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import type { JsonObject, StreamEvent } from '../../formats/index.js';
+import { isLocalUrl, type InstanceSettings } from './config.js';
+import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
+import { resolveModel, type ModelCatalog } from './models.js';
+import { observeUsage, reportUsage } from './usage.js';
+
+export interface OpenAIAdapterDeps {
+  /** `openai` or `openai.<name>`. */
+  provider: string;
+  settings: InstanceSettings;
+  apiKey: () => string | undefined;
+  catalog: ModelCatalog;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+const PATH: Record<'chat' | 'responses', string> = { chat: '/chat/completions', responses: '/responses' };
+
+export class OpenAIAdapter implements ProviderAdapter {
+  readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
+  /** Last upstream outcome, for health (no extra call). */
+  lastUpstream: { status: number; at: number } | null = null;
+  private readonly upstreamApi: 'chat' | 'responses';
+
+  constructor(private readonly deps: OpenAIAdapterDeps) {
+    this.upstreamApi = deps.settings.upstream_format === 'responses' ? 'responses' : 'chat';
+  }
+
+  async handle(req: AdapterRequest): Promise<AdapterResponse> {
+    const { settings, logger, provider } = this.deps;
+    const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
+    const model = resolveModel(requested, settings);
+    const stream = req.body.stream === true;
+    const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
+    const body = this.upstreamBody(req, model, stream, onDrop);
+    logger.debug({ requestId: req.requestId, requested, model, api: req.api, upstream: this.upstreamApi }, 'openai request');
+
+    const res = await this.send(req, body, stream);
+    const convertOpts = { model, clientRequest: req.body, onDrop };
+    const from = this.upstreamApi;
+
+    if (stream) {
+      let events: AsyncIterable<StreamEvent> = parseSseStream(from, res.body);
+      if (from === 'chat') events = normalizeChatStream(events);
+      events = observeUsage(from, events, req, model);
+      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts)) };
+    }
+    let json = (await res.body.json()) as JsonObject;
+    if (from === 'chat') json = normalizeChatCompletion(json);
+    reportUsage(from, json, req, model);
+    logger.trace({ requestId: req.requestId, provider }, 'openai response');
+    return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.deps.catalog.list();
+  }
+
+  /** The client's body in the upstream's API, with the model and the configured limits applied. */
+  private upstreamBody(req: AdapterRequest, model: string, stream: boolean, onDrop: (f: string, r: string) => void): JsonObject {
+    const to = this.upstreamApi;
+    const converted = req.api === to ? { ...req.body } : convertRequest(req.api, to, req.body, { model, onDrop });
+    const body: JsonObject = { ...converted, model, stream };
+    if (!stream) delete body.stream_options;
+    if (to === 'chat' && stream && req.api !== 'chat' && this.deps.settings.stream_usage) {
+      body.stream_options = { ...(body.stream_options as JsonObject | undefined), include_usage: true };
+    }
+    if (to === 'chat' && stream && !this.deps.settings.stream_usage) delete body.stream_options;
+    const cap = this.deps.settings.max_output_tokens;
+    if (cap) {
+      for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+        if (typeof body[field] === 'number' && (body[field] as number) > cap) body[field] = cap;
+      }
+    }
+    return body;
+  }
+
+  private async send(req: AdapterRequest, body: JsonObject, stream: boolean): Promise<UpstreamResponse> {
+    const { settings, provider } = this.deps;
+    const key = this.deps.apiKey();
+    if (!key && !isLocalUrl(settings.base_url)) {
+      throw new AuthError(
+        `No API key configured for provider "${provider}" (${settings.base_url}): set api_key or api_key_env in its [plugins.openai] section`,
+        { plugin: provider },
+      );
+    }
+    // Bound the wait for response headers only; a long stream is bounded by http.body_timeout.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new Error('header timeout')), settings.timeout * 1000);
+    timeout.unref();
+    const started = performance.now();
+    try {
+      const res = await upstreamRequest({
+        dispatcher: this.deps.dispatcher,
+        url: `${settings.base_url.replace(/\/+$/, '')}${PATH[this.upstreamApi]}`,
+        headers: {
+          ...settings.headers,
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          'content-type': 'application/json',
+          accept: stream ? 'text/event-stream' : 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.any([req.signal, timer.signal]),
+        plugin: provider,
+      });
+      this.lastUpstream = { status: res.status, at: Date.now() };
+      req.observer?.upstreamResponse(res.status, performance.now() - started);
+      return res;
+    } catch (err) {
+      if (timer.signal.aborted && !req.signal.aborted) {
+        throw new UpstreamConnectionError(`${provider}: no response from ${new URL(settings.base_url).origin} within ${settings.timeout}s`, {
+          plugin: provider, status: 504, cause: err,
+        });
+      }
+      const status = (err as { upstreamStatus?: unknown }).upstreamStatus;
+      if (typeof status === 'number') this.lastUpstream = { status, at: Date.now() };
+      throw err;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `[plugins.openai]`: any OpenAI-compatible upstream with an API key (OpenAI, OpenRouter, a local
+ * vLLM / llama.cpp / Ollama server). The top-level keys configure the default instance (`/openai`);
+ * each `[plugins.openai.providers.<name>]` table is one more instance (`/openai/<name>`, routed to
+ * as `openai.<name>`) with the same keys. Instances inherit nothing from the default instance: a
+ * key meant for one server must never reach another.
+ */
+import { z } from 'zod';
+import { ProviderConfigSchema } from '../../core/plugin.js';
+
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+export const InstanceSettingsShape = {
+  base_url: z.string().url().default(DEFAULT_BASE_URL).describe('API root the upstream paths hang off (`<base_url>/chat/completions`, `/responses`, `/models`)'),
+  api_key: z.string().min(1).optional().describe('Sent as `Authorization: Bearer <key>`; the client\'s own key is never forwarded'),
+  api_key_env: z.string().min(1).optional().describe('Name of an environment variable holding the key (used when api_key is not set)'),
+  upstream_format: z.enum(['chat_completions', 'responses']).default('chat_completions').describe('API the upstream speaks; client requests in other APIs are converted'),
+  model_map: z.record(z.string(), z.string()).default({}).describe('Client model name or glob → upstream model (e.g. "claude-*" = "gpt-5-mini")'),
+  default_model: z.string().min(1).optional().describe('Upstream model for requests without a model or with a Claude model name (`claude-*`) no model_map rule matches'),
+  models: z.array(z.string()).optional().describe('Models listed on /v1/models; default: the upstream\'s own `GET /models` list'),
+  headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent upstream with every request (e.g. OpenRouter\'s HTTP-Referer)'),
+  max_output_tokens: z.number().int().positive().optional().describe('Cap for max_tokens / max_completion_tokens / max_output_tokens (for models with smaller limits than the client asks for)'),
+  stream_usage: z.boolean().default(true).describe('Ask chat upstreams for a final usage chunk (`stream_options.include_usage`) when converting streams'),
+  timeout: z.number().positive().default(120).describe('Seconds to wait for the upstream\'s response headers (the stream itself is bounded by http.body_timeout)'),
+  models_probe_interval: z.number().int().positive().default(300).describe('Seconds between `GET /models` health probes'),
+};
+
+/** Instance names become URL segments and `openai.<name>` provider names. */
+const INSTANCE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+/** Segments the default instance already uses under `/openai`. */
+const RESERVED = new Set(['v1']);
+
+export const InstanceSettingsSchema = z.object(InstanceSettingsShape);
+
+export const OpenAIConfigSchema = ProviderConfigSchema.extend({
+  ...InstanceSettingsShape,
+  providers: z.record(z.string(), InstanceSettingsSchema).default({}).describe('More instances: [plugins.openai.providers.<name>] served at /openai/<name>'),
+}).superRefine((config, ctx) => {
+  for (const name of Object.keys(config.providers)) {
+    if (!INSTANCE_NAME.test(name) || RESERVED.has(name.toLowerCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['providers', name],
+        message: `instance name "${name}" must be letters, digits, "_" or "-" (and not "v1"): it becomes the URL segment /openai/${name}`,
+      });
+    }
+  }
+});
+
+export type InstanceSettings = z.infer<typeof InstanceSettingsSchema>;
+export type OpenAIConfig = z.infer<typeof OpenAIConfigSchema>;
+
+/** The key for an instance: `api_key`, else the variable `api_key_env` names. */
+export function resolveApiKey(settings: InstanceSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (settings.api_key) return settings.api_key;
+  if (settings.api_key_env) {
+    const v = env[settings.api_key_env];
+    return v && v.length > 0 ? v : undefined;
+  }
+  return undefined;
+}
+
+/** Keyless upstreams are fine on loopback (local model servers); elsewhere a key is expected. */
+export function isLocalUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * openai health: one IETF check for the plugin summarizing every instance, built from the last
+ * scheduled `GET /models` probe and the last real request; never an upstream call per health
+ * request. fail: a configured instance's probe was refused (401/403: bad key). warn: a probe
+ * failed otherwise (unreachable, 5xx) or a key is missing for a remote upstream. An unconfigured
+ * default instance (no key, OpenAI's URL) is reported but does not lower the status.
+ */
+import type { HealthCheckResult } from '../../core/plugin.js';
+import { isLocalUrl } from './config.js';
+import type { Instance } from './instances.js';
+
+type Level = 'pass' | 'warn' | 'fail';
+const RANK: Record<Level, number> = { pass: 0, warn: 1, fail: 2 };
+
+export function openaiHealth(instances: Instance[], now = Date.now()): HealthCheckResult {
+  let status: Level = 'pass';
+  const notes: string[] = [];
+  const details: Record<string, unknown> = {};
+  for (const inst of instances) {
+    const probe = inst.catalog.lastProbe;
+    let level: Level = 'pass';
+    let note: string | undefined;
+    if (!inst.configured) {
+      note = 'not configured (set api_key, api_key_env or base_url)';
+    } else if (!inst.apiKey() && !isLocalUrl(inst.settings.base_url)) {
+      level = 'warn';
+      note = 'no API key (api_key / api_key_env)';
+    } else if (probe && !probe.ok) {
+      level = probe.status === 401 || probe.status === 403 ? 'fail' : 'warn';
+      note = `models probe failed: ${probe.error ?? `HTTP ${probe.status}`}`;
+    }
+    if (note) notes.push(`${inst.provider}: ${note}`);
+    if (RANK[level] > RANK[status]) status = level;
+    const last = inst.adapter.lastUpstream;
+    details[inst.provider] = {
+      status: level,
+      base_url: inst.settings.base_url,
+      upstream_format: inst.settings.upstream_format,
+      configured: inst.configured,
+      key: inst.apiKey() ? 'set' : 'missing',
+      last_probe: probe
+        ? { ok: probe.ok, at: new Date(probe.at).toISOString(), ...(probe.status ? { status: probe.status } : {}), ...(probe.error ? { error: probe.error } : {}), ...(probe.ms !== undefined ? { ms: probe.ms } : {}) }
+        : null,
+      last_upstream: last ? { status: last.status, at: new Date(last.at).toISOString() } : null,
+    };
+  }
+  return {
+    status,
+    componentId: 'openai',
+    componentType: 'provider',
+    time: new Date(now).toISOString(),
+    ...(notes.length ? { output: notes.join('; ') } : {}),
+    details,
+  };
+}

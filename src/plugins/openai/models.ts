@@ -1,0 +1,105 @@
+/**
+ * Model names for one instance: which upstream model a client's name becomes (`model_map`,
+ * `default_model`), and the upstream's own model list (`GET <base_url>/models`), fetched by the
+ * scheduled probe and cached, so listing and health never cost a call per request.
+ */
+import type { Dispatcher } from 'undici';
+import type { ModelInfo } from '../../core/adapter.js';
+import { UpstreamError, type ProxyError } from '../../core/errors.js';
+import { upstreamRequest } from '../../core/http/upstream.js';
+import { matchPattern } from '../../core/routing/glob.js';
+import type { InstanceSettings } from './config.js';
+
+/** Claude Code's own model names: meaningless upstream, so they take `default_model`. */
+const CLAUDE_NAME = /^(claude-|opus$|sonnet$|haiku$)/i;
+
+export function resolveModel(requested: string | undefined, settings: Pick<InstanceSettings, 'model_map' | 'default_model'>): string {
+  const name = (requested ?? '').trim();
+  const hit = name ? matchPattern(settings.model_map, name) : undefined;
+  if (hit) return hit.value;
+  if (settings.default_model && (!name || CLAUDE_NAME.test(name))) return settings.default_model;
+  return name;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  at: number;
+  status?: number;
+  error?: string;
+  ms?: number;
+}
+
+export interface CatalogDeps {
+  /** Provider name (`openai` or `openai.<name>`) for errors. */
+  provider: string;
+  settings: InstanceSettings;
+  apiKey: () => string | undefined;
+  dispatcher: Dispatcher;
+}
+
+export class ModelCatalog {
+  private models: ModelInfo[] | null = null;
+  lastProbe: ProbeResult | null = null;
+  private inflight: Promise<ModelInfo[]> | null = null;
+
+  constructor(private readonly deps: CatalogDeps) {}
+
+  /** Configured list, else the cached upstream list, else one fetch (failures → empty list). */
+  async list(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const configured = this.deps.settings.models;
+    if (configured) return configured.map((id) => ({ id, ownedBy: this.deps.provider }));
+    if (this.models) return this.models;
+    try {
+      return await this.refresh(signal);
+    } catch {
+      return [];
+    }
+  }
+
+  /** `GET /models` now (single-flight); records the outcome for health. */
+  refresh(signal?: AbortSignal): Promise<ModelInfo[]> {
+    this.inflight ??= this.fetch(signal).finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const { settings, provider } = this.deps;
+    const key = this.deps.apiKey();
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(Math.min(settings.timeout, 15) * 1000);
+    try {
+      const res = await upstreamRequest({
+        dispatcher: this.deps.dispatcher,
+        url: `${settings.base_url.replace(/\/+$/, '')}/models`,
+        method: 'GET',
+        headers: { ...settings.headers, accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        plugin: provider,
+      });
+      const body = (await res.body.json()) as { data?: unknown };
+      const data = Array.isArray(body.data) ? (body.data as Array<Record<string, unknown>>) : [];
+      const models = data
+        .filter((m) => typeof m.id === 'string')
+        .map((m): ModelInfo => ({
+          id: m.id as string,
+          ...(typeof m.created === 'number' ? { created: m.created } : {}),
+          ownedBy: typeof m.owned_by === 'string' ? m.owned_by : provider,
+        }));
+      this.models = models;
+      this.lastProbe = { ok: true, at: Date.now(), status: res.status, ms: Math.round(performance.now() - started) };
+      return models;
+    } catch (err) {
+      const e = err as ProxyError;
+      this.lastProbe = {
+        ok: false,
+        at: Date.now(),
+        ...(err instanceof UpstreamError ? { status: err.upstreamStatus } : {}),
+        error: e.message ?? String(err),
+        ms: Math.round(performance.now() - started),
+      };
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The openai provider plugin: any OpenAI-compatible upstream (OpenAI, OpenRouter, vLLM, llama.cpp,
+ * Ollama...) with an API key, served under `/openai` on the Anthropic Messages, OpenAI Chat
+ * Completions and OpenAI Responses APIs, plus named instances under `/openai/<name>`.
+ * Wiring only; the work lives in adapter.ts (requests), models.ts (names and the model list).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ProviderAdapter } from '../../core/adapter.js';
+import { PluginError } from '../../core/errors.js';
+import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
+import type { CoreServices } from '../../core/services.js';
+import { OpenAIConfigSchema, isLocalUrl, type OpenAIConfig } from './config.js';
+import { openaiHealth } from './health.js';
+import { buildInstances, PLUGIN_NAME, type Instance } from './instances.js';
+import { openaiRoutes } from './routes.js';
+import { openaiTasks } from './tasks.js';
+
+interface Runtime {
+  config: OpenAIConfig;
+  instances: Instance[];
+  /** `http://host:port` as configured, for the ready-to-paste lines. */
+  origin: string;
+}
+
+export class Plugin implements ProviderPlugin<OpenAIConfig> {
+  readonly kind = 'provider' as const;
+  readonly name = PLUGIN_NAME;
+  readonly version = '1.0.0';
+  readonly description = 'Any OpenAI-compatible API (OpenAI, OpenRouter, vLLM, llama.cpp, Ollama) with an API key, on all three APIs';
+  readonly routerPrefix = '/openai';
+  readonly configSchema = OpenAIConfigSchema;
+  private rt: Runtime | null = null;
+
+  async initialize(services: CoreServices): Promise<void> {
+    const config = OpenAIConfigSchema.parse(services.getPluginConfig(this.name));
+    const instances = buildInstances(config, services.httpClient, services.logger);
+    const { host, port } = services.settings.server;
+    this.rt = { config, instances, origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  }
+
+  async shutdown(): Promise<void> {
+    this.rt = null;
+  }
+
+  createConfig(): OpenAIConfig {
+    return this.runtime().config;
+  }
+
+  async validate(): Promise<boolean> {
+    return this.rt !== null;
+  }
+
+  getRoutes(): FastifyPluginAsync | null {
+    return openaiRoutes(this.runtime().instances);
+  }
+
+  /** The default instance (`openai`). */
+  createAdapter(): ProviderAdapter {
+    return this.runtime().instances[0]!.adapter;
+  }
+
+  /** The named instances, as `openai.<name>` for routing. */
+  getInstances(): Array<{ name: string; adapter: ProviderAdapter }> {
+    return this.runtime().instances.filter((i) => i.segment).map((i) => ({ name: i.provider, adapter: i.adapter }));
+  }
+
+  async healthCheck(): Promise<HealthCheckResult> {
+    return openaiHealth(this.runtime().instances);
+  }
+
+  getScheduledTasks(): ScheduledTaskDefinition[] {
+    return openaiTasks(this.runtime().instances);
+  }
+
+  startupInfo(): StartupInfo {
+    const rt = this.runtime();
+    const lines: string[] = [];
+    const missing: string[] = [];
+    for (const inst of rt.instances) {
+      if (!inst.configured) continue;
+      const base = `${rt.origin}${this.routerPrefix}${inst.segment ? `/${inst.segment}` : ''}`;
+      lines.push(`${inst.provider}: ${inst.settings.base_url} (${inst.settings.upstream_format}) → ${base}/v1`);
+      if (!inst.apiKey() && !isLocalUrl(inst.settings.base_url)) missing.push(inst.provider);
+    }
+    if (lines.length === 0) {
+      return { lines: ['not configured: set [plugins.openai] base_url and api_key (or api_key_env)'] };
+    }
+    if (missing.length) {
+      return { lines, credentials: { ok: false, message: `no API key for ${missing.join(', ')}`, fix: 'set api_key or api_key_env in [plugins.openai] (or its providers.<name> table)' } };
+    }
+    return { lines, credentials: { ok: true, message: 'API key configured' } };
+  }
+
+  private runtime(): Runtime {
+    if (!this.rt) throw new PluginError(this.name, 'openai plugin used before initialize()');
+    return this.rt;
+  }
+}

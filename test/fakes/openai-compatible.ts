@@ -1,0 +1,290 @@
+/**
+ * A fake OpenAI-compatible server (`<url>/v1/chat/completions`, `/v1/responses`, `/v1/models`)
+ * speaking the real wire format, and checking what a proxy sends it:
+ *  - auth: `Authorization: Bearer <apiKey>` or 401 with OpenAI's `invalid_api_key` body; a key in
+ *    `clientKeys` (the dummy a client used) sets `leakedClientKey`.
+ *  - chat flavour: real `chat.completion.chunk` SSE ending in `data: [DONE]`, tool-call arguments
+ *    split over several deltas, a usage chunk after the finish chunk (when asked for), written in
+ *    several socket writes; quirks switchable (whole arguments, no `index`, no usage chunk, no
+ *    finish_reason, `tool_calls` finish without calls).
+ *  - responses flavour: the real `response.*` event sequence with `sequence_number`s.
+ *  - scripted per request: text, reasoning, tool calls, HTTP errors (real bodies, `retry-after`),
+ *    a stream cut after N events, or an error object mid-stream.
+ * Every request is recorded.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+
+export interface ChatQuirks {
+  /** Tool-call arguments in one delta instead of several. */
+  wholeArguments?: boolean;
+  /** Tool-call deltas without `index`. */
+  omitIndex?: boolean;
+  /** Never send the usage chunk, even when `stream_options.include_usage` is set. */
+  omitUsage?: boolean;
+  /** No `finish_reason` on any chunk. */
+  omitFinishReason?: boolean;
+  /** `finish_reason: "tool_calls"` although the turn made no call. */
+  toolCallsFinishWithoutCalls?: boolean;
+}
+
+export interface FakeTurn {
+  text?: string;
+  reasoning?: string;
+  toolCalls?: Array<{ name: string; arguments: Record<string, unknown>; id?: string }>;
+  /** Answer with this status and an OpenAI error body instead. */
+  httpError?: { status: number; message?: string; type?: string; code?: string; retryAfter?: string };
+  /** Stream: destroy the connection after this many SSE events. */
+  cutAfterEvents?: number;
+  /** Stream: send an error object (chat) / `response.failed` (responses) after the first events. */
+  streamError?: string;
+  /** Pause between SSE events (ms). */
+  eventDelayMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+export interface FakeOpenAIOptions {
+  apiKey?: string;
+  quirks?: ChatQuirks;
+  models?: string[];
+  respond?: (req: RecordedRequest, index: number) => FakeTurn;
+}
+
+export class FakeOpenAICompatible {
+  readonly requests: RecordedRequest[] = [];
+  readonly clientKeys = new Set(['sk-client-dummy', 'sk-ant-client-dummy', 'dummy']);
+  leakedClientKey = false;
+  apiKey: string;
+  quirks: ChatQuirks;
+  models: string[];
+  respond: (req: RecordedRequest, index: number) => FakeTurn;
+  url = '';
+  private counter = 0;
+  private readonly server = http.createServer((req, res) => {
+    void this.handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: String(err), type: 'server_error', param: null, code: null } }));
+    });
+  });
+
+  constructor(opts: FakeOpenAIOptions = {}) {
+    this.apiKey = opts.apiKey ?? 'sk-upstream-valid';
+    this.quirks = opts.quirks ?? {};
+    this.models = opts.models ?? ['gpt-test-1', 'gpt-test-mini'];
+    this.respond = opts.respond ?? (() => ({ text: 'Hello from the fake OpenAI server.' }));
+  }
+
+  /** `<url>/v1`: what `base_url` is set to. */
+  get baseUrl(): string {
+    return `${this.url}/v1`;
+  }
+
+  /** Model requests (not /models). */
+  get modelRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'POST');
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
+    }
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const rec: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body };
+    this.requests.push(rec);
+
+    const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization.replace(/^Bearer\s+/i, '') : '';
+    if (this.clientKeys.has(auth) || this.clientKeys.has(String(req.headers['x-api-key'] ?? ''))) this.leakedClientKey = true;
+    if (auth !== this.apiKey) {
+      return sendError(res, 401, `Incorrect API key provided: ${auth.slice(0, 6)}***.`, 'invalid_request_error', 'invalid_api_key');
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake-org' })) }));
+      return;
+    }
+    if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/responses')) {
+      return sendError(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url');
+    }
+    if (typeof body.model !== 'string' || !body.model) return sendError(res, 400, 'you must provide a model parameter', 'invalid_request_error');
+    const chat = path === '/v1/chat/completions';
+    if (chat && !Array.isArray(body.messages)) return sendError(res, 400, "Missing required parameter: 'messages'.", 'invalid_request_error');
+    if (!chat && body.input === undefined) return sendError(res, 400, "Missing required parameter: 'input'.", 'invalid_request_error');
+
+    const turn = this.respond(rec, this.counter++);
+    if (turn.httpError) {
+      const e = turn.httpError;
+      return sendError(res, e.status, e.message ?? `HTTP ${e.status}`, e.type ?? (e.status === 429 ? 'rate_limit_error' : 'server_error'), e.code, e.retryAfter);
+    }
+    const model = body.model;
+    if (body.stream === true) {
+      const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+      const events = chat ? chatEvents(turn, model, this.quirks, includeUsage) : responsesEvents(turn, model);
+      await streamEvents(res, events, chat, turn);
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${this.counter}` });
+    res.end(JSON.stringify(chat ? chatCompletion(turn, model, this.quirks) : responsesEvents(turn, model).at(-1)?.response));
+  }
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string, type: string, code?: string, retryAfter?: string): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': 'req_fake_error' };
+  if (retryAfter) headers['retry-after'] = retryAfter;
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ error: { message, type, param: null, code: code ?? null } }));
+}
+
+const rid = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`;
+const tick = (ms?: number): Promise<void> => new Promise((r) => (ms ? setTimeout(r, ms) : setImmediate(r)));
+
+async function streamEvents(res: http.ServerResponse, events: Record<string, unknown>[], chat: boolean, turn: FakeTurn): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const frames = events.map((e) => (chat ? `data: ${JSON.stringify(e)}\n\n` : `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`));
+  if (turn.streamError) {
+    const at = Math.min(2, frames.length);
+    const err = chat
+      ? `data: ${JSON.stringify({ error: { message: turn.streamError, type: 'server_error', param: null, code: null } })}\n\n`
+      : `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', sequence_number: at, response: { id: 'resp_failed', object: 'response', status: 'failed', error: { code: 'server_error', message: turn.streamError }, output: [] } })}\n\n`;
+    frames.splice(at, frames.length - at, err);
+  } else if (chat) frames.push('data: [DONE]\n\n');
+  for (let i = 0; i < frames.length; i++) {
+    if (turn.cutAfterEvents !== undefined && i >= turn.cutAfterEvents) {
+      res.destroy();
+      return;
+    }
+    const frame = frames[i]!;
+    // Split one frame across two writes: parsers must buffer partial events.
+    if (i === 1 && frame.length > 12) {
+      res.write(frame.slice(0, 9));
+      await tick();
+      res.write(frame.slice(9));
+    } else res.write(frame);
+    await tick(turn.eventDelayMs);
+  }
+  res.end();
+}
+
+function splitArgs(args: string): string[] {
+  const parts: string[] = [];
+  for (let i = 0; i < args.length; i += 7) parts.push(args.slice(i, i + 7));
+  return parts;
+}
+
+function chatEvents(turn: FakeTurn, model: string, quirks: ChatQuirks, includeUsage: boolean): Record<string, unknown>[] {
+  const id = rid('chatcmpl');
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => ({
+    id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  const out: Record<string, unknown>[] = [chunk({ role: 'assistant', content: '' })];
+  if (turn.reasoning) out.push(chunk({ reasoning_content: turn.reasoning }));
+  if (turn.text) for (const piece of turn.text.match(/.{1,8}/gs) ?? []) out.push(chunk({ content: piece }));
+  (turn.toolCalls ?? []).forEach((call, i) => {
+    const callId = call.id ?? `call_${randomBytes(6).toString('hex')}`;
+    const args = JSON.stringify(call.arguments);
+    const idx = quirks.omitIndex ? {} : { index: i };
+    if (quirks.wholeArguments) {
+      out.push(chunk({ tool_calls: [{ ...idx, id: callId, type: 'function', function: { name: call.name, arguments: args } }] }));
+      return;
+    }
+    out.push(chunk({ tool_calls: [{ ...idx, id: callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+    for (const part of splitArgs(args)) out.push(chunk({ tool_calls: [{ ...idx, function: { arguments: part } }] }));
+  });
+  const finish = turn.toolCalls?.length || quirks.toolCallsFinishWithoutCalls ? 'tool_calls' : 'stop';
+  if (!quirks.omitFinishReason) out.push(chunk({}, finish));
+  if (includeUsage && !quirks.omitUsage) {
+    out.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 } });
+  }
+  return out;
+}
+
+function chatCompletion(turn: FakeTurn, model: string, quirks: ChatQuirks): Record<string, unknown> {
+  const calls = (turn.toolCalls ?? []).map((c) => ({ id: c.id ?? `call_${randomBytes(6).toString('hex')}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+  const finish = calls.length || quirks.toolCallsFinishWithoutCalls ? 'tool_calls' : 'stop';
+  return {
+    id: rid('chatcmpl'),
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{
+      index: 0,
+      message: { role: 'assistant', content: turn.text ?? null, ...(turn.reasoning ? { reasoning_content: turn.reasoning } : {}), ...(calls.length ? { tool_calls: calls } : {}), refusal: null },
+      logprobs: null,
+      finish_reason: quirks.omitFinishReason ? null : finish,
+    }],
+    ...(quirks.omitUsage ? {} : { usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 } }),
+  };
+}
+
+/** The real Responses stream for one turn; the last event (`response.completed`) carries the full response. */
+export function responsesEvents(turn: FakeTurn, model: string): Record<string, unknown>[] {
+  const id = rid('resp');
+  const created = Math.floor(Date.now() / 1000);
+  let seq = 0;
+  const out: Record<string, unknown>[] = [];
+  const push = (e: Record<string, unknown>): void => {
+    out.push({ ...e, sequence_number: seq++ });
+  };
+  const shell = (status: string, output: unknown[], usage: unknown = null): Record<string, unknown> => ({
+    id, object: 'response', created_at: created, status, model, output, usage, error: null, incomplete_details: null,
+    instructions: null, tools: [], parallel_tool_calls: true, tool_choice: 'auto', text: { format: { type: 'text' } }, reasoning: { effort: null, summary: null },
+  });
+  push({ type: 'response.created', response: shell('in_progress', []) });
+  push({ type: 'response.in_progress', response: shell('in_progress', []) });
+  const output: Record<string, unknown>[] = [];
+  if (turn.text) {
+    const itemId = rid('msg');
+    const index = output.length;
+    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+    push({ type: 'response.content_part.added', item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+    for (const piece of turn.text.match(/.{1,8}/gs) ?? []) {
+      push({ type: 'response.output_text.delta', item_id: itemId, output_index: index, content_index: 0, delta: piece, logprobs: [] });
+    }
+    const part = { type: 'output_text', text: turn.text, annotations: [], logprobs: [] };
+    push({ type: 'response.output_text.done', item_id: itemId, output_index: index, content_index: 0, text: turn.text, logprobs: [] });
+    push({ type: 'response.content_part.done', item_id: itemId, output_index: index, content_index: 0, part });
+    const item = { id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [part] };
+    push({ type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+  }
+  for (const call of turn.toolCalls ?? []) {
+    const itemId = rid('fc');
+    const callId = call.id ?? `call_${randomBytes(6).toString('hex')}`;
+    const index = output.length;
+    const args = JSON.stringify(call.arguments);
+    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name } });
+    for (const part of splitArgs(args)) push({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: index, delta: part });
+    push({ type: 'response.function_call_arguments.done', item_id: itemId, output_index: index, arguments: args });
+    const item = { id: itemId, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
+    push({ type: 'response.output_item.done', output_index: index, item });
+    output.push(item);
+  }
+  const usage = { input_tokens: 21, input_tokens_details: { cached_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 30 };
+  push({ type: 'response.completed', response: shell('completed', output, usage) });
+  return out;
+}

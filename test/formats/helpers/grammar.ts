@@ -1,0 +1,77 @@
+/**
+ * Event-grammar checks for converted streams, per target format. They validate every event
+ * against the zod model and assert the ordering rules the APIs document.
+ */
+import { expect } from 'vitest';
+import type { StreamEvent } from '../../../src/formats/convert.js';
+import { ChatStreamEventSchema } from '../../../src/formats/models/chat.js';
+import { ResponsesStreamEventSchema } from '../../../src/formats/models/responses.js';
+
+/**
+ * Responses: created → in_progress first; sequence_number 0,1,2…; output_index assigned in order
+ * (added for index n only after n-1 was added); deltas only for open items; exactly one terminal
+ * event (completed/incomplete/failed) and nothing after it.
+ */
+export function expectResponsesGrammar(events: StreamEvent[]): void {
+  for (const ev of events) expect(ResponsesStreamEventSchema.safeParse(ev).error).toBeUndefined();
+  expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+  expect(events[0]?.type).toBe('response.created');
+  expect(events[1]?.type).toBe('response.in_progress');
+  const open = new Set<number>();
+  let added = 0;
+  const terminal = ['response.completed', 'response.incomplete', 'response.failed'];
+  events.forEach((ev, i) => {
+    const type = String(ev.type);
+    if (terminal.includes(type)) {
+      expect(i, 'terminal event is last').toBe(events.length - 1);
+      if (type !== 'response.failed') expect(open.size, 'items left open at the end').toBe(0);
+      return;
+    }
+    if (type === 'response.output_item.added') {
+      expect(ev.output_index).toBe(added++);
+      open.add(ev.output_index as number);
+    } else if (type === 'response.output_item.done') {
+      expect(open.delete(ev.output_index as number), `done for an item not open: ${String(ev.output_index)}`).toBe(true);
+    } else if (typeof ev.output_index === 'number') {
+      expect(open.has(ev.output_index), `${type} for an item not open`).toBe(true);
+    }
+  });
+  expect(terminal).toContain(events.at(-1)?.type);
+}
+
+/**
+ * Chat: every chunk has the same id/created/model; the first carries role=assistant; a tool call
+ * index appears first with id + type + function.name, later deltas carry no id; a finish_reason
+ * chunk comes once; the usage chunk (if any) is last with empty choices; an error object, if any,
+ * is last.
+ */
+export function expectChatGrammar(events: StreamEvent[], opts: { usage?: boolean } = {}): void {
+  for (const ev of events) expect(ChatStreamEventSchema.safeParse(ev).error).toBeUndefined();
+  const chunks = events.filter((e) => e.error === undefined);
+  const errorAt = events.findIndex((e) => e.error !== undefined);
+  if (errorAt !== -1) expect(errorAt, 'error object is last').toBe(events.length - 1);
+  const first = chunks[0] as { id: string; created: number; model: string; choices: { delta: { role?: string } }[] } | undefined;
+  expect(first?.choices[0]?.delta.role).toBe('assistant');
+  for (const c of chunks) expect([c.id, c.created, c.model]).toEqual([first?.id, first?.created, first?.model]);
+  const seen = new Set<number>();
+  let finishes = 0;
+  chunks.forEach((c, i) => {
+    const choices = c.choices as { delta: { tool_calls?: { index: number; id?: string; type?: string; function?: { name?: string } }[] }; finish_reason: string | null }[];
+    if (choices.length === 0) {
+      expect(opts.usage, 'usage chunk only when asked').toBe(true);
+      expect(i, 'usage chunk is last').toBe(chunks.length - 1);
+      expect(c.usage).toBeTruthy();
+      return;
+    }
+    for (const tc of choices[0]?.delta.tool_calls ?? []) {
+      if (!seen.has(tc.index)) {
+        expect(tc.index, 'tool call indexes are dense').toBe(seen.size);
+        expect(tc.id && tc.type, 'first delta of a tool call has id and type').toBeTruthy();
+        seen.add(tc.index);
+      } else expect(tc.id, 'id only on the first delta').toBeUndefined();
+    }
+    if (choices[0]?.finish_reason) finishes++;
+  });
+  if (errorAt === -1) expect(finishes).toBe(1);
+  if (opts.usage && errorAt === -1) expect((chunks.at(-1)?.choices as unknown[]).length).toBe(0);
+}
