@@ -23,6 +23,7 @@ import { loadSettings, originOf } from './config/load.js';
 import { discoverPlugins, type DiscoverOptions, type PluginRecord } from './loader/index.js';
 import { checkConfig, disabledReason, refuseDuplicates, refusePrefixConflicts } from './loader/policy.js';
 import { PluginRegistry } from './registry.js';
+import { rootRoutes } from './routing/root-routes.js';
 
 export interface StartProxyOptions {
   configFile?: string;
@@ -111,6 +112,9 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
     routesOf.set(plugin.name, list);
     app.register(mountPluginRoutes(plugin.name, routes, list, registry, logger), { prefix: plugin.routerPrefix ?? '' });
   }
+  // ---- root routes by model: /v1/* at the root, validated [routing] (src/core/routing, issue 7) ----
+  app.register(rootRoutes({ routing: settings.routing, plugins: active, registry, logger }));
+  // ---- end root routes ----
 
   try {
     await app.ready();

@@ -23,3 +23,4 @@ export { convertErrorBody, errorBody, errorEvent, readErrorBody, readErrorEvent,
 export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
 /** Pass-through requests: drop the other vendor's reasoning a switched client replays. */
 export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';
+export * from './models/index.js';

@@ -62,6 +62,7 @@ export function modelList(models: ModelInfo[], plugin: string): Record<string, u
   return { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
+/** One model request through an adapter call (events, abort on disconnect, send). Also used by the root routes (src/core/routing). */
 export async function handleModelRequest(
   ctx: HttpContext,
   plugin: string,

@@ -44,6 +44,8 @@ class Converter {
   private counts = { message: 0, reasoning: 0 };
   private finish: string | null = null;
   private usage: ChatUsage | null = null;
+  /** Events produced by the last call; the async generator below drains it (no nested generators per event). */
+  readonly out: StreamEvent[] = [];
 
   constructor(private readonly opts: ConvertOptions) {}
 
@@ -51,37 +53,37 @@ class Converter {
     return { type, sequence_number: this.seq++, ...fields };
   }
 
-  *chunk(chunk: ChatChunk): Generator<StreamEvent> {
-    if (!this.shell) yield* this.start(chunk);
+  chunk(chunk: ChatChunk): void {
+    if (!this.shell) this.start(chunk);
     if (chunk.usage) this.usage = chunk.usage;
     const choice = chunk.choices.find((c) => c.index === 0);
     if (!choice) return;
     const delta = choice.delta;
-    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content) yield* this.reasoningDelta(delta.reasoning_content);
-    if (typeof delta.content === 'string' && delta.content) yield* this.textDelta('output_text', delta.content);
-    if (typeof delta.refusal === 'string' && delta.refusal) yield* this.textDelta('refusal', delta.refusal);
-    for (const tc of delta.tool_calls ?? []) yield* this.toolDelta(tc);
+    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content) this.reasoningDelta(delta.reasoning_content);
+    if (typeof delta.content === 'string' && delta.content) this.textDelta('output_text', delta.content);
+    if (typeof delta.refusal === 'string' && delta.refusal) this.textDelta('refusal', delta.refusal);
+    for (const tc of delta.tool_calls ?? []) this.toolDelta(tc);
     if (choice.finish_reason) this.finish = choice.finish_reason;
   }
 
-  private *start(chunk: ChatChunk): Generator<StreamEvent> {
+  private start(chunk: ChatChunk): void {
     const id = responseIdFromChat(chunk.id);
     this.ids = itemIds(id);
     this.shell = responseShell(id, chunk.created, this.opts.model ?? chunk.model, this.opts);
-    yield this.ev('response.created', { response: this.shell });
-    yield this.ev('response.in_progress', { response: this.shell });
+    this.out.push(this.ev('response.created', { response: this.shell }));
+    this.out.push(this.ev('response.in_progress', { response: this.shell }));
   }
 
-  private *openItem(item: JsonObject): Generator<StreamEvent, number> {
+  private openItem(item: JsonObject): number {
     const outputIndex = this.output.length;
     this.output.push(item);
-    yield this.ev('response.output_item.added', { output_index: outputIndex, item });
+    this.out.push(this.ev('response.output_item.added', { output_index: outputIndex, item }));
     return outputIndex;
   }
 
-  private *closeItem(outputIndex: number, item: JsonObject): Generator<StreamEvent> {
+  private closeItem(outputIndex: number, item: JsonObject): void {
     this.output[outputIndex] = item;
-    yield this.ev('response.output_item.done', { output_index: outputIndex, item });
+    this.out.push(this.ev('response.output_item.done', { output_index: outputIndex, item }));
   }
 
   private nextId(kind: 'message' | 'reasoning'): string {
@@ -90,81 +92,81 @@ class Converter {
     return n === 1 ? base : `${base}_${n}`;
   }
 
-  private *reasoningDelta(delta: string): Generator<StreamEvent> {
+  private reasoningDelta(delta: string): void {
     if (!this.reasoning) {
-      yield* this.closeMessage();
-      yield* this.closeCalls();
+      this.closeMessage();
+      this.closeCalls();
       const id = this.nextId('reasoning');
-      const outputIndex = yield* this.openItem({ id, type: 'reasoning', summary: [] });
+      const outputIndex = this.openItem({ id, type: 'reasoning', summary: [] });
       this.reasoning = { outputIndex, id, text: '', parts: [] };
-      yield this.ev('response.reasoning_summary_part.added', { item_id: id, output_index: outputIndex, summary_index: 0, part: { type: 'summary_text', text: '' } });
+      this.out.push(this.ev('response.reasoning_summary_part.added', { item_id: id, output_index: outputIndex, summary_index: 0, part: { type: 'summary_text', text: '' } }));
     }
     const r = this.reasoning;
     r.text += delta;
-    yield this.ev('response.reasoning_summary_text.delta', { item_id: r.id, output_index: r.outputIndex, summary_index: 0, delta });
+    this.out.push(this.ev('response.reasoning_summary_text.delta', { item_id: r.id, output_index: r.outputIndex, summary_index: 0, delta }));
   }
 
-  private *closeReasoning(): Generator<StreamEvent> {
+  private closeReasoning(): void {
     const r = this.reasoning;
     if (!r) return;
     this.reasoning = undefined;
     const at = { item_id: r.id, output_index: r.outputIndex, summary_index: 0 };
-    yield this.ev('response.reasoning_summary_text.done', { ...at, text: r.text });
-    yield this.ev('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: r.text } });
-    yield* this.closeItem(r.outputIndex, { id: r.id, type: 'reasoning', summary: [{ type: 'summary_text', text: r.text }] });
+    this.out.push(this.ev('response.reasoning_summary_text.done', { ...at, text: r.text }));
+    this.out.push(this.ev('response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: r.text } }));
+    this.closeItem(r.outputIndex, { id: r.id, type: 'reasoning', summary: [{ type: 'summary_text', text: r.text }] });
   }
 
-  private *textDelta(kind: 'output_text' | 'refusal', delta: string): Generator<StreamEvent> {
+  private textDelta(kind: 'output_text' | 'refusal', delta: string): void {
     if (!this.message) {
-      yield* this.closeReasoning();
-      yield* this.closeCalls();
+      this.closeReasoning();
+      this.closeCalls();
       const id = this.nextId('message');
-      const outputIndex = yield* this.openItem({ id, type: 'message', status: 'in_progress', role: 'assistant', content: [] });
+      const outputIndex = this.openItem({ id, type: 'message', status: 'in_progress', role: 'assistant', content: [] });
       this.message = { outputIndex, id, text: '', parts: [] };
     }
     const m = this.message;
     if (m.part !== kind) {
-      yield* this.closePart();
+      this.closePart();
       m.part = kind;
       m.text = '';
       const part = kind === 'output_text' ? { type: 'output_text', text: '', annotations: [], logprobs: [] } : { type: 'refusal', refusal: '' };
-      yield this.ev('response.content_part.added', { item_id: m.id, output_index: m.outputIndex, content_index: m.parts.length, part });
+      this.out.push(this.ev('response.content_part.added', { item_id: m.id, output_index: m.outputIndex, content_index: m.parts.length, part }));
     }
     m.text += delta;
     const at = { item_id: m.id, output_index: m.outputIndex, content_index: m.parts.length };
-    yield kind === 'output_text' ? this.ev('response.output_text.delta', { ...at, delta, logprobs: [] }) : this.ev('response.refusal.delta', { ...at, delta });
+    this.out.push(kind === 'output_text' ? this.ev('response.output_text.delta', { ...at, delta, logprobs: [] }) : this.ev('response.refusal.delta', { ...at, delta }));
   }
 
-  private *closePart(): Generator<StreamEvent> {
+  private closePart(): void {
     const m = this.message;
     if (!m?.part) return;
     const at = { item_id: m.id, output_index: m.outputIndex, content_index: m.parts.length };
     let part: JsonObject;
     if (m.part === 'output_text') {
       part = { type: 'output_text', text: m.text, annotations: [], logprobs: [] };
-      yield this.ev('response.output_text.done', { ...at, text: m.text, logprobs: [] });
+      this.out.push(this.ev('response.output_text.done', { ...at, text: m.text, logprobs: [] }));
     } else {
       part = { type: 'refusal', refusal: m.text };
-      yield this.ev('response.refusal.done', { ...at, refusal: m.text });
+      this.out.push(this.ev('response.refusal.done', { ...at, refusal: m.text }));
     }
-    yield this.ev('response.content_part.done', { ...at, part });
+    this.out.push(this.ev('response.content_part.done', { ...at, part }));
     m.parts.push(part);
     m.part = undefined;
   }
 
-  private *closeMessage(status = 'completed'): Generator<StreamEvent> {
+  private closeMessage(status = 'completed'): void {
     const m = this.message;
     if (!m) return;
-    yield* this.closePart();
+    this.closePart();
     this.message = undefined;
-    yield* this.closeItem(m.outputIndex, { id: m.id, type: 'message', status, role: 'assistant', content: m.parts });
+    this.closeItem(m.outputIndex, { id: m.id, type: 'message', status, role: 'assistant', content: m.parts });
   }
 
-  private *toolDelta(tc: ChatToolCallDelta): Generator<StreamEvent> {
+  private toolDelta(tc: ChatToolCallDelta): void {
     let call = this.calls.get(tc.index);
     if (!call) {
-      yield* this.closeReasoning();
-      yield* this.closeMessage();
+      this.closeReasoning();
+      this.closeMessage();
       const callId = tc.id ?? `call_${String(this.shell?.id ?? '').replace(/^resp_/, '')}_${tc.index}`;
       const custom = (tc as { type?: string }).type === 'custom';
       const customDelta = (tc as { custom?: { name?: string } }).custom;
@@ -172,7 +174,7 @@ class Converter {
       const item: OpenCall['item'] = custom
         ? { id: this.ids.call(callId), type: 'custom_tool_call', status: 'in_progress', call_id: callId, name, input: '' }
         : { id: this.ids.call(callId), type: 'function_call', status: 'in_progress', call_id: callId, name, arguments: '' };
-      const outputIndex = yield* this.openItem({ ...item });
+      const outputIndex = this.openItem({ ...item });
       call = { outputIndex, item, custom };
       this.calls.set(tc.index, call);
     } else if (tc.function?.name && !call.item.name) {
@@ -183,39 +185,39 @@ class Converter {
     if (!piece) return;
     if (call.custom) {
       call.item.input += piece;
-      yield this.ev('response.custom_tool_call_input.delta', { ...at, delta: piece });
+      this.out.push(this.ev('response.custom_tool_call_input.delta', { ...at, delta: piece }));
     } else {
       call.item.arguments += piece;
-      yield this.ev('response.function_call_arguments.delta', { ...at, delta: piece });
+      this.out.push(this.ev('response.function_call_arguments.delta', { ...at, delta: piece }));
     }
   }
 
-  private *closeCalls(): Generator<StreamEvent> {
+  private closeCalls(): void {
     const open = [...this.calls.values()].filter((c) => c.item.status === 'in_progress');
     for (const call of open) {
       const at = { item_id: call.item.id, output_index: call.outputIndex };
       call.item.status = 'completed';
-      if (call.custom) yield this.ev('response.custom_tool_call_input.done', { ...at, input: call.item.input });
-      else yield this.ev('response.function_call_arguments.done', { ...at, name: call.item.name, arguments: call.item.arguments });
-      yield* this.closeItem(call.outputIndex, { ...call.item });
+      if (call.custom) this.out.push(this.ev('response.custom_tool_call_input.done', { ...at, input: call.item.input }));
+      else this.out.push(this.ev('response.function_call_arguments.done', { ...at, name: call.item.name, arguments: call.item.arguments }));
+      this.closeItem(call.outputIndex, { ...call.item });
     }
   }
 
   /** Closes everything and emits the terminal event. */
-  *end(): Generator<StreamEvent> {
-    if (!this.shell) yield* this.start({ id: 'chatcmpl-empty', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.opts.model ?? 'unknown', choices: [] });
+  end(): void {
+    if (!this.shell) this.start({ id: 'chatcmpl-empty', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.opts.model ?? 'unknown', choices: [] });
     const outcome = responsesOutcome(this.finish);
-    yield* this.closeReasoning();
-    yield* this.closeMessage(outcome.status === 'completed' ? 'completed' : 'incomplete');
-    yield* this.closeCalls();
+    this.closeReasoning();
+    this.closeMessage(outcome.status === 'completed' ? 'completed' : 'incomplete');
+    this.closeCalls();
     const response = { ...this.shell, ...outcome, output: this.output, usage: responsesUsage(this.usage) };
-    yield this.ev(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
+    this.out.push(this.ev(outcome.status === 'completed' ? 'response.completed' : 'response.incomplete', { response }));
   }
 
-  *fail(code: string, message: string): Generator<StreamEvent> {
-    if (!this.shell) yield* this.start({ id: 'chatcmpl-failed', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.opts.model ?? 'unknown', choices: [] });
+  fail(code: string, message: string): void {
+    if (!this.shell) this.start({ id: 'chatcmpl-failed', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: this.opts.model ?? 'unknown', choices: [] });
     const response = { ...this.shell, status: 'failed', error: { code, message }, output: this.output, usage: responsesUsage(this.usage) };
-    yield this.ev('response.failed', { response });
+    this.out.push(this.ev('response.failed', { response }));
   }
 }
 
@@ -225,14 +227,21 @@ export async function* chatToResponsesStream(events: AsyncIterable<StreamEvent>,
     for await (const event of events) {
       const error = event.choices === undefined ? readErrorEvent('chat', event) : undefined;
       if (error) {
-        yield* conv.fail(error.code ?? (error.kind === 'rate_limit' ? 'rate_limit_exceeded' : 'server_error'), error.message);
+        conv.fail(error.code ?? (error.kind === 'rate_limit' ? 'rate_limit_exceeded' : 'server_error'), error.message);
+        yield* conv.out;
         return;
       }
-      yield* conv.chunk(event as ChatChunk);
+      conv.chunk(event as ChatChunk);
+      if (conv.out.length > 0) {
+        for (const ev of conv.out) yield ev;
+        conv.out.length = 0;
+      }
     }
   } catch (err) {
-    yield* conv.fail('server_error', `Upstream stream failed: ${err instanceof Error ? err.message : String(err)}`);
+    conv.fail('server_error', `Upstream stream failed: ${err instanceof Error ? err.message : String(err)}`);
+    yield* conv.out;
     return;
   }
-  yield* conv.end();
+  conv.end();
+  yield* conv.out;
 }

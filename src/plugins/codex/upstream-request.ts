@@ -140,12 +140,17 @@ function normalizeInput(raw: unknown, basePrompt: string, dropped: string[]): Js
  * prompt as its first developer message: that prompt, not ours, belongs in `instructions`.
  */
 function hoistClientCodexPrompt(input: Json[]): string | undefined {
-  const first = input[0];
-  if (!first || first.role !== 'developer' || !Array.isArray(first.content) || first.content.length !== 1) return undefined;
-  const text = (first.content[0] as Json).text;
-  if (typeof text !== 'string' || !text.startsWith(CODEX_PROMPT_START)) return undefined;
-  input.shift();
-  return text;
+  // Newer models put an `additional_tools` item first; the prompt is the first developer message.
+  for (let i = 0; i < input.length; i++) {
+    const item = input[i] as Json;
+    if (item.role === 'user') return undefined;
+    if (item.role !== 'developer' || item.type !== 'message' || !Array.isArray(item.content)) continue;
+    const text = item.content.length === 1 ? (item.content[0] as Json).text : undefined;
+    if (typeof text !== 'string' || !text.startsWith(CODEX_PROMPT_START)) return undefined;
+    input.splice(i, 1);
+    return text;
+  }
+  return undefined;
 }
 
 function stripBasePrompt(text: string, basePrompt: string): string {

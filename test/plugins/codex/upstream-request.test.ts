@@ -110,12 +110,13 @@ describe('shapeCodexRequest with the Codex CLI on another model', () => {
     const { body } = shapeCodexRequest({
       model: 'gpt-6.1-sol',
       input: [
+        { type: 'additional_tools', role: 'developer', tools: [] },
         { type: 'message', role: 'developer', content: [{ type: 'input_text', text: own }] },
         { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions instructions>' }] },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
       ],
     }, { ...opts, basePrompt: FALLBACK_CODEX_BASE_PROMPT, model: 'gpt-6.1-sol' });
     expect(body.instructions).toBe(own);
-    expect((body.input as unknown[]).length).toBe(2);
+    expect((body.input as { type?: string }[]).map((i) => i.type)).toEqual(['additional_tools', 'message', 'message']);
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * A client that goes away mid-stream makes the proxy abort its upstream request within a bound,
+ * on the native passthrough and on both conversion paths, and nothing stays in flight.
+ */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultUpstream } from '../fakes/fault-upstream.js';
+import { anthropicBody, chatBody, expectQuiet, startTestProxy, waitFor, type TestProxy } from './helpers.js';
+
+let upstream: FaultUpstream;
+let t: TestProxy;
+
+beforeAll(async () => {
+  upstream = await new FaultUpstream().start();
+  t = await startTestProxy(upstream.url);
+});
+afterAll(async () => {
+  await t?.close();
+  await upstream?.close();
+});
+
+/** Start a stream, wait for its first bytes, then drop the connection. */
+function readThenDisconnect(url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.once('data', () => {
+        const at = Date.now();
+        req.destroy();
+        resolve(at);
+      });
+    });
+    req.on('error', (err) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(err);
+    });
+    req.end(JSON.stringify(body));
+  });
+}
+
+const CASES = [
+  { name: 'claude native passthrough', path: '/claude/v1/messages', body: anthropicBody(true) },
+  { name: 'claude Chat → Anthropic conversion', path: '/claude/v1/chat/completions', body: chatBody(true) },
+  { name: 'codex Anthropic → Responses conversion', path: '/codex/v1/messages', body: anthropicBody(true) },
+];
+
+describe('client disconnect mid-stream', () => {
+  for (const c of CASES) {
+    it(`${c.name}: the upstream request is aborted within 2 s`, async () => {
+      // 400 deltas 10 ms apart: the upstream would stream for ~4 s if nobody stopped it.
+      upstream.fault = { kind: 'ok', deltas: 400, delayMs: 10 };
+      const closedBefore = upstream.closedEarly;
+      const at = await readThenDisconnect(`${t.proxy.url}${c.path}`, c.body);
+      await waitFor(() => upstream.closedEarly > closedBefore, 2000, 'the upstream response to be closed');
+      expect(Date.now() - at).toBeLessThan(2000);
+      await expectQuiet(t.proxy, upstream);
+    });
+  }
+});
