@@ -64,7 +64,8 @@ export function renderBanner(input: BannerInput): string {
   const anthropic = providers.filter((p) => apisOf(p).includes('anthropic'));
   if (anthropic.length) {
     lines.push('', 'Claude Code:');
-    const key = input.authRequired ? 'ANTHROPIC_API_KEY=<your server.auth_token> ' : '';
+    // Claude Code needs some key to start without a login prompt; the proxy replaces it with its own.
+    const key = input.authRequired ? 'ANTHROPIC_API_KEY=<your server.auth_token> ' : 'ANTHROPIC_API_KEY=unused ';
     for (const p of anthropic) lines.push(`  ${key}ANTHROPIC_BASE_URL=${input.url}${p.routerPrefix} claude`);
   }
   const responses = providers.filter((p) => apisOf(p).includes('responses'));

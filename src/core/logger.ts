@@ -1,6 +1,6 @@
 /**
  * The proxy's pino logger: JSON lines by default, a small built-in pretty printer for humans
- * (`logging.format = "pretty"`), and redaction of every credential-bearing field we know of.
+ * (`logging.format = "pretty"`, or `auto` on a terminal), and redaction of every credential-bearing field we know of.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Settings } from './config/schema.js';
@@ -30,7 +30,10 @@ export function createLogger(settings: Pick<Settings, 'logging'>, opts: LoggerOp
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const dest = opts.destination ?? pino.destination({ fd: 1, sync: false });
-  if (settings.logging.format === 'pretty') return pino(base, prettyStream(dest));
+  const { format } = settings.logging;
+  // A person at a terminal reads the serve banner and the logs together; machines get JSON lines.
+  const pretty = format === 'pretty' || (format === 'auto' && !opts.destination && Boolean(process.stdout.isTTY));
+  if (pretty) return pino(base, prettyStream(dest));
   return pino(base, dest);
 }
 

@@ -4,6 +4,7 @@
  * is not registered here yet throws "not implemented" when used.
  */
 import type { ApiFormat } from '../core/adapter.js';
+import { ProxyError, ValidationError } from '../core/errors.js';
 import { direction as anthropicToChat } from './anthropic-to-chat/index.js';
 import { direction as anthropicToResponses } from './anthropic-to-responses/index.js';
 import { direction as chatToAnthropic } from './chat-to-anthropic/index.js';
@@ -45,7 +46,15 @@ function directionFor(from: ApiFormat, to: ApiFormat, what: string): Direction {
 
 export function convertRequest(from: ApiFormat, to: ApiFormat, body: JsonObject, opts: ConvertOptions = {}): JsonObject {
   if (from === to) return body;
-  return directionFor(from, to, 'convertRequest').request(body, opts);
+  const direction = directionFor(from, to, 'convertRequest');
+  try {
+    return direction.request(body, opts);
+  } catch (err) {
+    // Request converters only ever see the client's body: a field of an unexpected type or shape
+    // that trips one is the client's error (400 in its format), not a proxy failure (500).
+    if (err instanceof ProxyError) throw err;
+    throw new ValidationError(`Request body does not match the ${from} API: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 export function convertResponse(from: ApiFormat, to: ApiFormat, body: JsonObject, opts: ConvertOptions = {}): JsonObject {

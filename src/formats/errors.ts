@@ -81,6 +81,11 @@ function asObject(value: unknown): JsonObject | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
+/** The `error` member of a body: an object, or a bare string some compatible servers send. */
+function errorDetail(value: unknown): JsonObject | undefined {
+  return typeof value === 'string' ? { message: value } : asObject(value);
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -91,7 +96,7 @@ const AMBIGUOUS_STATUS = new Set([400, 403, 422, 500, 502]);
 /** Reads an HTTP error body of `format` (any JSON, or text) into an ErrorInfo. */
 export function readErrorBody(format: ApiFormat, body: unknown, status: number): ErrorInfo {
   const obj = asObject(typeof body === 'string' ? safeJson(body) : body);
-  const detail = asObject(obj?.error);
+  const detail = errorDetail(obj?.error);
   const message =
     str(detail?.message) ?? str(obj?.message) ?? (typeof body === 'string' && body ? body.slice(0, 2000) : `HTTP ${status}`);
   const code = str(detail?.code) ?? null;
@@ -163,7 +168,7 @@ export function errorEvent(format: ApiFormat, spec: ErrorSpec, opts: { sequenceN
 export function readErrorEvent(format: ApiFormat, event: StreamEvent): ErrorInfo | undefined {
   let detail: JsonObject | undefined;
   if (format === 'anthropic') detail = event.type === 'error' ? asObject(event.error) : undefined;
-  else if (format === 'chat') detail = asObject(event.error);
+  else if (format === 'chat') detail = errorDetail(event.error);
   else if (event.type === 'error') detail = event;
   else if (event.type === 'response.failed') detail = asObject(asObject(event.response)?.error) ?? { message: 'response failed' };
   if (!detail) return undefined;

@@ -24,3 +24,4 @@ export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
 /** Pass-through requests: drop the other vendor's reasoning a switched client replays. */
 export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';
 export * from './models/index.js';
+export { estimateInputTokens } from './token-estimate.js';

@@ -30,7 +30,13 @@ async function* parseBatches<T>(
 ): AsyncIterable<T> {
   let batch: T[] = [];
   let stopped = false;
+  let overflow: Error | undefined;
   const parser = createParser({
+    // A peer that never ends its event would otherwise grow the buffer without bound.
+    maxBufferSize: MAX_EVENT_CHARS,
+    onError: (err) => {
+      if (err.type === 'max-buffer-size-exceeded') overflow = new Error(`SSE event larger than ${MAX_EVENT_CHARS} characters`);
+    },
     onEvent: (m) => {
       if (stopped) return;
       const out = take(m.event === undefined && m.id === undefined ? { data: m.data } : m);
@@ -42,6 +48,7 @@ async function* parseBatches<T>(
   try {
     for await (const chunk of bytes) {
       parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      if (overflow) throw overflow; // handled like a broken source below
       if (batch.length > 0) {
         const ready = batch;
         batch = [];
@@ -57,9 +64,12 @@ async function* parseBatches<T>(
   }
   // Flush: undecoded bytes, then a blank line so an unterminated last event is not lost
   // (upstreams that close right after `data: [DONE]` or `message_stop` without "\n\n").
-  parser.feed(decoder.decode() + '\n\n');
+  if (!stopped) parser.feed(decoder.decode() + '\n\n');
   for (const item of batch) yield item;
 }
+
+/** Largest single event accepted (characters); real events are far below (a 1M-token tool input is ~4 MB). */
+export const MAX_EVENT_CHARS = 64 * 1024 * 1024;
 
 const SKIP = Symbol('skip');
 const STOP = Symbol('stop');

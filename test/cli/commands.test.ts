@@ -147,7 +147,7 @@ describe('serve banner', () => {
     expect(text).toContain('could not describe itself: oops');
     expect(text).toContain('(no model APIs)');
     expect(text).toContain('off          disabled: listed in disabled_plugins');
-    expect(text).toContain('  ANTHROPIC_BASE_URL=http://127.0.0.1:8000/claude claude');
+    expect(text).toContain('  ANTHROPIC_API_KEY=unused ANTHROPIC_BASE_URL=http://127.0.0.1:8000/claude claude');
     expect(text).toContain('base_url = "http://127.0.0.1:8000/codex/v1"');
     expect(text).toContain('export CCPROXY_API_KEY=unused');
     expect(text).toContain('[model_providers.ccproxy_codex]');

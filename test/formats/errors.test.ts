@@ -71,6 +71,11 @@ describe('errorEvent / readErrorEvent', () => {
     expect(readErrorEvent('anthropic', { type: 'ping' })).toBeUndefined();
   });
 
+  it('accepts a bare string `error` (some compatible servers)', () => {
+    expect(readErrorBody('chat', { error: 'model not found' }, 404)).toMatchObject({ kind: 'not_found', message: 'model not found' });
+    expect(readErrorEvent('chat', { error: 'boom' })).toMatchObject({ kind: 'api_error', message: 'boom' });
+  });
+
   it('readErrorBody prefers the status, refines ambiguous ones from the body', () => {
     expect(readErrorBody('anthropic', anthropicErr('overloaded_error', 'x'), 500).kind).toBe('overloaded');
     expect(readErrorBody('chat', openaiErr('invalid_request_error', null, 'x'), 429).kind).toBe('rate_limit');

@@ -73,6 +73,19 @@ describe('parseSseStream', () => {
   });
 });
 
+describe('a broken byte source', () => {
+  async function* broken(): AsyncIterable<string> {
+    yield 'event: message_start\ndata: {"type":"message_start","message":{}}\n\n';
+    throw new Error('socket hang up');
+  }
+
+  it('parseSseStream ends with the format’s error event; parseSse rethrows', async () => {
+    const events = await collect(parseSseStream('anthropic', broken()));
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { type: 'api_error', message: expect.stringContaining('socket hang up') } });
+    await expect(collect(parseSse(broken()))).rejects.toThrow('socket hang up');
+  });
+});
+
 describe('serialize', () => {
   it('frames per format and ends Chat with [DONE] (not after an error)', async () => {
     expect(serializeSseEvent('anthropic', { type: 'ping' })).toBe('event: ping\ndata: {"type":"ping"}\n\n');

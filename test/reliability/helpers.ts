@@ -29,12 +29,15 @@ export interface TestProxyOptions {
   codex?: Record<string, unknown>;
   logDestination?: DestinationStream;
   level?: string;
+  /** Runs after the temp CODEX_HOME exists, before the proxy starts (e.g. to corrupt auth.json). */
+  beforeStart?: (codexHome: CodexHome) => Promise<void>;
 }
 
 /** claude_api (api key) and codex, both talking to `upstreamUrl`. */
 export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions = {}): Promise<TestProxy> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-rel-'));
   const codexHome = await makeCodexHome({ access: accessToken(3600) });
+  await opts.beforeStart?.(codexHome);
   const proxy = await startProxy({
     env: { HOME: dir, XDG_CACHE_HOME: path.join(dir, 'cache') },
     logDestination: opts.logDestination,

@@ -16,7 +16,7 @@ export const ServerSettingsSchema = z.object({
 
 export const LoggingSettingsSchema = z.object({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
-  format: z.enum(['json', 'pretty']).default('json').describe('json lines, or pretty for humans'),
+  format: z.enum(['auto', 'json', 'pretty']).default('auto').describe('json lines, pretty for humans, or auto: pretty on a terminal, json otherwise'),
 });
 
 export const HttpSettingsSchema = z.object({

@@ -69,7 +69,7 @@ export class Router {
       if (plan.some((s) => s.provider === w.provider)) continue;
       const entry = this.directory.active(w.provider);
       if (!entry) skipped.push(`${w.provider} (not running)`);
-      else if (!entry.adapter.apis.includes(api) || (need && !need(entry.adapter))) skipped.push(`${w.provider} (does not serve this API)`);
+      else if (!entry.adapter.apis.includes(api) || (need && !need(entry.adapter))) skipped.push(`${w.provider} (does not serve ${api}${need ? ' count_tokens' : ''})`);
       else plan.push({ ...w, adapter: entry.adapter });
     }
     if (plan.length === 0) {

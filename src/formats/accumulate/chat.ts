@@ -1,6 +1,7 @@
 /**
  * Chat Completions chunks → the complete `chat.completion`, as the OpenAI SDK's
- * ChatCompletionStream assembles it: content/refusal/reasoning_content joined per choice,
+ * ChatCompletionStream assembles it: content/refusal/reasoning_content joined per choice
+ * (`reasoning_details` entries appended),
  * `tool_calls` merged by `index` (id, type and name from the first delta, arguments
  * concatenated), the last non-null `finish_reason`, and the usage chunk's usage. An error object
  * in the stream throws an UpstreamError.
@@ -22,6 +23,9 @@ interface ChunkChoice {
     content?: string | null;
     refusal?: string | null;
     reasoning_content?: string | null;
+    reasoning?: string | null;
+    /** OpenRouter-style reasoning entries (signatures, encrypted state): appended in order. */
+    reasoning_details?: unknown[] | null;
     tool_calls?: ToolCallDelta[] | null;
   } | null;
   finish_reason?: string | null;
@@ -39,6 +43,7 @@ interface Choice {
   content: string | null;
   refusal: string | null;
   reasoning: string | null;
+  details: unknown[];
   toolCalls: ToolCall[];
   finishReason: string | null;
 }
@@ -70,13 +75,17 @@ export class ChatAccumulator {
       content: null,
       refusal: null,
       reasoning: null,
+      details: [],
       toolCalls: [],
       finishReason: null,
     });
     const delta = c.delta ?? {};
     if (typeof delta.content === 'string') choice.content = (choice.content ?? '') + delta.content;
     if (typeof delta.refusal === 'string') choice.refusal = (choice.refusal ?? '') + delta.refusal;
-    if (typeof delta.reasoning_content === 'string') choice.reasoning = (choice.reasoning ?? '') + delta.reasoning_content;
+    // `reasoning` is Ollama's/OpenRouter's name for the same text; joined into reasoning_content.
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === 'string') choice.reasoning = (choice.reasoning ?? '') + reasoning;
+    if (Array.isArray(delta.reasoning_details)) choice.details.push(...delta.reasoning_details);
     for (const tc of delta.tool_calls ?? []) {
       const call = (choice.toolCalls[tc.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
       if (tc.id) call.id = tc.id;
@@ -94,6 +103,7 @@ export class ChatAccumulator {
     const choices = this.choices.filter(Boolean).map((choice) => {
       const message: JsonObject = { role: 'assistant', content: choice.content, refusal: choice.refusal };
       if (choice.reasoning !== null) message.reasoning_content = choice.reasoning;
+      if (choice.details.length > 0) message.reasoning_details = choice.details;
       const calls = choice.toolCalls.filter(Boolean);
       if (calls.length > 0) message.tool_calls = calls;
       return { index: choice.index, message, finish_reason: choice.finishReason ?? 'stop', logprobs: null };

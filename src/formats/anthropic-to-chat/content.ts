@@ -6,12 +6,10 @@
  * images inside a tool_result are returned separately for the caller to put in a user message.
  */
 import type { ConvertOptions } from '../convert.js';
+import { dataUrl, sourceUrl } from '../shared/data-url.js';
 import { markToolError } from '../shared/tool-error.js';
-import type { AnthropicBlock, ChatPart } from './wire.js';
-
-export function dataUrl(mediaType: string, data: string): string {
-  return `data:${mediaType};base64,${data}`;
-}
+import type { AnthropicBlock } from '../shared/wire.js';
+import type { ChatPart } from './wire.js';
 
 /** One user-side block → Chat part, or null (reported) when Chat has no counterpart. */
 export function toChatPart(block: AnthropicBlock, opts: ConvertOptions, where: string): ChatPart | null {
@@ -19,10 +17,11 @@ export function toChatPart(block: AnthropicBlock, opts: ConvertOptions, where: s
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text ?? '' };
-    case 'image':
-      if (src?.type === 'base64' && src.data) return { type: 'image_url', image_url: { url: dataUrl(src.media_type ?? 'image/png', src.data) } };
-      if (src?.type === 'url' && src.url) return { type: 'image_url', image_url: { url: src.url } };
+    case 'image': {
+      const url = sourceUrl(src, 'image/png');
+      if (url) return { type: 'image_url', image_url: { url } };
       break;
+    }
     case 'document':
       if (src?.type === 'text' && typeof src.data === 'string') return { type: 'text', text: src.data };
       if (src?.type === 'base64' && src.data) {

@@ -1,72 +1,54 @@
 /**
  * Value mappings shared by both Anthropic ⇄ Chat directions: stop/finish reasons, usage, ids and
- * error bodies (delegated to errors.ts). Kept as small pure functions so request, response and stream converters agree.
+ * error bodies, in Chat's field names. The logic lives in shared/ (stop-reason, usage, ids) and
+ * errors.ts, common with the Responses directions; these only rename.
  */
 import type { JsonObject } from '../convert.js';
 import { errorEvent } from '../errors.js';
-import type { AnthropicUsage, ChatUsage, OpenAIErrorDetail } from './wire.js';
+import { convertId } from '../shared/ids.js';
+import { anthropicStopReason, stopKind } from '../shared/stop-reason.js';
+import type { StopKind } from '../shared/stop-reason.js';
+import { anthropicUsageOf, openaiTokens } from '../shared/usage.js';
+import type { AnthropicUsage } from '../shared/wire.js';
+import type { ChatUsage, OpenAIErrorDetail } from './wire.js';
 
-const FINISH_FROM_STOP: Record<string, string> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  pause_turn: 'stop',
-  max_tokens: 'length',
-  model_context_window_exceeded: 'length',
-  tool_use: 'tool_calls',
-  refusal: 'content_filter',
-};
+const FINISH_REASON: Record<StopKind, string> = { stop: 'stop', length: 'length', tool: 'tool_calls', filter: 'content_filter' };
 
 /** Anthropic stop_reason → Chat finish_reason. */
 export function finishReason(stopReason: string | null | undefined): string {
-  return FINISH_FROM_STOP[stopReason ?? ''] ?? 'stop';
+  return FINISH_REASON[stopKind(stopReason)];
 }
 
-/**
- * Chat finish_reason → Anthropic stop_reason. What was actually produced wins over the label:
- * upstreams report `stop` after tool calls, or `tool_calls` without any; a missing reason is inferred.
- */
+/** Chat finish_reason → Anthropic stop_reason (what was produced wins over the label; see shared/stop-reason.ts). */
 export function stopReason(finish: string | null | undefined, sawToolUse: boolean, refused: boolean): string {
-  if (finish === 'length') return 'max_tokens';
-  if (finish === 'content_filter' || refused) return 'refusal';
-  return sawToolUse ? 'tool_use' : 'end_turn';
+  return anthropicStopReason(finish === 'length' ? 'length' : finish === 'content_filter' ? 'filter' : null, sawToolUse, refused);
 }
 
-/**
- * Anthropic usage → Chat usage. Anthropic's `input_tokens` excludes cache reads and writes while
- * Chat's `prompt_tokens` includes them, so they are added; cache reads become `cached_tokens`.
- * Cache writes have no Chat field and are only counted in `prompt_tokens`.
- */
+/** Anthropic usage → Chat usage (counts as in shared/usage.ts). */
 export function chatUsage(usage: AnthropicUsage | undefined): JsonObject {
-  const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const prompt = (usage?.input_tokens ?? 0) + cacheRead + (usage?.cache_creation_input_tokens ?? 0);
-  const completion = usage?.output_tokens ?? 0;
+  const t = openaiTokens(usage);
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cacheRead },
-    completion_tokens_details: { reasoning_tokens: usage?.output_tokens_details?.thinking_tokens ?? 0 },
+    prompt_tokens: t.input,
+    completion_tokens: t.output,
+    total_tokens: t.input + t.output,
+    prompt_tokens_details: { cached_tokens: t.cached },
+    completion_tokens_details: { reasoning_tokens: t.reasoning ?? 0 },
   };
 }
 
 /** Chat usage → Anthropic usage (`input_tokens` without the cached part). */
 export function anthropicUsage(usage: ChatUsage | null | undefined): JsonObject {
-  const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
-  return {
-    input_tokens: Math.max((usage?.prompt_tokens ?? 0) - cached, 0),
-    output_tokens: usage?.completion_tokens ?? 0,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-  };
+  const tokens = { input: usage?.prompt_tokens ?? 0, cached: usage?.prompt_tokens_details?.cached_tokens ?? 0, output: usage?.completion_tokens ?? 0, reasoning: null };
+  return anthropicUsageOf(tokens, false);
 }
 
 /** `msg_abc` → `chatcmpl-abc`, and back, so ids round-trip. */
 export function chatId(messageId: string | undefined): string {
-  return `chatcmpl-${(messageId ?? 'unknown').replace(/^msg_/, '')}`;
+  return convertId(messageId, 'anthropic', 'chat');
 }
 
 export function messageId(chatCompletionId: string | undefined): string {
-  return `msg_${(chatCompletionId ?? 'unknown').replace(/^chatcmpl-/, '')}`;
+  return convertId(chatCompletionId, 'chat', 'anthropic');
 }
 
 /** Anthropic error detail → OpenAI error body (also what a Chat stream sends mid-stream). */

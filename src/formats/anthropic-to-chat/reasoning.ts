@@ -10,14 +10,16 @@
  *    valid; without it the thinking is dropped (it cannot be verified) and reported via onDrop.
  *
  * The other way, a Chat upstream's `reasoning_content` becomes an Anthropic thinking block whose
- * signature is {@link CHAT_REASONING_SIGNATURE}: no Anthropic upstream would accept it, but when the
+ * signature is `CHAT_REASONING_SIGNATURE` (shared/reasoning-signature.ts, with every other marker this
+ * proxy mints): no Anthropic upstream would accept it (pass-through drops it), but when the
  * Anthropic client sends it back to a Chat upstream, the text returns as `reasoning_content`
  * (which reasoning models such as DeepSeek's want back during tool loops).
  */
 import type { JsonObject } from '../convert.js';
-import type { AnthropicBlock, ReasoningDetail } from './wire.js';
+import { isChatReasoningSignature, isProxyIssued } from '../shared/reasoning-signature.js';
+import type { AnthropicBlock } from '../shared/wire.js';
+import type { ReasoningDetail } from './wire.js';
 
-export const CHAT_REASONING_SIGNATURE = 'ccproxy-cr1:';
 export const ANTHROPIC_REASONING_FORMAT = 'anthropic-claude-v1';
 
 /** Anthropic thinking/redacted_thinking block → reasoning detail, or null for other blocks. */
@@ -31,20 +33,17 @@ export function reasoningDetail(block: AnthropicBlock, index: number): JsonObjec
   return null;
 }
 
-/** Every marker this proxy wraps other vendors' reasoning in starts like this (see shared/reasoning-signature.ts). */
-const PROXY_MARK = 'ccproxy-';
-
 /** Reasoning detail → Anthropic block, or null when it holds nothing Anthropic can verify. */
 export function thinkingFromDetail(detail: ReasoningDetail): JsonObject | null {
   if (detail.format !== undefined && detail.format !== ANTHROPIC_REASONING_FORMAT) return null;
-  if (detail.type === 'reasoning.text' && detail.signature && !detail.signature.startsWith(PROXY_MARK)) {
+  if (detail.type === 'reasoning.text' && detail.signature && !isProxyIssued(detail.signature)) {
     return { type: 'thinking', thinking: detail.text ?? '', signature: detail.signature };
   }
-  if (detail.type === 'reasoning.encrypted' && detail.data && !detail.data.startsWith(PROXY_MARK)) return { type: 'redacted_thinking', data: detail.data };
+  if (detail.type === 'reasoning.encrypted' && detail.data && !isProxyIssued(detail.data)) return { type: 'redacted_thinking', data: detail.data };
   return null;
 }
 
 /** Whether a thinking block came from a Chat upstream (its text may go back as reasoning_content). */
 export function isChatReasoning(block: AnthropicBlock): boolean {
-  return block.type === 'thinking' && (block.signature ?? '').startsWith(CHAT_REASONING_SIGNATURE);
+  return block.type === 'thinking' && isChatReasoningSignature(block.signature);
 }

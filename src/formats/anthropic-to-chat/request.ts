@@ -15,12 +15,14 @@
  *   field; `max_tokens` is rejected by its reasoning models); streaming always asks for usage so
  *   the Anthropic client gets its `message_delta` usage.
  */
-import { createHash } from 'node:crypto';
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { blocksOf, openaiUserId, systemText } from '../shared/anthropic-request.js';
+import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
 import { toChatPart, toToolOutput } from './content.js';
 import { isChatReasoning } from './reasoning.js';
-import { view } from './wire.js';
-import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice, ChatMessage, ChatPart, ChatToolCall } from './wire.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
+import type { ChatMessage, ChatPart, ChatToolCall } from './wire.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   top_k: 'Chat has no top_k',
@@ -39,7 +41,7 @@ export function anthropicToChatRequest(body: JsonObject, opts: ConvertOptions): 
     if (body[field] !== undefined && body[field] !== null) opts.onDrop?.(field, reason);
   }
   const messages: ChatMessage[] = [];
-  const system = systemText(body.system, opts);
+  const system = systemText(body.system, opts, 'Chat upstreams cache prompts automatically');
   if (system) messages.push({ role: 'system', content: system });
   for (const message of view<AnthropicMessage[]>(body.messages ?? [])) appendMessage(message, messages, opts);
 
@@ -65,32 +67,12 @@ export function anthropicToChatRequest(body: JsonObject, opts: ConvertOptions): 
   if (format) out.response_format = { type: 'json_schema', json_schema: { name: 'output', schema: format, strict: false } };
 
   const userId = view<{ user_id?: string | null } | undefined>(body.metadata)?.user_id;
-  if (typeof userId === 'string' && userId) out.user = userId.length <= 64 ? userId : createHash('sha256').update(userId).digest('hex');
+  if (typeof userId === 'string' && userId) out.user = openaiUserId(userId);
   if (body.stream === true) {
     out.stream = true;
     out.stream_options = { include_usage: true };
   }
   return out;
-}
-
-function systemText(system: unknown, opts: ConvertOptions): string {
-  if (typeof system === 'string') return system;
-  if (!Array.isArray(system)) return '';
-  let blocks = view<AnthropicBlock[]>(system);
-  if (blocks.some((b) => b.cache_control)) opts.onDrop?.('system.cache_control', 'Chat upstreams cache prompts automatically');
-  if (blocks.some(isBillingHeader)) {
-    opts.onDrop?.('system.x-anthropic-billing-header', 'Anthropic billing attribution line');
-    blocks = blocks.filter((b) => !isBillingHeader(b));
-  }
-  return blocks.map((b) => b.text ?? '').join('\n');
-}
-
-function isBillingHeader(block: AnthropicBlock): boolean {
-  return block.type === 'text' && (block.text ?? '').startsWith('x-anthropic-billing-header:');
-}
-
-function blocksOf(content: string | AnthropicBlock[]): AnthropicBlock[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 }
 
 function appendMessage(message: AnthropicMessage, out: ChatMessage[], opts: ConvertOptions): void {
@@ -183,24 +165,10 @@ function toToolChoice(choice: AnthropicToolChoice): unknown {
   }
 }
 
-/** Anthropic effort levels → Chat reasoning_effort (xhigh/max are not widely accepted by Chat servers). */
-const EFFORTS: Record<string, string> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' };
-
-/** `output_config.effort` wins; else a manual budget picks the level; adaptive alone leaves the server default. */
+/** Thinking → reasoning_effort (shared with anthropic-to-responses); Chat has no display setting. */
 function reasoningEffort(body: JsonObject, opts: ConvertOptions): string | null {
-  const thinking = view<{ type?: string; budget_tokens?: number; display?: string } | undefined>(body.thinking);
-  if (thinking?.display) opts.onDrop?.('thinking.display', 'Chat has no thinking display setting');
-  if (thinking?.type === 'disabled') return null;
-  const configured = view<{ effort?: string | null } | undefined>(body.output_config)?.effort;
-  if (configured) {
-    if (configured === 'xhigh' || configured === 'max') opts.onDrop?.('output_config.effort', `${configured} sent as high`);
-    return EFFORTS[configured] ?? 'medium';
-  }
-  if (thinking?.type === 'enabled') {
-    const budget = thinking.budget_tokens ?? 0;
-    return budget < 4096 ? 'low' : budget < 16384 ? 'medium' : 'high';
-  }
-  return null;
+  if (view<{ display?: string } | undefined>(body.thinking)?.display) opts.onDrop?.('thinking.display', 'Chat has no thinking display setting');
+  return openaiReasoningEffort('chat', body, opts);
 }
 
 function outputFormat(body: JsonObject): JsonObject | null {

@@ -10,8 +10,8 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';
 import { reasoningDetail } from './reasoning.js';
-import { view } from './wire.js';
-import type { AnthropicResponse } from './wire.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicResponse } from '../shared/wire.js';
 
 export function anthropicToChatResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const res = view<AnthropicResponse>(body);

@@ -14,18 +14,9 @@
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';
 import { reasoningDetail } from './reasoning.js';
-import { view } from './wire.js';
-import type { AnthropicBlock, AnthropicResponse, AnthropicUsage } from './wire.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicStreamEvent, AnthropicUsage } from '../shared/wire.js';
 
-interface AnthropicEvent {
-  type: string;
-  index?: number;
-  message?: AnthropicResponse;
-  content_block?: AnthropicBlock;
-  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string; signature?: string; stop_reason?: string | null };
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
 
 interface OpenBlock {
   block: AnthropicBlock;
@@ -36,7 +27,7 @@ interface OpenBlock {
 export async function* anthropicToChatStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
   const state = new AnthropicToChatState(opts);
   for await (const raw of events) {
-    yield* state.next(view<AnthropicEvent>(raw));
+    yield* state.next(view<AnthropicStreamEvent>(raw));
     if (state.finished) return;
   }
   if (!state.finished) yield openaiErrorBody({ type: 'api_error', message: 'upstream stream ended before message_stop' });
@@ -61,7 +52,7 @@ class AnthropicToChatState {
     this.includeUsage = streamOptions?.include_usage === true;
   }
 
-  *next(ev: AnthropicEvent): Generator<StreamEvent> {
+  *next(ev: AnthropicStreamEvent): Generator<StreamEvent> {
     switch (ev.type) {
       case 'message_start':
         this.id = chatId(ev.message?.id);
@@ -118,7 +109,7 @@ class AnthropicToChatState {
     }
   }
 
-  private *blockDelta(index: number, delta: NonNullable<AnthropicEvent['delta']>): Generator<StreamEvent> {
+  private *blockDelta(index: number, delta: NonNullable<AnthropicStreamEvent['delta']>): Generator<StreamEvent> {
     const open = this.blocks.get(index);
     if (!open) return;
     switch (delta.type) {

@@ -1,77 +1,9 @@
 /**
- * Narrow views of the Anthropic and Chat Completions shapes the Anthropic ⇄ Chat converters read
- * and write (both folders import them). Bodies are validated (loosely) by the zod models in
- * `src/formats/models/` before they reach a converter; these interfaces only name the fields the
- * converters touch, everything optional where the wire allows it to be missing.
+ * Narrow views of the Chat Completions shapes the Anthropic ⇄ Chat converters read and write (both
+ * folders import them); the Anthropic side and `view` are in `shared/wire.ts`, shared with the
+ * Responses directions. Everything optional where the wire allows it to be missing.
  */
 import type { JsonObject } from '../convert.js';
-
-// ---- Anthropic -------------------------------------------------------------------------------
-
-export interface AnthropicSource {
-  type: string;
-  media_type?: string;
-  data?: string;
-  url?: string;
-  file_id?: string;
-}
-
-export interface AnthropicBlock {
-  type: string;
-  text?: string;
-  source?: AnthropicSource;
-  title?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
-  tool_use_id?: string;
-  content?: string | AnthropicBlock[];
-  is_error?: boolean;
-  thinking?: string;
-  signature?: string;
-  data?: string;
-  cache_control?: unknown;
-}
-
-export interface AnthropicMessage {
-  role: 'user' | 'assistant' | 'system';
-  content: string | AnthropicBlock[];
-}
-
-export interface AnthropicTool {
-  type?: string | null;
-  name: string;
-  description?: string;
-  input_schema?: JsonObject;
-  strict?: boolean;
-  cache_control?: unknown;
-  defer_loading?: boolean;
-}
-
-export interface AnthropicToolChoice {
-  type: 'auto' | 'any' | 'tool' | 'none';
-  name?: string;
-  disable_parallel_tool_use?: boolean;
-}
-
-export interface AnthropicUsage {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  output_tokens_details?: { thinking_tokens?: number | null } | null;
-}
-
-export interface AnthropicResponse {
-  id?: string;
-  type?: string;
-  model?: string;
-  content?: AnthropicBlock[];
-  stop_reason?: string | null;
-  stop_sequence?: string | null;
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
 
 // ---- Chat Completions ------------------------------------------------------------------------
 
@@ -169,9 +101,4 @@ export interface OpenAIErrorDetail {
   type?: string | null;
   code?: string | number | null;
   param?: string | null;
-}
-
-/** Reads a JSON value as one of the views above (the models validated it already). */
-export function view<T>(value: unknown): T {
-  return value as T;
 }

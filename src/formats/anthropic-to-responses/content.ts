@@ -7,12 +7,10 @@
  * (shared/tool-error.ts) that the model reads and the reverse direction strips again.
  */
 import type { ConvertOptions } from '../convert.js';
+import { dataUrl, sourceUrl } from '../shared/data-url.js';
 import { markToolError, TOOL_ERROR_MARKER } from '../shared/tool-error.js';
-import type { AnthropicBlock, ResponsesContentPart } from './wire.js';
-
-export function dataUrl(mediaType: string, data: string): string {
-  return `data:${mediaType};base64,${data}`;
-}
+import type { AnthropicBlock } from '../shared/wire.js';
+import type { ResponsesContentPart } from './wire.js';
 
 /** One user-side Anthropic block → Responses input part, or null when it has no counterpart. */
 export function toInputPart(block: AnthropicBlock, opts: ConvertOptions, where: string): ResponsesContentPart | null {
@@ -20,13 +18,12 @@ export function toInputPart(block: AnthropicBlock, opts: ConvertOptions, where: 
   switch (block.type) {
     case 'text':
       return { type: 'input_text', text: block.text ?? '' };
-    case 'image':
-      if (src?.type === 'base64' && src.data) {
-        return { type: 'input_image', image_url: dataUrl(src.media_type ?? 'image/png', src.data), detail: 'auto' };
-      }
-      if (src?.type === 'url' && src.url) return { type: 'input_image', image_url: src.url, detail: 'auto' };
+    case 'image': {
+      const url = sourceUrl(src, 'image/png');
+      if (url) return { type: 'input_image', image_url: url, detail: 'auto' };
       if (src?.type === 'file' && src.file_id) return { type: 'input_image', file_id: src.file_id, detail: 'auto' };
       break;
+    }
     case 'document':
       if (src?.type === 'base64' && src.data) {
         const mediaType = src.media_type ?? 'application/pdf';

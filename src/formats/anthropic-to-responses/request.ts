@@ -11,14 +11,17 @@
  * - `store: false` always (the proxy never relies on server-side state), so reasoning is requested
  *   with `include: ['reasoning.encrypted_content']`.
  * - Thinking → `reasoning.effort` (+ `summary: 'auto'`): `output_config.effort` wins, else the
- *   budget picks low/medium/high, adaptive defaults to medium; disabled/absent sends no reasoning.
+ *   budget picks low/medium/high, adaptive defaults to medium; disabled/absent sends no reasoning
+ *   (shared/reasoning-effort.ts, shared with anthropic-to-chat).
  */
-import { createHash } from 'node:crypto';
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { blocksOf, openaiUserId, systemText } from '../shared/anthropic-request.js';
+import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
 import { decodeResponsesReasoning } from '../shared/reasoning-signature.js';
 import { toInputPart, toToolOutput } from './content.js';
-import { view } from './wire.js';
-import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice, ResponsesContentPart, ResponsesItem } from './wire.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
+import type { ResponsesContentPart, ResponsesItem } from './wire.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   stop_sequences: 'Responses has no stop sequences',
@@ -35,7 +38,7 @@ export function anthropicToResponsesRequest(body: JsonObject, opts: ConvertOptio
     if (body[field] !== undefined) opts.onDrop?.(field, reason);
   }
 
-  const instructions = systemText(body.system, opts);
+  const instructions = systemText(body.system, opts, 'Responses caches prompts automatically');
   if (instructions) out.instructions = instructions;
   out.input = toItems(view<AnthropicMessage[]>(body.messages ?? []), opts);
 
@@ -53,7 +56,7 @@ export function anthropicToResponsesRequest(body: JsonObject, opts: ConvertOptio
   if (body.stream !== undefined) out.stream = body.stream === true;
   out.store = false;
 
-  const effort = reasoningEffort(body);
+  const effort = openaiReasoningEffort('responses', body, opts);
   if (effort) {
     out.reasoning = { effort, summary: 'auto' };
     out.include = ['reasoning.encrypted_content'];
@@ -65,30 +68,8 @@ export function anthropicToResponsesRequest(body: JsonObject, opts: ConvertOptio
   }
 
   const userId = view<{ user_id?: string } | undefined>(body.metadata)?.user_id;
-  if (typeof userId === 'string' && userId) out.safety_identifier = safetyIdentifier(userId);
+  if (typeof userId === 'string' && userId) out.safety_identifier = openaiUserId(userId);
   return out;
-}
-
-function systemText(system: unknown, opts: ConvertOptions): string {
-  if (typeof system === 'string') return system;
-  if (!Array.isArray(system)) return '';
-  let blocks = view<AnthropicBlock[]>(system);
-  if (blocks.some((b) => b.cache_control)) opts.onDrop?.('system.cache_control', 'Responses caches prompts automatically');
-  if (blocks.some(isBillingHeader)) {
-    // Claude Code's per-build attribution line means nothing to another vendor and would make
-    // the instructions prefix vary, defeating the upstream's prompt cache.
-    opts.onDrop?.('system.x-anthropic-billing-header', 'Anthropic billing attribution line');
-    blocks = blocks.filter((b) => !isBillingHeader(b));
-  }
-  return blocks.map((b) => b.text ?? '').join('\n');
-}
-
-function isBillingHeader(block: AnthropicBlock): boolean {
-  return block.type === 'text' && (block.text ?? '').startsWith('x-anthropic-billing-header:');
-}
-
-function blocksOf(content: string | AnthropicBlock[]): AnthropicBlock[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 }
 
 function toItems(messages: AnthropicMessage[], opts: ConvertOptions): ResponsesItem[] {
@@ -203,23 +184,4 @@ function toToolChoice(choice: AnthropicToolChoice): unknown {
     default:
       return 'auto';
   }
-}
-
-const EFFORTS: Record<string, string> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'xhigh' };
-
-function reasoningEffort(body: JsonObject): string | null {
-  const configured = view<{ effort?: string | null } | undefined>(body.output_config)?.effort;
-  const thinking = view<{ type?: string; budget_tokens?: number } | undefined>(body.thinking);
-  if (thinking?.type === 'disabled') return null;
-  if (configured && EFFORTS[configured]) return EFFORTS[configured] as string;
-  if (thinking?.type === 'enabled') {
-    const budget = thinking.budget_tokens ?? 0;
-    return budget < 4096 ? 'low' : budget < 16384 ? 'medium' : 'high';
-  }
-  return thinking?.type === 'adaptive' ? 'medium' : null;
-}
-
-/** `safety_identifier` allows 64 characters; Claude Code's user_id is a longer JSON string. */
-function safetyIdentifier(userId: string): string {
-  return userId.length <= 64 ? userId : createHash('sha256').update(userId).digest('hex');
 }

@@ -13,9 +13,13 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { errorEvent } from '../errors.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
+import { convertId } from '../shared/ids.js';
 import { encodeAnthropicReasoning } from '../shared/reasoning-signature.js';
-import { view } from './wire.js';
-import type { AnthropicBlock, AnthropicResponse, AnthropicUsage, ResponsesItem } from './wire.js';
+import { stopKind } from '../shared/stop-reason.js';
+import { openaiTokens } from '../shared/usage.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicResponse, AnthropicUsage } from '../shared/wire.js';
+import type { ResponsesItem } from './wire.js';
 
 export function anthropicToResponsesResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const msg = view<AnthropicResponse>(body);
@@ -33,7 +37,7 @@ export function anthropicToResponsesResponse(body: JsonObject, opts: ConvertOpti
 }
 
 export function responseId(messageId: string | undefined): string {
-  return `resp_${(messageId ?? 'unknown').replace(/^msg_/, '')}`;
+  return convertId(messageId, 'anthropic', 'responses');
 }
 
 /** Item ids derived from the response id and output position, identical in stream and non-stream. */
@@ -46,8 +50,10 @@ export function functionCallId(callId: string): string {
 }
 
 export function customToolNames(opts: ConvertOptions): Set<string> {
-  const tools = view<{ type?: string; name?: string }[] | undefined>(opts.clientRequest?.tools) ?? [];
-  return new Set(tools.filter((t) => t.type === 'custom' && t.name).map((t) => t.name as string));
+  // The client's own request: any shape may arrive here (e.g. `tools: ""`), never throw on it.
+  const raw = opts.clientRequest?.tools;
+  const tools = Array.isArray(raw) ? view<Array<{ type?: string; name?: string } | null>>(raw) : [];
+  return new Set(tools.filter((t) => t?.type === 'custom' && t.name).map((t) => t!.name as string));
 }
 
 export function baseResponse(id: string, model: string): JsonObject {
@@ -72,8 +78,8 @@ export function baseResponse(id: string, model: string): JsonObject {
 }
 
 export function finalResponse(base: JsonObject, output: ResponsesItem[], stop: string | null, usage: AnthropicUsage | undefined): JsonObject {
-  const incomplete =
-    stop === 'max_tokens' || stop === 'model_context_window_exceeded' ? 'max_output_tokens' : stop === 'refusal' ? 'content_filter' : null;
+  const kind = stopKind(stop);
+  const incomplete = kind === 'length' ? 'max_output_tokens' : kind === 'filter' ? 'content_filter' : null;
   return {
     ...base,
     status: incomplete ? 'incomplete' : 'completed',
@@ -114,16 +120,15 @@ export function blockToItem(block: AnthropicBlock, base: string, outputIndex: nu
   }
 }
 
+/** Anthropic usage → Responses usage (counts as in shared/usage.ts). */
 export function responsesUsage(usage: AnthropicUsage | undefined): JsonObject {
-  const cached = usage?.cache_read_input_tokens ?? 0;
-  const input = (usage?.input_tokens ?? 0) + cached + (usage?.cache_creation_input_tokens ?? 0);
-  const output = usage?.output_tokens ?? 0;
+  const t = openaiTokens(usage);
   return {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: cached },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: usage?.output_tokens_details?.thinking_tokens ?? 0 },
-    total_tokens: input + output,
+    input_tokens: t.input,
+    input_tokens_details: { cached_tokens: t.cached },
+    output_tokens: t.output,
+    output_tokens_details: { reasoning_tokens: t.reasoning ?? 0 },
+    total_tokens: t.input + t.output,
   };
 }
 

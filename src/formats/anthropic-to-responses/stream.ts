@@ -16,18 +16,10 @@
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';
 import { baseResponse, blockToItem, customToolNames, finalResponse, responseId, responsesError } from './response.js';
-import { view } from './wire.js';
-import type { AnthropicBlock, AnthropicResponse, AnthropicUsage, ResponsesItem } from './wire.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicResponse, AnthropicStreamEvent, AnthropicUsage } from '../shared/wire.js';
+import type { ResponsesItem } from './wire.js';
 
-interface AnthropicEvent {
-  type: string;
-  message?: AnthropicResponse;
-  index?: number;
-  content_block?: AnthropicBlock;
-  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
 
 interface OpenItem {
   outputIndex: number;
@@ -40,7 +32,7 @@ interface OpenItem {
 export async function* anthropicToResponsesStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
   const state = new AnthropicToResponsesState(opts);
   for await (const raw of events) {
-    yield* state.next(view<AnthropicEvent>(raw));
+    yield* state.next(view<AnthropicStreamEvent>(raw));
     if (state.finished) return;
   }
   if (!state.finished) yield* state.fail(undefined, 'upstream stream ended before message_stop');
@@ -61,7 +53,7 @@ class AnthropicToResponsesState {
     this.custom = customToolNames(opts);
   }
 
-  *next(ev: AnthropicEvent): Generator<StreamEvent> {
+  *next(ev: AnthropicStreamEvent): Generator<StreamEvent> {
     switch (ev.type) {
       case 'message_start':
         yield* this.start(ev.message);
@@ -151,7 +143,7 @@ class AnthropicToResponsesState {
     }
   }
 
-  private *blockDelta(index: number, delta: NonNullable<AnthropicEvent['delta']>): Generator<StreamEvent> {
+  private *blockDelta(index: number, delta: NonNullable<AnthropicStreamEvent['delta']>): Generator<StreamEvent> {
     const open = this.open.get(index);
     if (!open) return;
     const ids = { item_id: open.item.id, output_index: open.outputIndex };

@@ -1,77 +1,9 @@
 /**
- * Narrow views of the Anthropic and Responses shapes these two directions read and write.
- * Inputs are validated (passthrough) by the models in `src/formats/models/` before they reach a
- * converter; these interfaces only name the fields the converters touch, everything optional
- * where the wire allows it to be missing.
+ * Narrow views of the Responses shapes the Anthropic ⇄ Responses converters read and write (both
+ * folders import them); the Anthropic side and `view` are in `shared/wire.ts`, shared with the
+ * Chat directions. Everything optional where the wire allows it to be missing.
  */
 import type { JsonObject } from '../convert.js';
-
-// ---- Anthropic -------------------------------------------------------------------------------
-
-export interface AnthropicSource {
-  type: 'base64' | 'url' | 'text' | 'file' | string;
-  media_type?: string;
-  data?: string;
-  url?: string;
-  file_id?: string;
-}
-
-export interface AnthropicBlock {
-  type: string;
-  text?: string;
-  source?: AnthropicSource;
-  title?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
-  tool_use_id?: string;
-  content?: string | AnthropicBlock[];
-  is_error?: boolean;
-  thinking?: string;
-  signature?: string;
-  data?: string;
-  cache_control?: unknown;
-}
-
-export interface AnthropicMessage {
-  role: 'user' | 'assistant' | 'system';
-  content: string | AnthropicBlock[];
-}
-
-export interface AnthropicTool {
-  type?: string;
-  name: string;
-  description?: string;
-  input_schema?: JsonObject;
-  strict?: boolean;
-  cache_control?: unknown;
-  defer_loading?: boolean;
-}
-
-export interface AnthropicToolChoice {
-  type: 'auto' | 'any' | 'tool' | 'none';
-  name?: string;
-  disable_parallel_tool_use?: boolean;
-}
-
-export interface AnthropicUsage {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  output_tokens_details?: { thinking_tokens?: number } | null;
-}
-
-export interface AnthropicResponse {
-  id?: string;
-  type?: string;
-  model?: string;
-  content?: AnthropicBlock[];
-  stop_reason?: string | null;
-  stop_sequence?: string | null;
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
 
 // ---- Responses -------------------------------------------------------------------------------
 
@@ -130,9 +62,4 @@ export interface ResponsesResponse {
   usage?: ResponsesUsage | null;
   incomplete_details?: { reason?: string } | null;
   error?: { code?: string | null; message?: string } | null;
-}
-
-/** Reads a JSON object as one of the views above (the models validated it already). */
-export function view<T>(value: unknown): T {
-  return value as T;
 }

@@ -6,10 +6,9 @@
  * is skipped because Anthropic rejects empty text blocks.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
 import { unmarkToolError } from '../shared/tool-error.js';
 import type { ChatPart } from '../anthropic-to-chat/wire.js';
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
 export function partsOf(content: string | ChatPart[] | null | undefined): ChatPart[] {
   if (content === null || content === undefined) return [];
@@ -29,15 +28,13 @@ export function toBlock(part: ChatPart, opts: ConvertOptions, where: string): Js
       return part.text ? { type: 'text', text: part.text } : null;
     case 'image_url': {
       const url = part.image_url?.url ?? '';
-      const data = DATA_URL.exec(url);
-      if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
-      if (url) return { type: 'image', source: { type: 'url', url } };
+      if (url) return { type: 'image', source: anthropicSource(url) };
       break;
     }
     case 'file': {
-      const data = DATA_URL.exec(part.file?.file_data ?? '');
+      const data = parseDataUrl(part.file?.file_data ?? '');
       if (data) {
-        const block: JsonObject = { type: 'document', source: { type: 'base64', media_type: data[1], data: data[2] } };
+        const block: JsonObject = { type: 'document', source: { type: 'base64', media_type: data.mediaType, data: data.data } };
         if (part.file?.filename) block.title = part.file.filename;
         return block;
       }

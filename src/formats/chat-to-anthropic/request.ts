@@ -15,16 +15,17 @@
  *   `reasoning_content` is dropped (Anthropic rejects thinking without its signature).
  * - `reasoning_effort` → adaptive thinking + `output_config.effort` on current models, or a
  *   manual `budget_tokens` on models that only know that mode; `none` and the cases Anthropic
- *   would reject (forced tool, tool loop without echoed thinking) leave thinking out (thinking.ts).
+ *   would reject (forced tool, tool loop without echoed thinking) leave thinking out
+ *   (shared/reasoning-effort.ts, shared with responses-to-anthropic).
  * - `max_tokens` is required by Anthropic: `max_completion_tokens` ?? `max_tokens` ?? a per-model
  *   default.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
-import { view } from '../anthropic-to-chat/wire.js';
+import { view } from '../shared/wire.js';
 import type { ChatMessage, ChatPart, ChatTool } from '../anthropic-to-chat/wire.js';
+import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { partsOf, textOf, toBlock, toToolResult } from './content.js';
-import { applyReasoning, defaultMaxTokens } from './thinking.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   n: 'Anthropic returns one completion',
@@ -75,7 +76,7 @@ export function chatToAnthropicRequest(body: JsonObject, opts: ConvertOptions): 
     else if (choice) out.tool_choice = choice;
   }
 
-  const thinking = applyReasoning(body.reasoning_effort, model, out, opts);
+  const thinking = applyReasoningEffort(body.reasoning_effort, { out, model, field: 'reasoning_effort', opts });
   if (typeof body.temperature === 'number' || typeof body.top_p === 'number') {
     if (thinking) opts.onDrop?.('temperature/top_p', 'Anthropic rejects sampling parameters while thinking');
     else if (typeof body.temperature === 'number') {

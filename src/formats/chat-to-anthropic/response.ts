@@ -9,8 +9,9 @@
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
-import { CHAT_REASONING_SIGNATURE, thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
-import { view } from '../anthropic-to-chat/wire.js';
+import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
+import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
+import { view } from '../shared/wire.js';
 import type { ChatMessage, ChatResponse } from '../anthropic-to-chat/wire.js';
 import { partsOf } from './content.js';
 import { parseArguments } from './request.js';

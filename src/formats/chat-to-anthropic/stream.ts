@@ -18,8 +18,9 @@
  */
 import type { ConvertOptions, StreamEvent } from '../convert.js';
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
-import { CHAT_REASONING_SIGNATURE, thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
-import { view } from '../anthropic-to-chat/wire.js';
+import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
+import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
+import { view } from '../shared/wire.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage, ReasoningDetail } from '../anthropic-to-chat/wire.js';
 
 type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'redacted' } | { kind: 'tool'; chatIndex: number; id: string };

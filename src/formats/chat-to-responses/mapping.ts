@@ -2,7 +2,7 @@
  * Value mappings shared by both Chat ⇄ Responses directions (finish reasons ⇄ status, usage, ids),
  * so request, response and stream converters of both directions agree.
  */
-import type { JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatUsage } from '../models/chat.js';
 import type { ResponsesUsage } from '../models/responses.js';
 
@@ -64,4 +64,14 @@ export function joinText(content: unknown): string {
   let out = '';
   for (const part of content as { text?: unknown }[]) if (typeof part?.text === 'string') out += part.text;
   return out;
+}
+
+/**
+ * Names of the Responses client's `custom` tools: a Chat upstream answers them as function calls
+ * with `{"input": …}` arguments, which go back to the client as custom_tool_call items.
+ */
+export function customToolNames(opts: ConvertOptions): Set<string> {
+  const tools = opts.clientRequest?.tools;
+  if (!Array.isArray(tools)) return new Set();
+  return new Set((tools as { type?: string; name?: string }[]).filter((t) => t.type === 'custom' && t.name).map((t) => t.name as string));
 }

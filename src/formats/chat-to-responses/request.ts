@@ -4,7 +4,8 @@
  * - Leading `system` messages → `instructions` (joined); a `developer` message, or a system message
  *   later in the conversation, stays in place as a `developer`/`system` message item.
  * - user parts: text → input_text, image_url → input_image, file → input_file.
- * - assistant text/refusal → an assistant message item (output_text/refusal parts); each
+ * - assistant `reasoning_details` of format openai-responses-v1 → reasoning items (see reasoning.ts);
+ *   assistant text/refusal → an assistant message item (output_text/refusal parts); each
  *   `tool_calls` entry → a `function_call` item with the same `call_id` (custom → custom_tool_call).
  * - `tool` messages → `function_call_output` items keyed by `tool_call_id`.
  * - function tools → Responses function tools with `strict` explicit (Chat defaults it to false,
@@ -16,6 +17,7 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ChatResponseFormat } from '../models/chat.js';
 import { joinText } from './mapping.js';
+import { reasoningItems } from './reasoning.js';
 
 /** Fields with the same name and meaning in both APIs. */
 const SAME_FIELDS = [
@@ -125,14 +127,15 @@ function userParts(content: string | ChatContentPart[], drop: (f: string, r: str
 }
 
 function assistantItems(msg: Extract<ChatMessage, { role: 'assistant' }>, drop: (f: string, r: string) => void): JsonObject[] {
-  const items: JsonObject[] = [];
+  // Reasoning this proxy passed out as reasoning_details goes back first, as it came.
+  const items: JsonObject[] = reasoningItems(msg.reasoning_details);
   const content: JsonObject[] = [];
   const text = msg.content == null ? '' : joinText(msg.content);
   if (text) content.push({ type: 'output_text', text, annotations: [] });
   const refusal = msg.refusal ?? (Array.isArray(msg.content) ? msg.content.find((p) => p.type === 'refusal')?.refusal : undefined);
   if (typeof refusal === 'string' && refusal) content.push({ type: 'refusal', refusal });
   if (content.length > 0) items.push({ type: 'message', role: 'assistant', content });
-  if (msg.reasoning_content) drop('messages[].reasoning_content', 'plain reasoning text cannot be replayed to Responses');
+  if (msg.reasoning_content && items.length === 0) drop('messages[].reasoning_content', 'plain reasoning text cannot be replayed to Responses');
   for (const call of msg.tool_calls ?? []) {
     if (call.type === 'function') {
       const fn = call.function as { name: string; arguments: string };

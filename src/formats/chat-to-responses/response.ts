@@ -3,13 +3,15 @@
  *
  * One choice (the first) becomes the output: `reasoning_content` (non-standard, from compatible
  * upstreams) → a reasoning item with one summary part; content/refusal → one assistant message
- * item; each tool call → a `function_call` (or `custom_tool_call`) item with the same `call_id`.
+ * item; each tool call → a `function_call` item with the same `call_id` — or a `custom_tool_call`
+ * when it calls one of the client's custom tools (wrapped as `{"input": …}` functions upstream).
  * finish_reason `length`/`content_filter` → status `incomplete` with the matching reason.
  * Item ids derive from the completion id, the same way the stream converter makes them.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatResponse, ChatToolCall } from '../models/chat.js';
-import { responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
+import { customToolInputFromObject } from '../shared/custom-tool.js';
+import { customToolNames, responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
 
 /** Ids for the items of one response, stable between the stream and non-stream converters. */
 export function itemIds(responseId: string) {
@@ -61,13 +63,25 @@ export function reasoningItem(id: string, text: string): JsonObject {
   return { id, type: 'reasoning', summary: [{ type: 'summary_text', text }] };
 }
 
-export function toolCallItem(call: ChatToolCall, ids: ReturnType<typeof itemIds>, status: string): JsonObject {
+export function toolCallItem(call: ChatToolCall, ids: ReturnType<typeof itemIds>, status: string, customNames: Set<string>): JsonObject {
   if (call.type === 'function') {
     const fn = call.function as { name: string; arguments: string };
+    if (customNames.has(fn.name)) {
+      return { id: ids.call(call.id), type: 'custom_tool_call', status, call_id: call.id, name: fn.name, input: customInput(fn.arguments) };
+    }
     return { id: ids.call(call.id), type: 'function_call', status, call_id: call.id, name: fn.name, arguments: fn.arguments };
   }
   const custom = call.custom as { name: string; input: string };
   return { id: ids.call(call.id), type: 'custom_tool_call', status, call_id: call.id, name: custom.name, input: custom.input };
+}
+
+/** The raw input of a custom tool from its wrapped `{"input": …}` arguments. */
+export function customInput(args: string): string {
+  try {
+    return customToolInputFromObject(JSON.parse(args || '{}'));
+  } catch {
+    return args;
+  }
 }
 
 export function chatToResponsesResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
@@ -80,9 +94,11 @@ export function chatToResponsesResponse(body: JsonObject, opts: ConvertOptions):
   const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
 
   const output: JsonObject[] = [];
-  if (message?.reasoning_content) output.push(reasoningItem(ids.reasoning, message.reasoning_content));
+  const reasoning = message?.reasoning_content ?? message?.reasoning;
+  if (typeof reasoning === 'string' && reasoning) output.push(reasoningItem(ids.reasoning, reasoning));
   if (message?.content || message?.refusal) output.push(messageItem(ids.message, message.content, message.refusal ?? null, itemStatus));
-  for (const call of message?.tool_calls ?? []) output.push(toolCallItem(call, ids, 'completed'));
+  const custom = customToolNames(opts);
+  for (const call of message?.tool_calls ?? []) output.push(toolCallItem(call, ids, 'completed', custom));
 
   return {
     ...responseShell(id, completion.created, opts.model ?? completion.model, opts),

@@ -15,7 +15,8 @@
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { readErrorEvent } from '../errors.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage } from '../models/chat.js';
-import { responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
+import { JsonStringFieldStream } from '../shared/custom-tool.js';
+import { customToolNames, responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
 import { itemIds, responseShell } from './response.js';
 
 interface OpenText {
@@ -31,6 +32,8 @@ interface OpenCall {
   outputIndex: number;
   item: JsonObject & { arguments?: string; input?: string };
   custom: boolean;
+  /** For a client custom tool answered as a wrapped function call: decodes `{"input": …}` as it streams. */
+  wrapped?: JsonStringFieldStream;
 }
 
 class Converter {
@@ -44,10 +47,13 @@ class Converter {
   private counts = { message: 0, reasoning: 0 };
   private finish: string | null = null;
   private usage: ChatUsage | null = null;
+  private readonly customNames: Set<string>;
   /** Events produced by the last call; the async generator below drains it (no nested generators per event). */
   readonly out: StreamEvent[] = [];
 
-  constructor(private readonly opts: ConvertOptions) {}
+  constructor(private readonly opts: ConvertOptions) {
+    this.customNames = customToolNames(opts);
+  }
 
   private ev(type: string, fields: JsonObject): StreamEvent {
     return { type, sequence_number: this.seq++, ...fields };
@@ -56,10 +62,12 @@ class Converter {
   chunk(chunk: ChatChunk): void {
     if (!this.shell) this.start(chunk);
     if (chunk.usage) this.usage = chunk.usage;
-    const choice = chunk.choices.find((c) => c.index === 0);
+    const choice = (chunk.choices ?? []).find((c) => c.index === 0);
     if (!choice) return;
     const delta = choice.delta;
-    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content) this.reasoningDelta(delta.reasoning_content);
+    // `reasoning_content` (DeepSeek, vLLM) or `reasoning` (Ollama, OpenRouter): same meaning.
+    const reasoning = delta.reasoning_content ?? delta.reasoning;
+    if (typeof reasoning === 'string' && reasoning) this.reasoningDelta(reasoning);
     if (typeof delta.content === 'string' && delta.content) this.textDelta('output_text', delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal) this.textDelta('refusal', delta.refusal);
     for (const tc of delta.tool_calls ?? []) this.toolDelta(tc);
@@ -168,20 +176,22 @@ class Converter {
       this.closeReasoning();
       this.closeMessage();
       const callId = tc.id ?? `call_${String(this.shell?.id ?? '').replace(/^resp_/, '')}_${tc.index}`;
-      const custom = (tc as { type?: string }).type === 'custom';
       const customDelta = (tc as { custom?: { name?: string } }).custom;
       const name = tc.function?.name ?? customDelta?.name ?? '';
+      const wrapped = (tc as { type?: string }).type !== 'custom' && this.customNames.has(name);
+      const custom = wrapped || (tc as { type?: string }).type === 'custom';
       const item: OpenCall['item'] = custom
         ? { id: this.ids.call(callId), type: 'custom_tool_call', status: 'in_progress', call_id: callId, name, input: '' }
         : { id: this.ids.call(callId), type: 'function_call', status: 'in_progress', call_id: callId, name, arguments: '' };
       const outputIndex = this.openItem({ ...item });
-      call = { outputIndex, item, custom };
+      call = { outputIndex, item, custom, ...(wrapped ? { wrapped: new JsonStringFieldStream() } : {}) };
       this.calls.set(tc.index, call);
     } else if (tc.function?.name && !call.item.name) {
       call.item.name = tc.function.name;
     }
     const at = { item_id: call.item.id, output_index: call.outputIndex };
-    const piece = call.custom ? (tc as { custom?: { input?: string } }).custom?.input : tc.function?.arguments;
+    let piece = call.custom && !call.wrapped ? (tc as { custom?: { input?: string } }).custom?.input : tc.function?.arguments;
+    if (piece && call.wrapped) piece = call.wrapped.push(piece);
     if (!piece) return;
     if (call.custom) {
       call.item.input += piece;
@@ -197,6 +207,7 @@ class Converter {
     for (const call of open) {
       const at = { item_id: call.item.id, output_index: call.outputIndex };
       call.item.status = 'completed';
+      if (call.wrapped) call.item.input = call.wrapped.finish();
       if (call.custom) this.out.push(this.ev('response.custom_tool_call_input.done', { ...at, input: call.item.input }));
       else this.out.push(this.ev('response.function_call_arguments.done', { ...at, name: call.item.name, arguments: call.item.arguments }));
       this.closeItem(call.outputIndex, { ...call.item });

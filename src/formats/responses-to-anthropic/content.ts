@@ -4,16 +4,9 @@
  * Tool outputs recognise the `[tool error]` marker the other direction writes for `is_error`.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
+import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
 import { TOOL_ERROR_MARKER, unmarkToolError } from '../shared/tool-error.js';
 import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
-function source(url: string, fallbackType: string): JsonObject {
-  const m = DATA_URL.exec(url);
-  if (m) return { type: 'base64', media_type: m[1] ?? fallbackType, data: m[2] ?? '' };
-  return { type: 'url', url };
-}
 
 /** One Responses content part → Anthropic block, or null (reported through onDrop). */
 export function toBlock(part: ResponsesContentPart, opts: ConvertOptions, where: string): JsonObject | null {
@@ -24,17 +17,17 @@ export function toBlock(part: ResponsesContentPart, opts: ConvertOptions, where:
     case 'refusal':
       return { type: 'text', text: part.refusal ?? '' };
     case 'input_image':
-      if (part.image_url) return { type: 'image', source: source(part.image_url, 'image/png') };
+      if (part.image_url) return { type: 'image', source: anthropicSource(part.image_url) };
       if (part.file_id) return { type: 'image', source: { type: 'file', file_id: part.file_id } };
       break;
     case 'input_file': {
       const doc: JsonObject = { type: 'document' };
-      if (part.file_data) doc.source = source(part.file_data, 'application/pdf');
+      if (part.file_data) doc.source = anthropicSource(part.file_data);
       else if (part.file_url) doc.source = { type: 'url', url: part.file_url };
       else if (part.file_id) doc.source = { type: 'file', file_id: part.file_id };
       else break;
       // A bare base64 payload (no data: prefix) is what the Responses API also accepts.
-      if (part.file_data && !DATA_URL.test(part.file_data)) doc.source = { type: 'base64', media_type: 'application/pdf', data: part.file_data };
+      if (part.file_data && !parseDataUrl(part.file_data)) doc.source = { type: 'base64', media_type: 'application/pdf', data: part.file_data };
       if (part.filename && part.filename !== 'document.pdf') doc.title = part.filename;
       return doc;
     }

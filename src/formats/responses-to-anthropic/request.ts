@@ -11,20 +11,20 @@
  *   OpenAI-issued reasoning cannot be verified by Anthropic and is dropped.
  * - `custom` tools → a tool with a single string `input` property (shared/custom-tool.ts);
  *   built-ins (web_search, tool_search, local_shell, …) are dropped.
- * - `reasoning.effort` → adaptive thinking + `output_config.effort` (what current Claude models
- *   and Claude Code use); `none` → thinking disabled. Temperature/top_p are dropped while thinking;
- *   thinking is dropped when Anthropic would reject it (see {@link applyThinking}).
- * - `max_output_tokens` → `max_tokens` (required by Anthropic; {@link DEFAULT_MAX_TOKENS} if absent).
+ * - `reasoning.effort` → adaptive thinking + `output_config.effort` on current models, a manual
+ *   `budget_tokens` on models that only know that mode; `none`, a forced tool and a tool loop
+ *   without Anthropic thinking leave thinking out (shared/reasoning-effort.ts, shared with
+ *   chat-to-anthropic). Temperature/top_p are dropped while thinking.
+ * - `max_output_tokens` → `max_tokens` (required by Anthropic; a per-model default if absent).
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { customToolInputSchema, CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
+import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { decodeAnthropicReasoning } from '../shared/reasoning-signature.js';
-import { view } from '../anthropic-to-responses/wire.js';
+import { view } from '../shared/wire.js';
 import type { ResponsesContentPart, ResponsesItem, ResponsesTool } from '../anthropic-to-responses/wire.js';
 import { toBlock, toToolResult } from './content.js';
 import { parseArguments } from './response.js';
-
-export const DEFAULT_MAX_TOKENS = 32000;
 
 const DROPPED_FIELDS: Record<string, string> = {
   store: 'Anthropic keeps no server-side response state',
@@ -60,7 +60,7 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
 
   const out: JsonObject = { model: opts.model ?? body.model, messages };
   if (system.length) out.system = system;
-  out.max_tokens = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : DEFAULT_MAX_TOKENS;
+  out.max_tokens = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens(String(out.model ?? ''));
 
   const tools = toTools(view<ResponsesTool[]>(body.tools ?? []), opts);
   if (tools.length) {
@@ -70,7 +70,8 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
     else if (choice) out.tool_choice = choice;
   }
 
-  const thinking = applyThinking(body, out, messages, opts);
+  const effort = view<{ effort?: string | null } | undefined>(body.reasoning)?.effort;
+  const thinking = applyReasoningEffort(effort, { out, model: String(out.model ?? ''), field: 'reasoning', opts });
   for (const field of ['temperature', 'top_p'] as const) {
     if (typeof body[field] !== 'number') continue;
     if (thinking) opts.onDrop?.(field, 'Anthropic rejects sampling parameters while thinking');
@@ -143,16 +144,6 @@ function toMessages(items: ResponsesItem[], system: JsonObject[], opts: ConvertO
   return turns.map((t) => ({ role: t.role, content: t.content }));
 }
 
-function toolLoopWithoutThinking(messages: Turn[]): boolean {
-  const turns = messages.filter((m) => m.role !== 'system');
-  const last = turns[turns.length - 1];
-  const assistant = turns[turns.length - 2];
-  if (!last || !assistant || last.role !== 'user' || assistant.role !== 'assistant') return false;
-  if (!last.content.some((b) => b.type === 'tool_result')) return false;
-  const first = assistant.content[0]?.type;
-  return first !== 'thinking' && first !== 'redacted_thinking';
-}
-
 function toTools(tools: ResponsesTool[], opts: ConvertOptions): JsonObject[] {
   const out: JsonObject[] = [];
   for (const tool of tools) {
@@ -181,39 +172,4 @@ function toToolChoice(choice: unknown, opts: ConvertOptions): JsonObject | null 
   if ((named.type === 'function' || named.type === 'custom') && named.name) return { type: 'tool', name: named.name };
   opts.onDrop?.('tool_choice', 'no Anthropic counterpart for this tool_choice');
   return null;
-}
-
-/**
- * `reasoning.effort` → thinking, unless Anthropic would reject it: a forced tool_choice, or an
- * unfinished tool loop whose assistant turn has no Anthropic thinking to continue from (its
- * reasoning came from another vendor and was dropped). Returns whether thinking is on.
- */
-function applyThinking(body: JsonObject, out: JsonObject, messages: Turn[], opts: ConvertOptions): boolean {
-  const effort = view<{ effort?: string | null } | undefined>(body.reasoning)?.effort;
-  const forced = ['any', 'tool'].includes(String(view<{ type?: string } | undefined>(out.tool_choice)?.type));
-  if (forced && effort && effort !== 'none') {
-    opts.onDrop?.('reasoning', 'Anthropic does not allow thinking while tool_choice forces a tool');
-    return false;
-  }
-  if (!applyReasoning(body, out)) return false;
-  if (!toolLoopWithoutThinking(messages)) return true;
-  opts.onDrop?.('reasoning', 'the current tool loop has no Anthropic thinking to continue from');
-  delete out.thinking;
-  delete out.output_config;
-  return false;
-}
-
-const EFFORTS: Record<string, string> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh' };
-
-/** Sets `thinking`/`output_config.effort`; returns whether thinking is on. */
-function applyReasoning(body: JsonObject, out: JsonObject): boolean {
-  const effort = view<{ effort?: string | null } | undefined>(body.reasoning)?.effort;
-  if (!effort) return false;
-  if (effort === 'none') {
-    out.thinking = { type: 'disabled' };
-    return false;
-  }
-  out.thinking = { type: 'adaptive' };
-  out.output_config = { effort: EFFORTS[effort] ?? 'medium' };
-  return true;
 }

@@ -12,8 +12,11 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
+import { convertId } from '../shared/ids.js';
 import { decodeAnthropicReasoning, encodeResponsesReasoning } from '../shared/reasoning-signature.js';
-import { view } from '../anthropic-to-responses/wire.js';
+import { anthropicStopReason } from '../shared/stop-reason.js';
+import { anthropicUsageOf } from '../shared/usage.js';
+import { view } from '../shared/wire.js';
 import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
 
 export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
@@ -40,8 +43,7 @@ export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOpti
 }
 
 export function messageId(responseId: string | undefined): string {
-  if (!responseId) return 'msg_unknown';
-  return `msg_${responseId.replace(/^resp_/, '')}`;
+  return convertId(responseId, 'responses', 'anthropic');
 }
 
 export function parseArguments(args: string | undefined, opts: ConvertOptions): unknown {
@@ -93,24 +95,22 @@ export function itemToBlocks(item: ResponsesItem, opts: ConvertOptions): JsonObj
   }
 }
 
-/** Responses status + incomplete reason → Anthropic stop_reason. */
+/** Responses status + incomplete reason → Anthropic stop_reason (see shared/stop-reason.ts). */
 export function stopReason(status: string | undefined, incomplete: string | undefined, hasToolUse: boolean, refused: boolean): string {
-  if (status === 'incomplete') return incomplete === 'content_filter' ? 'refusal' : 'max_tokens';
-  if (refused) return 'refusal';
-  return hasToolUse ? 'tool_use' : 'end_turn';
+  const kind = status === 'incomplete' ? (incomplete === 'content_filter' ? 'filter' : 'length') : null;
+  return anthropicStopReason(kind, hasToolUse, refused);
 }
 
+/** Responses usage → Anthropic usage (`input_tokens` without the cached part; reasoning → thinking_tokens). */
 export function anthropicUsage(usage: ResponsesUsage | null | undefined): JsonObject {
-  const cached = usage?.input_tokens_details?.cached_tokens ?? 0;
-  const out: JsonObject = {
-    input_tokens: Math.max(0, (usage?.input_tokens ?? 0) - cached),
-    output_tokens: usage?.output_tokens ?? 0,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
-  };
   const reasoning = usage?.output_tokens_details?.reasoning_tokens;
-  if (typeof reasoning === 'number') out.output_tokens_details = { thinking_tokens: reasoning };
-  return out;
+  const tokens = {
+    input: usage?.input_tokens ?? 0,
+    cached: usage?.input_tokens_details?.cached_tokens ?? 0,
+    output: usage?.output_tokens ?? 0,
+    reasoning: typeof reasoning === 'number' ? reasoning : null,
+  };
+  return anthropicUsageOf(tokens, true);
 }
 
 /** The Anthropic error body (also the stream `error` event) for a Responses `error` / `response.failed` event. */

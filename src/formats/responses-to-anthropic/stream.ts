@@ -18,7 +18,7 @@
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { errorEvent } from '../errors.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
-import { view } from '../anthropic-to-responses/wire.js';
+import { view } from '../shared/wire.js';
 import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
 import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature, thinkingText } from './response.js';
 

@@ -8,8 +8,10 @@
  * - assistant message items → assistant messages; `function_call` items → `tool_calls` on the
  *   preceding assistant message (consecutive calls merge into one message, as Chat expects for
  *   parallel calls); `function_call_output` → `tool` messages with the same `tool_call_id`.
- *   custom tool calls/outputs map to Chat's `custom` tool calls.
- * - function/custom tools map 1:1; hosted tools (web_search, tool_search, mcp, …) and reasoning
+ * - `custom` (freeform/grammar) tools, which few Chat upstreams know, become function tools with one
+ *   string property `input` (shared/custom-tool.ts); their calls go up as `{"input": …}` arguments
+ *   and come back as custom_tool_call items (chat-to-responses response/stream).
+ * - function tools map 1:1; hosted tools (web_search, tool_search, mcp, …) and reasoning
  *   items have no Chat counterpart and are dropped via onDrop.
  * - max_output_tokens → max_completion_tokens, reasoning.effort → reasoning_effort,
  *   text.format → response_format, text.verbosity → verbosity; streaming asks for the usage chunk.
@@ -17,6 +19,7 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ResponsesContentPart, ResponsesItem, ResponsesRequest, ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from '../models/responses.js';
 import { joinText } from '../chat-to-responses/mapping.js';
+import { CUSTOM_TOOL_INPUT_KEY, customToolInputSchema } from '../shared/custom-tool.js';
 
 type Drop = (field: string, reason: string) => void;
 
@@ -78,7 +81,7 @@ function addItem(messages: JsonObject[], item: ResponsesItem, drop: Drop): void 
     const toolCall =
       type === 'function_call'
         ? { id: call.call_id, type: 'function', function: { name: call.name, arguments: call.arguments ?? '' } }
-        : { id: call.call_id, type: 'custom', custom: { name: call.name, input: call.input ?? '' } };
+        : { id: call.call_id, type: 'function', function: { name: call.name, arguments: JSON.stringify({ [CUSTOM_TOOL_INPUT_KEY]: call.input ?? '' }) } };
     const last = messages.at(-1);
     if (last?.role === 'assistant') last.tool_calls = [...((last.tool_calls as JsonObject[] | undefined) ?? []), toolCall];
     else messages.push({ role: 'assistant', content: null, tool_calls: [toolCall] });
@@ -119,8 +122,9 @@ function convertTool(tool: ResponsesTool, drop: Drop): JsonObject[] {
     return [{ type: 'function', function: { name, ...(description ? { description } : {}), parameters: parameters ?? { type: 'object', properties: {} }, ...(strict != null ? { strict } : {}) } }];
   }
   if (tool.type === 'custom') {
-    const { type: _t, ...custom } = tool;
-    return [{ type: 'custom', custom }];
+    const description = typeof tool.description === 'string' ? tool.description : undefined;
+    const parameters = customToolInputSchema(tool.format as { type?: string; syntax?: string; definition?: string } | undefined);
+    return [{ type: 'function', function: { name: tool.name, ...(description ? { description } : {}), parameters } }];
   }
   drop(`tools[].type=${tool.type}`, 'hosted tool with no Chat counterpart');
   return [];
@@ -129,10 +133,10 @@ function convertTool(tool: ResponsesTool, drop: Drop): JsonObject[] {
 function convertToolChoice(choice: ResponsesToolChoice): string | JsonObject {
   if (typeof choice === 'string') return choice;
   const named = choice as { type: string; name?: string; mode?: string; tools?: { type: string; name?: string }[] };
-  if (named.type === 'function') return { type: 'function', function: { name: named.name } };
-  if (named.type === 'custom') return { type: 'custom', custom: { name: named.name } };
+  // Custom tools are function tools upstream (see convertTool).
+  if (named.type === 'function' || named.type === 'custom') return { type: 'function', function: { name: named.name } };
   if (named.type === 'allowed_tools') {
-    const tools = (named.tools ?? []).map((t) => (t.type === 'custom' ? { type: 'custom', custom: { name: t.name } } : { type: 'function', function: { name: t.name } }));
+    const tools = (named.tools ?? []).map((t) => ({ type: 'function', function: { name: t.name } }));
     return { type: 'allowed_tools', allowed_tools: { mode: named.mode ?? 'auto', tools } };
   }
   return 'auto';

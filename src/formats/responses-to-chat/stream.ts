@@ -3,7 +3,8 @@
  *
  * Chunk grammar emitted: every chunk has the same `id` (from the response id), `created` and
  * `model`; the first carries `delta.role = "assistant"`; text deltas → `delta.content`, refusal
- * deltas → `delta.refusal`, reasoning summary/text deltas → `delta.reasoning_content`; each
+ * deltas → `delta.refusal`, reasoning summary/text deltas → `delta.reasoning_content` (and, once
+ * the reasoning item is done, one `delta.reasoning_details` with its id and encrypted_content); each
  * function_call item gets the next `tool_calls[index]`, whose first delta carries `id`, `type` and
  * `function.name` and later ones only `function.arguments` pieces. The terminal event becomes a
  * chunk with an empty delta and the finish_reason, then (when the client asked with
@@ -16,6 +17,7 @@ import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
 import type { ResponsesResponse } from '../models/responses.js';
 import { chatFinishReason, chatIdFromResponse, chatUsage } from '../chat-to-responses/mapping.js';
+import { reasoningDetails } from '../chat-to-responses/reasoning.js';
 
 interface Call {
   index: number;
@@ -30,6 +32,7 @@ class Converter {
   private readonly includeUsage: boolean;
   private readonly sentText = new Map<string, string>();
   private readonly calls = new Map<number, Call>();
+  private readonly reasoningSent = new Set<number>();
   private started = false;
   finished = false;
   /** Chunks produced by the last call; the async generator below drains it (no nested generators per event). */
@@ -80,8 +83,9 @@ class Converter {
         if (ev.delta) this.out.push(this.chunk({ reasoning_content: ev.delta }));
         return;
       case 'response.output_item.added':
-      case 'response.output_item.done':
         return this.item(ev.output_index as number, ev.item as JsonObject);
+      case 'response.output_item.done':
+        return this.item(ev.output_index as number, ev.item as JsonObject, true);
       case 'response.function_call_arguments.delta':
       case 'response.custom_tool_call_input.delta':
         return this.args(ev.output_index as number, String(ev.delta ?? ''), false);
@@ -107,7 +111,14 @@ class Converter {
     this.out.push(this.chunk({ [field]: piece }));
   }
 
-  private item(outputIndex: number, item: JsonObject): void {
+  private item(outputIndex: number, item: JsonObject, done = false): void {
+    if (item.type === 'reasoning') {
+      if (!done || this.reasoningSent.has(outputIndex)) return;
+      this.reasoningSent.add(outputIndex);
+      const details = reasoningDetails(item, outputIndex);
+      if (details.length > 0) this.out.push(this.chunk({ reasoning_details: details }));
+      return;
+    }
     if (item.type !== 'function_call' && item.type !== 'custom_tool_call') return;
     const custom = item.type === 'custom_tool_call';
     if (!this.calls.has(outputIndex)) {
@@ -136,7 +147,7 @@ class Converter {
     this.finished = true;
     // Items only present in the terminal response (no item events upstream) still reach the client.
     for (const [i, item] of (response.output ?? []).entries()) {
-      if (item.type === 'function_call' || item.type === 'custom_tool_call') this.item(i, item as JsonObject);
+      this.item(i, item as JsonObject, true);
     }
     const finish = chatFinishReason(response.status, response.incomplete_details?.reason, this.calls.size > 0);
     this.out.push(this.chunk({}, finish));

@@ -1,5 +1,6 @@
 /**
- * Carries reasoning state across the Anthropic ⇄ Responses boundary without loss.
+ * Every `ccproxy-*` reasoning marker, in one place: how reasoning state crosses vendor boundaries
+ * without loss, and how any converter or pass-through recognizes state this proxy minted.
  *
  * Multi-turn reasoning only stays valid when the upstream gets back exactly what it produced:
  * an Anthropic upstream needs its thinking `signature` (or `redacted_thinking.data`), a Responses
@@ -8,17 +9,39 @@
  * that says where they came from:
  *
  *  - Responses reasoning item → Anthropic thinking `signature`:  `ccproxy-rs1:<item id>:<encrypted_content>`
+ *  - Chat `reasoning_content` → Anthropic thinking `signature`:   `ccproxy-cr1:` (no payload: the
+ *    text itself is the state; it goes back to a Chat upstream as `reasoning_content`)
  *  - Anthropic thinking signature → Responses `encrypted_content`: `ccproxy-at1:<signature>`
  *  - Anthropic redacted_thinking data → Responses `encrypted_content`: `ccproxy-ar1:<data>`
  *
+ * All markers start with {@link PROXY_MARK}; no vendor's own signature or encrypted content does
+ * (Anthropic's are base64, OpenAI's `gAAAA…`). So a marked string is never verifiable by the
+ * vendor it is sent to unchanged: pass-through and converters drop it or unwrap it.
  * Reasoning item ids never contain `:` (`rs_…`), so the first `:` after the marker splits id and
- * content; `encrypted_content` may contain anything. A string without a marker came from the
- * other vendor (or an older proxy) and cannot be verified by this upstream: callers drop it.
+ * content; `encrypted_content` may contain anything.
  */
 
-const RESPONSES_MARK = 'ccproxy-rs1:';
-const THINKING_MARK = 'ccproxy-at1:';
-const REDACTED_MARK = 'ccproxy-ar1:';
+/** The prefix every marker this proxy mints starts with. */
+export const PROXY_MARK = 'ccproxy-';
+const RESPONSES_MARK = `${PROXY_MARK}rs1:`;
+/** The whole signature of a thinking block made from a Chat upstream's reasoning text. */
+export const CHAT_REASONING_SIGNATURE = `${PROXY_MARK}cr1:`;
+const THINKING_MARK = `${PROXY_MARK}at1:`;
+const REDACTED_MARK = `${PROXY_MARK}ar1:`;
+
+/**
+ * Whether a signature / redacted data / encrypted_content was minted by this proxy (any scheme
+ * above, including future ones), i.e. it wraps another vendor's reasoning and the vendor it is
+ * sent to as is cannot verify it.
+ */
+export function isProxyIssued(value: string | null | undefined): boolean {
+  return typeof value === 'string' && value.startsWith(PROXY_MARK);
+}
+
+/** Whether an Anthropic thinking signature stands for a Chat upstream's reasoning text. */
+export function isChatReasoningSignature(signature: string | null | undefined): boolean {
+  return typeof signature === 'string' && signature.startsWith(CHAT_REASONING_SIGNATURE);
+}
 
 export interface ResponsesReasoningRef {
   /** The reasoning item id (`rs_…`); empty when the upstream gave none. */

@@ -110,10 +110,11 @@ async function* sniffed(body: AsyncIterable<Buffer>, sniffer: AnthropicUsageSnif
       yield chunk;
     }
   } catch (err) {
-    if (request.signal.aborted) return;
-    // The upstream connection broke mid-stream: end with the API's own error event so the client
-    // sees a failure instead of a silently truncated answer.
-    const message = `Upstream stream interrupted: ${err instanceof Error ? err.message : String(err)}`;
+    // The upstream connection broke mid-stream, or we aborted it (shutdown grace period over; when
+    // the client itself left, nothing more is written): end with the API's own error event so the
+    // client sees a failure instead of a silently truncated answer.
+    const reason: unknown = request.signal.aborted ? request.signal.reason : err;
+    const message = `Upstream stream interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
     yield `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
     return;
   }

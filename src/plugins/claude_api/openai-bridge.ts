@@ -5,8 +5,7 @@
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
 import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
-import { convertRequest, convertResponse, convertStream } from '../../formats/index.js';
-import { parseSseStream, serializeSseStream } from '../../formats/sse.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';

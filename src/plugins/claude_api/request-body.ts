@@ -13,10 +13,15 @@
  *    block the detected CLI sends. Otherwise the identity (minimal) or the detected CLI system
  *    prompt (full) is prepended as plain blocks: no cache_control added, nothing random, so the
  *    prefix stays cacheable and the breakpoint count does not grow.
- * 3. Keep at most N `cache_control` breakpoints (the API rejects more than 4): the earliest
+ * 3. Drop thinking blocks this proxy minted from another vendor's reasoning (a client that was on
+ *    Codex or a Chat upstream earlier in the conversation replays them; Anthropic would reject
+ *    their signatures with a 400).
+ * 4. Keep at most N `cache_control` breakpoints (the API rejects more than 4): the earliest
  *    message-level ones go first, so the stable tools/system breakpoints and the newest
  *    conversation breakpoint survive.
  */
+import { dropForeignThinking } from '../../formats/index.js';
+
 export type JsonObject = Record<string, unknown>;
 export interface TextBlock {
   type: 'text';
@@ -67,6 +72,12 @@ export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): Pr
         : [{ type: 'text', text: CLAUDE_CODE_IDENTITY }];
     body = { ...body, system: [...prefix, ...systemBlocks(body.system)] };
     edits.push(`identity-${opts.injection}`);
+  }
+
+  const native = dropForeignThinking(body);
+  if (native !== body) {
+    body = native;
+    edits.push('foreign-thinking');
   }
 
   const capped = capCacheControl(body, opts.maxBreakpoints);

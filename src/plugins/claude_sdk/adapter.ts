@@ -7,9 +7,9 @@
  * layer converts stream/response back for Chat and Responses).
  */
 import { randomUUID } from 'node:crypto';
-import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
-import { convertRequest, convertResponse, convertStream, type ConvertOptions, type JsonObject } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, type ConvertOptions, type JsonObject } from '../../formats/index.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
@@ -43,6 +43,11 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   async listModels(): Promise<ModelInfo[]> {
     return this.d.config.models.map((id) => ({ id, ownedBy: 'anthropic', displayName: `${id} (Claude Code)` }));
+  }
+
+  /** An estimate without starting a CLI: Claude Code clients ask before compacting. */
+  async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
   }
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {

@@ -12,7 +12,7 @@ import type { CoreServices } from '../../core/services.js';
 import { ClaudeSdkAdapter } from './adapter.js';
 import { CliProcessRegistry } from './cli-process.js';
 import { ClaudeSdkConfigSchema, type ClaudeSdkConfig } from './config.js';
-import { ClaudeDetectionService } from './detection.js';
+import { ClaudeDetectionService, resolveCli } from './detection.js';
 import { claudeSdkHealth } from './health.js';
 import { claudeSdkRoutes } from './routes.js';
 import { Semaphore } from './semaphore.js';
@@ -20,6 +20,7 @@ import { SessionPool } from './sessions.js';
 import { detectionRefreshTask, sessionCleanupTask } from './tasks.js';
 
 const NAME = 'claude_sdk';
+const CLI_FIX = 'npm install -g @anthropic-ai/claude-code, or set plugins.claude_sdk.cli_path';
 
 interface State {
   config: ClaudeSdkConfig;
@@ -111,10 +112,17 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
   }
 
   startupInfo(): StartupInfo {
-    const d = this.state?.detection.detection;
-    if (!d) return { lines: ['Claude Code CLI: detection running in the background'] };
+    const s = this.state;
+    const d = s?.detection.detection;
+    if (!s) return {};
+    if (!d) {
+      // Detection (which spawns the CLI) is still running: say what a file lookup alone can tell.
+      const found = resolveCli(s.config.cli_path, s.detection.cliEnv());
+      if (!found) return { credentials: { ok: false, message: 'Claude Code CLI not found', fix: CLI_FIX } };
+      return { lines: [`Claude Code at ${found.path} (${found.source}); version and login state: see /health`] };
+    }
     if (!d.cliPath) {
-      return { credentials: { ok: false, message: d.error ?? 'Claude Code CLI not found', fix: 'npm install -g @anthropic-ai/claude-code, or set plugins.claude_sdk.cli_path' } };
+      return { credentials: { ok: false, message: d.error ?? 'Claude Code CLI not found', fix: CLI_FIX } };
     }
     const lines = [`Claude Code ${d.version ?? '?'} at ${d.cliPath} (${d.source})`];
     return d.loggedIn

@@ -7,7 +7,7 @@
  * `ready` settles once the client-visible message has started (or the run failed before it),
  * which is when the adapter commits the response.
  */
-import { query, type McpServerConfig, type Options, type SDKMessage, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { McpServerConfig, Options, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
 import { TurnMerger, type AnthropicEvent } from './merge.js';
@@ -122,6 +122,8 @@ export class SdkRun {
     // The first-chunk clock starts once the CLI is up; its start-up gets the longer of the two bounds.
     this.arm(Math.max(this.p.idleMs, this.p.firstChunkMs), 'did not start');
     try {
+      // Loaded on first use: the SDK costs ~28 MB of RSS and startup time in every proxy otherwise.
+      const { query } = await import('@anthropic-ai/claude-agent-sdk');
       const q = query({ prompt: this.input(), options: this.sdkOptions() });
       for await (const msg of q) {
         this.onMessage(msg);

@@ -11,13 +11,11 @@ import type { Logger } from 'pino';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
-import { accumulateStream } from '../../formats/accumulate/index.js';
+import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
-import { estimateInputTokens } from './count-tokens.js';
 import { requestedEffort, resolveModel } from './models.js';
 import { shapeCodexRequest } from './upstream-request.js';
 import { throwIfFailed, usageLimitError } from './upstream-errors.js';
@@ -49,8 +47,9 @@ export class CodexAdapter implements ProviderAdapter {
     const effort = target.effort ?? requestedEffort(req.body) ?? config.reasoning_effort;
     const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
     const clientBody = req.api === 'anthropic' ? withoutBillingHeader(req.body) : req.body;
+    // A Responses client that was on Claude earlier replays reasoning the ChatGPT backend cannot verify.
     const responsesBody = req.api === 'responses'
-      ? { ...clientBody }
+      ? dropForeignReasoning(clientBody, { onDrop })
       : convertRequest(req.api, 'responses', clientBody, { model: target.model, onDrop });
 
     const detection = this.deps.detection(target.model);
@@ -130,7 +129,7 @@ export class CodexAdapter implements ProviderAdapter {
 function withoutBillingHeader(body: JsonObject): JsonObject {
   if (!Array.isArray(body.system)) return body;
   const system = (body.system as JsonObject[]).filter(
-    (b) => !(typeof b.text === 'string' && b.text.startsWith('x-anthropic-billing-header:')),
+    (b) => !(typeof b?.text === 'string' && b.text.startsWith('x-anthropic-billing-header:')),
   );
   return { ...body, system };
 }

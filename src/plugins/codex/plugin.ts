@@ -26,8 +26,6 @@ interface Runtime {
   adapter: CodexAdapter;
   /** Credentials as read at startup, for the synchronous startupInfo(). */
   startupCredentials: CodexCredentials | null;
-  /** `http://host:port/codex` as configured, for the ready-to-paste line. */
-  baseUrl: string;
 }
 
 export class Plugin implements ProviderPlugin<CodexConfig> {
@@ -53,9 +51,7 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     // Never delays startup: requests use cached or shipped data until the run finishes.
     detection.start();
     const adapter = new CodexAdapter({ config, tokens, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });
-    const { host, port } = services.settings.server;
-    const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}${this.routerPrefix}`;
-    this.rt = { config, tokens, detection, adapter, startupCredentials: await tokens.peek(), baseUrl };
+    this.rt = { config, tokens, detection, adapter, startupCredentials: await tokens.peek() };
   }
 
   async shutdown(): Promise<void> {
@@ -101,7 +97,7 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     const rt = this.runtime();
     const c = rt.startupCredentials;
     const path = rt.tokens.path;
-    const lines = [`Claude Code on Codex models: ANTHROPIC_BASE_URL=${rt.baseUrl} ANTHROPIC_API_KEY=dummy claude`];
+    const lines: string[] = [];
     if (!c) {
       return { credentials: { ok: false, message: `no Codex credentials at ${path}`, fix: 'ccproxy auth login codex' }, lines };
     }

@@ -9,10 +9,10 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamConnectionError } from '../../core/errors.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import { AuthError, UpstreamConnectionError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
@@ -60,11 +60,15 @@ export class OpenAIAdapter implements ProviderAdapter {
       events = observeUsage(from, events, req, model);
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts)) };
     }
-    let json = (await res.body.json()) as JsonObject;
+    let json = await readJson(res, provider);
     if (from === 'chat') json = normalizeChatCompletion(json);
     reportUsage(from, json, req, model);
-    logger.trace({ requestId: req.requestId, provider }, 'openai response');
     return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+  }
+
+  /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
+  async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -81,6 +85,12 @@ export class OpenAIAdapter implements ProviderAdapter {
       body.stream_options = { ...(body.stream_options as JsonObject | undefined), include_usage: true };
     }
     if (to === 'chat' && stream && !this.deps.settings.stream_usage) delete body.stream_options;
+    for (const field of this.deps.settings.drop_params) {
+      if (field in body) {
+        delete body[field];
+        onDrop(field, 'drop_params');
+      }
+    }
     const cap = this.deps.settings.max_output_tokens;
     if (cap) {
       for (const field of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
@@ -134,4 +144,16 @@ export class OpenAIAdapter implements ProviderAdapter {
       clearTimeout(timeout);
     }
   }
+}
+
+/** A 2xx body that is not a JSON object (an HTML page from a proxy, a truncated body) is a 502, not our 500. */
+async function readJson(res: UpstreamResponse, provider: string): Promise<JsonObject> {
+  const text = await res.body.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JsonObject;
+  } catch {
+    /* reported below */
+  }
+  throw new UpstreamError(502, `${provider}: upstream answered ${res.status} with a body that is not a JSON object: ${text.slice(0, 120)}`, { plugin: provider });
 }

@@ -20,6 +20,7 @@ export const InstanceSettingsShape = {
   models: z.array(z.string()).optional().describe('Models listed on /v1/models; default: the upstream\'s own `GET /models` list'),
   headers: z.record(z.string(), z.string()).default({}).describe('Extra headers sent upstream with every request (e.g. OpenRouter\'s HTTP-Referer)'),
   max_output_tokens: z.number().int().positive().optional().describe('Cap for max_tokens / max_completion_tokens / max_output_tokens (for models with smaller limits than the client asks for)'),
+  drop_params: z.array(z.string()).default([]).describe('Top-level request fields removed before sending (e.g. "reasoning_effort" for models that refuse it)'),
   stream_usage: z.boolean().default(true).describe('Ask chat upstreams for a final usage chunk (`stream_options.include_usage`) when converting streams'),
   timeout: z.number().positive().default(120).describe('Seconds to wait for the upstream\'s response headers (the stream itself is bounded by http.body_timeout)'),
   models_probe_interval: z.number().int().positive().default(300).describe('Seconds between `GET /models` health probes'),

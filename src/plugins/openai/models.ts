@@ -8,7 +8,7 @@ import type { ModelInfo } from '../../core/adapter.js';
 import { UpstreamError, type ProxyError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { matchPattern } from '../../core/routing/glob.js';
-import type { InstanceSettings } from './config.js';
+import { isLocalUrl, type InstanceSettings } from './config.js';
 
 /** Claude Code's own model names: meaningless upstream, so they take `default_model`. */
 const CLAUDE_NAME = /^(claude-|opus$|sonnet$|haiku$)/i;
@@ -49,6 +49,7 @@ export class ModelCatalog {
     const configured = this.deps.settings.models;
     if (configured) return configured.map((id) => ({ id, ownedBy: this.deps.provider }));
     if (this.models) return this.models;
+    if (!this.deps.apiKey() && !isLocalUrl(this.deps.settings.base_url)) return [];
     try {
       return await this.refresh(signal);
     } catch {

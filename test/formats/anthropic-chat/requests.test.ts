@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { direction as anthropicToChat } from '../../../src/formats/anthropic-to-chat/index.js';
 import { direction as chatToAnthropic } from '../../../src/formats/chat-to-anthropic/index.js';
-import { usesBudgetThinking } from '../../../src/formats/chat-to-anthropic/thinking.js';
+import { usesBudgetThinking } from '../../../src/formats/shared/reasoning-effort.js';
 import { convertRequest } from '../../../src/formats/convert.js';
 import type { JsonObject } from '../../../src/formats/convert.js';
 import { AnthropicRequestSchema } from '../../../src/formats/models/anthropic.js';
@@ -100,7 +100,7 @@ describe('request details', () => {
     expect(chatToAnthropic.request(echoed, { onDrop }).thinking).toEqual({ type: 'adaptive' });
     expect(drops).toEqual([
       'reasoning_effort: Anthropic cannot think while a tool is forced',
-      "reasoning_effort: the client did not send back this tool loop's thinking (reasoning_details), so it cannot continue with thinking",
+      "reasoning_effort: this tool loop's assistant turn has no Anthropic thinking to continue from (the client did not send it back, or another vendor produced it), so it cannot continue with thinking",
     ]);
   });
 

@@ -122,7 +122,7 @@ describe('real Claude Code request → Responses', () => {
 describe('real Codex request → Anthropic', () => {
   const body = capture('codex-0.169.0-responses.json');
   const dropped: string[] = [];
-  const out = r2a.request(body, { model: 'claude-sonnet-4-5', onDrop: (f) => dropped.push(f) });
+  const out = r2a.request(body, { model: 'claude-sonnet-4-6', onDrop: (f) => dropped.push(f) });
   const messages = out.messages as { role: string; content: { type: string }[] }[];
 
   it('validates against the Anthropic request schema', () => {
@@ -150,6 +150,12 @@ describe('real Codex request → Anthropic', () => {
   });
 
   it('maps reasoning effort and defaults max_tokens', () => {
-    expect(out).toMatchObject({ model: 'claude-sonnet-4-5', stream: true, thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, max_tokens: 32000, tool_choice: { type: 'auto' } });
+    expect(out).toMatchObject({ model: 'claude-sonnet-4-6', stream: true, thinking: { type: 'adaptive' }, output_config: { effort: 'medium' }, max_tokens: 32000, tool_choice: { type: 'auto' } });
+  });
+
+  it('uses a manual thinking budget on models without adaptive thinking, as chat-to-anthropic does', () => {
+    const older = r2a.request(body, { model: 'claude-sonnet-4-5' });
+    expect(older).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 8192 }, max_tokens: 32000 });
+    expect(older.output_config).toBeUndefined();
   });
 });

@@ -108,7 +108,11 @@ describe('responses → chat request', () => {
     expect(tools.map((t) => t.function?.name ?? t.custom?.name)).toEqual(
       expect.arrayContaining(['exec_command', 'write_stdin', 'apply_patch', 'view_image']),
     );
-    expect(tools.find((t) => t.type === 'custom')?.custom).toMatchObject({ name: 'apply_patch', format: { type: 'grammar', syntax: 'lark' } });
+    // Custom (grammar) tools become one-string-argument functions, grammar in the description.
+    expect(tools.some((t) => t.type === 'custom')).toBe(false);
+    const patch = tools.find((t) => t.function?.name === 'apply_patch') as unknown as { function: { parameters: { properties: { input: { description: string } }; required: string[] } } };
+    expect(patch.function.parameters.required).toEqual(['input']);
+    expect(patch.function.parameters.properties.input.description).toMatch(/lark grammar:\nstart: begin_patch/);
     expect(out).toMatchObject({ reasoning_effort: 'medium', verbosity: 'low', stream: true, stream_options: { include_usage: true }, tool_choice: 'auto', parallel_tool_calls: true });
     expect(dropped).toEqual(expect.arrayContaining(['tools[].type=tool_search', 'tools[].type=web_search', 'include', 'store', 'client_metadata']));
   });

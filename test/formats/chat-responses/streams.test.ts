@@ -12,7 +12,7 @@ import { ChatResponseSchema } from '../../../src/formats/models/chat.js';
 import { ResponsesResponseSchema } from '../../../src/formats/models/responses.js';
 import { collect, fromArray } from '../helpers/fixtures.js';
 import { expectChatGrammar, expectResponsesGrammar } from '../helpers/grammar.js';
-import { runChatStream, runResponsesStream, toSse } from '../helpers/sdk-harness.js';
+import { runChatJson, runChatStream, runResponsesJson, runResponsesStream, toSse } from '../helpers/sdk-harness.js';
 
 const DIR = path.resolve(import.meta.dirname, '../../fixtures/formats/chat-responses');
 
@@ -49,6 +49,9 @@ describe('chat upstream → Responses client', () => {
       expect(ResponsesResponseSchema.safeParse(converted).error).toBeUndefined();
       expect(converted).toMatchObject(fx.expected!);
       expect((converted.output as JsonObject[]).map((i) => i.id)).toEqual(sdk.final!.output.map((i) => i.id));
+      const json = await runResponsesJson({ body: converted });
+      expect([json.error, json.warnings]).toEqual([undefined, []]);
+      expect(json.final).toMatchObject(fx.expected!);
     });
   }
 });
@@ -74,8 +77,16 @@ describe('responses upstream → Chat client', () => {
       expect(ChatResponseSchema.safeParse(converted).error).toBeUndefined();
       expect(converted).toMatchObject(fx.expected!);
       expect(converted.id).toBe(sdk.final?.id);
+      const json = await runChatJson({ body: converted });
+      expect([json.error, json.warnings]).toEqual([undefined, []]);
+      expect(json.final).toMatchObject(fx.expected!);
     });
   }
+
+  it('a failed non-stream response becomes an UpstreamError of the right kind', () => {
+    const failed = { id: 'resp_x', object: 'response', created_at: 1, model: 'm', status: 'failed', output: [], error: { code: 'rate_limit_exceeded', message: 'Too many requests' } };
+    expect(() => convertResponse('responses', 'chat', failed)).toThrow(expect.objectContaining({ kind: 'rate_limit', status: 429, message: 'Too many requests' }));
+  });
 
   it('without include_usage no usage chunk is sent', async () => {
     const [fx] = load('responses-upstream').filter((f) => f.name === 'plain-text');

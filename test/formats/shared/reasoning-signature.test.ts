@@ -6,6 +6,10 @@ import {
   decodeResponsesReasoning,
   encodeAnthropicReasoning,
   encodeResponsesReasoning,
+  CHAT_REASONING_SIGNATURE,
+  isChatReasoningSignature,
+  isProxyIssued,
+  PROXY_MARK,
 } from '../../../src/formats/shared/reasoning-signature.js';
 
 describe('reasoning signature codec', () => {
@@ -30,5 +34,22 @@ describe('reasoning signature codec', () => {
     expect(decodeResponsesReasoning('EqQBCkYIBxgCKkD')).toBeNull();
     expect(decodeAnthropicReasoning('gAAAAABpZ0')).toBeNull();
     expect(decodeResponsesReasoning(encodeAnthropicReasoning({ kind: 'thinking', signature: 'x' }))).toBeNull();
+  });
+
+  it('recognizes every scheme it mints as proxy-issued, and nothing a vendor issues', () => {
+    const minted = [
+      encodeResponsesReasoning({ id: 'rs_1', encryptedContent: 'gAAA' }),
+      encodeAnthropicReasoning({ kind: 'thinking', signature: 'EqQB' }),
+      encodeAnthropicReasoning({ kind: 'redacted', data: 'EmwK' }),
+      CHAT_REASONING_SIGNATURE,
+    ];
+    for (const s of minted) {
+      expect(s.startsWith(PROXY_MARK)).toBe(true);
+      expect(isProxyIssued(s)).toBe(true);
+    }
+    for (const s of ['EqQBCkYIBxgCKkD', 'gAAAAABpZ0', '', null, undefined]) expect(isProxyIssued(s)).toBe(false);
+    expect(isChatReasoningSignature(CHAT_REASONING_SIGNATURE)).toBe(true);
+    expect(isChatReasoningSignature(minted[0])).toBe(false);
+    expect(decodeResponsesReasoning(CHAT_REASONING_SIGNATURE)).toBeNull();
   });
 });

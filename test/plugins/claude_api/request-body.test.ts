@@ -30,6 +30,22 @@ describe('prepareMessagesBody', () => {
     expect(none.body.system).toBe('Mine.');
   });
 
+  it('drops thinking another vendor issued (client switched from Codex), keeps Anthropic-signed thinking', () => {
+    const assistant = {
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'earlier, on Codex', signature: 'ccproxy-rs1:rs_1:gAAAA' },
+        { type: 'thinking', thinking: 'real', signature: 'EuYBCkQYAiJA' },
+        { type: 'text', text: 'answer' },
+      ],
+    };
+    const body = { system: CLAUDE_CODE_IDENTITY, messages: [{ role: 'user', content: 'q' }, assistant, { role: 'user', content: 'next' }] };
+    const out = prepareMessagesBody(body, opts);
+    expect(out.edits).toContain('foreign-thinking');
+    const kept = (out.body.messages as Array<{ content: Array<{ signature?: string }> | string }>)[1]!.content as Array<{ signature?: string }>;
+    expect(kept.map((b) => b.signature)).toEqual(['EuYBCkQYAiJA', undefined]);
+  });
+
   it('the real Claude Code capture: billing block dropped, no identity added, breakpoints kept', async () => {
     const capture = JSON.parse(await fs.readFile('test/fixtures/captures/claude-code-2.1.331-messages.json', 'utf8')) as { body: Record<string, unknown> };
     const out = prepareMessagesBody(capture.body, opts);

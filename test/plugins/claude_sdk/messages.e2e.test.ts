@@ -28,6 +28,11 @@ describe('claude_sdk /v1/messages', () => {
     expect((body.usage as Record<string, number>).output_tokens).toBeGreaterThan(0);
     const upstream = p.fake.mainRequests().at(-1);
     expect(JSON.stringify(upstream?.body.messages)).toContain('hello there');
+    // Detection has run by now: startup info and health report the CLI and the key from env.
+    expect(p.plugin.startupInfo().credentials).toMatchObject({ ok: true, message: 'logged in (env:ANTHROPIC_API_KEY)' });
+    const h = await p.health();
+    expect(h.status).toBe('pass');
+    expect(h.details).toMatchObject({ version: '2.1.331', logged_in: true });
   });
 
   it('streams one message_start … message_stop with the upstream text', async () => {
@@ -79,6 +84,16 @@ describe('claude_sdk /v1/messages', () => {
     const up = JSON.stringify(p.fake.mainRequests().at(-1)?.body.messages);
     expect(up).toContain('IMG_Q');
     expect(up).toContain(png);
+  });
+
+  it('answers count_tokens with an estimate and starts no CLI', async () => {
+    const before = p.fake.mainRequests().length;
+    const res = await post('/v1/messages/count_tokens', { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
+    expect(res.status).toBe(200);
+    const { input_tokens } = (await res.json()) as { input_tokens: number };
+    expect(input_tokens).toBeGreaterThan(900);
+    expect(input_tokens).toBeLessThan(1200);
+    expect(p.fake.mainRequests().length).toBe(before);
   });
 
   it('refuses a request option outside the allow list with 400 naming it', async () => {

@@ -92,4 +92,10 @@ describe('codex auth commands', () => {
     await codexAuthCommands.logout(ctx(owned));
     await expect(fs.stat(owned)).rejects.toThrow();
   });
+
+  it('logout without credentials says so instead of claiming it removed tokens', async () => {
+    const c = ctx(join(dir, 'never', 'auth.json'));
+    await codexAuthCommands.logout(c);
+    expect(c.out.join('\n')).toContain('Not logged in');
+  });
 });

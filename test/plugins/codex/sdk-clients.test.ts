@@ -128,6 +128,21 @@ describe('openai SDK on /codex/v1/responses', () => {
     expect(completed).toBe(true);
   });
 
+  it('reasoning minted from Claude thinking (client switched from Claude) is not replayed to the backend', async () => {
+    backend.queue({ text: 'fine' });
+    await openai.responses.create({
+      model: 'gpt-5.5',
+      input: [
+        { role: 'user', content: 'first' },
+        { type: 'reasoning', id: 'rs_x', summary: [], encrypted_content: 'ccproxy-at1:EuYBCkQYAiJA' },
+        { role: 'assistant', content: 'earlier answer' },
+        { role: 'user', content: 'second' },
+      ] as never,
+    });
+    const input = lastUpstream().input as { type?: string; encrypted_content?: string }[];
+    expect(input.some((i) => i.encrypted_content?.startsWith('ccproxy-'))).toBe(false);
+  });
+
   it('previous_response_id gets a clear 400', async () => {
     const before = backend.requests.length;
     await expect(openai.responses.create({ model: 'gpt-5.5', input: 'again', previous_response_id: 'resp_123' })).rejects.toMatchObject({

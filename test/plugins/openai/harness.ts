@@ -15,6 +15,8 @@ export interface OpenAIHarness {
 export async function startOpenAIHarness(opts: {
   fake?: FakeOpenAIOptions;
   config?: Record<string, unknown>;
+  /** Core `[routing]` for the root routes. */
+  routing?: Record<string, unknown>;
 } = {}): Promise<OpenAIHarness> {
   const upstream = await new FakeOpenAICompatible(opts.fake).start();
   const proxy = await startProxy({
@@ -23,6 +25,7 @@ export async function startOpenAIHarness(opts: {
       server: { port: 0 },
       logging: { level: process.env.OPENAI_TEST_LOG ?? 'silent' },
       enabled_plugins: ['openai'],
+      ...(opts.routing ? { routing: opts.routing } : {}),
       plugins: { openai: { base_url: upstream.baseUrl, api_key: upstream.apiKey, ...opts.config } },
     },
   });

@@ -49,6 +49,15 @@ for (const [label, prefix, upstream] of [['chat upstream', '/openai', () => h.up
   describe(`${label} (${prefix})`, () => {
     const last = (): RecordedRequest => upstream().modelRequests.at(-1)!;
 
+    it('anthropic messages.countTokens: an estimate, no upstream call', async () => {
+      const { anthropic } = clients(prefix);
+      const before = upstream().modelRequests.length;
+      const res = await anthropic.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
+      expect(res.input_tokens).toBeGreaterThan(900);
+      expect(res.input_tokens).toBeLessThan(1200);
+      expect(upstream().modelRequests.length).toBe(before);
+    });
+
     it('openai chat.completions: non-stream answer, configured key sent, client key never', async () => {
       script = () => ({ text: 'Hello from upstream' });
       const { openai } = clients(prefix);
@@ -113,6 +122,16 @@ for (const [label, prefix, upstream] of [['chat upstream', '/openai', () => h.up
     });
   });
 }
+
+describe('reasoning from a chat upstream', () => {
+  it('`reasoning_content` becomes a thinking block before the text', async () => {
+    script = () => ({ reasoning: 'Let me think.', text: 'Answer.' });
+    const { anthropic } = clients('/openai');
+    const msg = await anthropic.messages.stream({ model: 'gpt-test-1', max_tokens: 100, messages: [{ role: 'user', content: 'Q?' }] }).finalMessage();
+    expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.' });
+  });
+});
 
 describe('errors, models, health', () => {
   it('upstream 429 reaches the client in its own format with retry-after', async () => {

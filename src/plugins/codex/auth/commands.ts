@@ -80,8 +80,10 @@ async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusR
 async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
   const file = fileOf(ctx.config);
   let removeWhole = false;
+  let hadTokens = false;
   await file.update((current) => {
-    if (!current) return undefined;
+    if (!current?.tokens) return undefined;
+    hadTokens = true;
     const { tokens: _t, last_refresh: _l, ...rest } = current;
     const meaningful = Object.entries(rest).filter(([k, v]) => !(k === 'OPENAI_API_KEY' && v === null) && !(k === 'auth_mode'));
     if (meaningful.length === 0) {
@@ -91,7 +93,7 @@ async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
     return rest;
   });
   if (removeWhole) await file.remove();
-  ctx.print(`Logged out: removed Codex tokens from ${file.path}`);
+  ctx.print(hadTokens ? `Logged out: removed Codex tokens from ${file.path}` : `Not logged in: no Codex tokens in ${file.path}`);
 }
 
 function formatSeconds(s: number): string {

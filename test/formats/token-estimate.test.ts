@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { estimateInputTokens } from '../../../src/plugins/codex/count-tokens.js';
+import { estimateInputTokens } from '../../src/formats/token-estimate.js';
 
-const capture = JSON.parse(readFileSync(new URL('../../fixtures/captures/claude-code-2.1.331-messages.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> };
+const capture = JSON.parse(readFileSync(new URL('../fixtures/captures/claude-code-2.1.331-messages.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> };
 
 describe('count_tokens estimate', () => {
   it("is in the right range for Claude Code's real request (49 KB of prompt and 12 tools)", () => {

@@ -1,7 +1,8 @@
 /**
- * `POST /v1/messages/count_tokens` without an upstream call: the ChatGPT backend has no counting
- * endpoint, and Claude Code only uses the number to decide when to compact. An estimate of about
- * four characters per token over the text the model will read is close enough for that.
+ * An input-token estimate for an Anthropic Messages request, for `POST /v1/messages/count_tokens`
+ * on upstreams that have no counting endpoint (the ChatGPT backend, OpenAI-compatible servers, the
+ * CLI). Claude Code only uses the number to decide when to compact, so about four characters per
+ * token over the text the model will read is close enough.
  */
 type Json = Record<string, unknown>;
 

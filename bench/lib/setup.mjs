@@ -1,0 +1,75 @@
+/**
+ * What bench/run.mjs and bench/profile.mjs share: the temp dir (Codex auth.json, ccproxy config
+ * files), request bodies for the workloads, and starting the built ccproxy with `ccproxy serve`.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNode } from './measure.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BENCH = path.join(ROOT, 'bench');
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Codex auth.json with a JWT access token (the real claim layout) valid for a day. */
+export function codexAuth() {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const claims = { exp: Math.floor(Date.now() / 1000) + 86_400, 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-bench' } };
+  const jwt = `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc(claims)}.${enc('sig')}`;
+  return JSON.stringify({ OPENAI_API_KEY: null, tokens: { id_token: jwt, access_token: jwt, refresh_token: 'bench-refresh', account_id: 'acct-bench' } });
+}
+
+export function configToml({ port, upstream, tmp, detection }) {
+  return [
+    'enabled_plugins = ["claude_api", "codex"]',
+    '[server]', `port = ${port}`,
+    '[logging]', 'level = "warn"',
+    '[plugins.claude_api]', `base_url = "${upstream}"`, 'auth_type = "api_key"', 'api_key = "sk-ant-bench-key"',
+    '[plugins.claude_api.detection]', `enabled = ${detection}`, `cache_dir = "${path.join(tmp, 'cache')}"`,
+    '[plugins.codex]', `base_url = "${upstream}/backend-api/codex"`, `credentials_file = "${path.join(tmp, 'auth.json')}"`,
+    '[plugins.codex.detection]', `enabled = ${detection}`,
+    '',
+  ].join('\n');
+}
+
+export async function startCcproxy(tmp, upstream, { detection = false, profile } = {}) {
+  const port = await freePort();
+  const file = path.join(tmp, `ccproxy-${port}.toml`);
+  writeFileSync(file, configToml({ port, upstream, tmp, detection }));
+  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), path.join(ROOT, 'dist/cli/main.js'), 'serve', '--config', file];
+  return startNode(args, { env: { HOME: tmp, XDG_CACHE_HOME: path.join(tmp, 'cache'), NODE_ENV: 'production' }, readyUrl: `http://127.0.0.1:${port}/health/ready` });
+}
+
+
+/** Temp dir, bodies and workload table; `startCcproxy(upstream, opts)` bound to the temp dir. */
+export async function prepare() {
+  const tmp = path.join(BENCH, '.tmp');
+  rmSync(path.join(tmp, 'cache'), { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(path.join(tmp, 'auth.json'), codexAuth(), { mode: 0o600 });
+  const capture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/captures/claude-code-2.1.331-messages.json'), 'utf8'));
+  const { convertRequest } = await import(path.join(ROOT, 'dist/formats/index.js'));
+  const small = { model: 'claude-sonnet-4-6', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
+  const cc = { ...capture.body, stream: false };
+  const ccChat = { ...convertRequest('anthropic', 'chat', cc, { model: 'claude-sonnet-4-6' }), model: 'claude-sonnet-4-6' };
+  const J = (o) => JSON.stringify(o);
+  const workloads = [
+    { id: 'w1', name: '(1) small /v1/messages, non-stream', stream: false, direct: ['/v1/messages', J(small)], ccproxy: ['/claude/v1/messages', J(small)], peer: ['/v1/messages', J(small)], bare: ['/v1/messages', J(small)] },
+    { id: 'w2', name: '(2) Claude Code body (49 KB), non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/messages', J(cc)], peer: ['/v1/messages', J(cc)], bare: ['/v1/messages', J(cc)] },
+    { id: 'w3', name: '(3) 50-delta stream passthrough', stream: true, direct: ['/v1/messages', J({ ...small, stream: true })], ccproxy: ['/claude/v1/messages', J({ ...small, stream: true })], peer: ['/v1/messages', J({ ...small, stream: true })], bare: ['/v1/messages', J({ ...small, stream: true })] },
+    { id: 'w4', name: '(4) Chat → Anthropic, Claude Code body, non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/chat/completions', J(ccChat)], peer: ['/v1/chat/completions', J(ccChat)] },
+    { id: 'w4s', name: '(4) Chat → Anthropic, Claude Code body, stream', stream: true, direct: ['/v1/messages', J({ ...cc, stream: true })], ccproxy: ['/claude/v1/chat/completions', J({ ...ccChat, stream: true })], peer: ['/v1/chat/completions', J({ ...ccChat, stream: true })] },
+    { id: 'w5', name: '(5) Anthropic → Responses (/codex/v1/messages), Claude Code body, stream', stream: true, direct: ['/backend-api/codex/responses', J({ model: 'gpt-5.5', stream: true })], ccproxy: ['/codex/v1/messages', J({ ...cc, stream: true })] },
+  ];
+  return { tmp, small, workloads, startCcproxy: (upstream, opts) => startCcproxy(tmp, upstream, opts) };
+}
