@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'examples/*/dist/**', 'examples/*/node_modules/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'examples/*/dist/**', 'examples/*/node_modules/**', 'bench/peers/node_modules/**', 'bench/.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@
  * The floor for any Node proxy: a bare `node:http` server that forwards every request to the
  * upstream with undici and pipes the answer back, nothing else. Prints `{"port": N}`.
  */
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import { Agent, request } from 'undici';
 

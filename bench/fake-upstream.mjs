@@ -5,6 +5,8 @@
  * 50-delta Responses stream). Model `bench-slow` streams its deltas 20 ms apart (for holding many
  * streams open at once). Prints `{"port": N}` once listening.
  */
+import { Buffer } from 'node:buffer';
+import { setImmediate, setInterval, clearInterval } from 'node:timers';
 import http from 'node:http';
 
 const DELTAS = 50;

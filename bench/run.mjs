@@ -37,6 +37,16 @@ function ensurePeers() {
   return entry;
 }
 
+/** One request's status and body start, to say why a target failed a workload. */
+async function sampleFailure(url, headers, body) {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return `HTTP ${res.status}: ${(await res.text()).slice(0, 120)}`;
+  } catch (err) {
+    return String(err).slice(0, 120);
+  }
+}
+
 async function main() {
   if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
   const peerEntry = ensurePeers();
@@ -91,6 +101,8 @@ async function main() {
       const tp = await throughput({ url, headers: t.headers, body, connections: CONNECTIONS, seconds: SECONDS });
       const entry = { rps: tp.rps, p50: tp.p50, p99: tp.p99, c1p50: c1.p50, c1p99: c1.p99, ttfb: w.stream ? c1.ttfb50 : undefined, errors: tp.errors + c1.errors };
       if (name === 'ccproxy') entry.rssMb = rssMb(ccproxy.pid);
+      // A target that fails most requests does not support the workload: its speed means nothing.
+      if (entry.errors > 0.1 * (tp.total + C1_N)) entry.failed = await sampleFailure(url, t.headers, body);
       row.targets[name] = entry;
       log(`${w.id} ${name.padEnd(7)} ${tp.rps.toFixed(0).padStart(6)} req/s  c1 p50 ${c1.p50.toFixed(3)} ms${w.stream ? `  ttfb ${c1.ttfb50.toFixed(3)} ms` : ''}  errors ${entry.errors}`);
     }

@@ -3,6 +3,8 @@
  * throughput runs, precise concurrency-1 latency (and time to first byte) with undici, RSS from
  * /proc, and holding many streams open at once.
  */
+import { performance } from 'node:perf_hooks';
+import { setInterval, clearInterval } from 'node:timers';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';

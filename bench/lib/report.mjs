@@ -27,6 +27,10 @@ export function evaluateTargets(data) {
   }
   for (const w of data.workloads) {
     if (!w.targets.peer) continue;
+    if (w.targets.peer.failed) {
+      push(`${w.name}: ≥ 5× the peer's throughput, ≤ 1/10 of its added latency`, `not comparable: the peer fails this workload (${w.targets.peer.failed})`, true);
+      continue;
+    }
     const ratio = w.targets.ccproxy.rps / w.targets.peer.rps;
     push(`${w.name}: ≥ 5× the peer's throughput`, `${f(ratio, 2)}×`, ratio >= 5);
     const a = added(w, 'ccproxy');
@@ -53,14 +57,18 @@ function tables(data) {
       const t = w.targets[n];
       if (!t) continue;
       const a = n === 'direct' ? '' : f(added(w, n), 3);
+      if (t.failed) {
+        lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | fails: ${t.failed.replace(/\|/g, '/')} | | | | | |`);
+        continue;
+      }
       lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' ? f(t.rssMb) : ''} |`);
     }
   }
   const ratios = ['| workload | ccproxy / direct (req/s) | ccproxy / peer (req/s) | bare / direct (req/s) | peer added ÷ ccproxy added |', '|---|---:|---:|---:|---:|'];
   for (const w of data.workloads) {
     const t = w.targets;
-    const r = (a, b) => (a && b ? f(a.rps / b.rps, 2) : '–');
-    const lat = t.peer ? f(added(w, 'peer') / added(w, 'ccproxy'), 1) : '–';
+    const r = (a, b) => (a && b && !a.failed && !b.failed ? f(a.rps / b.rps, 2) : '–');
+    const lat = t.peer && !t.peer.failed ? f(added(w, 'peer') / added(w, 'ccproxy'), 1) : '–';
     ratios.push(`| ${w.name} | ${r(t.ccproxy, t.direct)} | ${r(t.ccproxy, t.peer)} | ${r(t.bare, t.direct)} | ${lat} |`);
   }
   return { main: lines.join('\n'), ratios: ratios.join('\n') };

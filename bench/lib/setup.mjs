@@ -2,6 +2,7 @@
  * What bench/run.mjs and bench/profile.mjs share: the temp dir (Codex auth.json, ccproxy config
  * files), request bodies for the workloads, and starting the built ccproxy with `ccproxy serve`.
  */
+import { Buffer } from 'node:buffer';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';

@@ -25,3 +25,5 @@ export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
 export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';
 export * from './models/index.js';
 export { estimateInputTokens } from './token-estimate.js';
+/** Claude Code's per-build billing line, removed before any system prompt is forwarded. */
+export { stripBillingHeader, withoutBillingLines } from './shared/billing-header.js';

@@ -16,12 +16,12 @@
  *   the Anthropic client gets its `message_delta` usage.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
-import { blocksOf, openaiUserId, systemText } from '../shared/anthropic-request.js';
+import { blocksOf, openaiToolChoice, openaiUserId, systemText } from '../shared/anthropic-request.js';
 import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
-import { toChatPart, toToolOutput } from './content.js';
-import { isChatReasoning } from './reasoning.js';
 import { view } from '../shared/wire.js';
 import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
+import { toChatPart, toToolOutput } from './content.js';
+import { isChatReasoning } from './reasoning.js';
 import type { ChatMessage, ChatPart, ChatToolCall } from './wire.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
@@ -50,7 +50,7 @@ export function anthropicToChatRequest(body: JsonObject, opts: ConvertOptions): 
   if (tools.length) out.tools = tools;
   const choice = view<AnthropicToolChoice | undefined>(body.tool_choice);
   if (choice && tools.length) {
-    out.tool_choice = toToolChoice(choice);
+    out.tool_choice = openaiToolChoice(choice, (name) => ({ type: 'function', function: { name } }));
     if (choice.disable_parallel_tool_use !== undefined) out.parallel_tool_calls = !choice.disable_parallel_tool_use;
   }
 
@@ -150,19 +150,6 @@ function toTools(tools: AnthropicTool[], opts: ConvertOptions): JsonObject[] {
     out.push({ type: 'function', function: fn });
   }
   return out;
-}
-
-function toToolChoice(choice: AnthropicToolChoice): unknown {
-  switch (choice.type) {
-    case 'any':
-      return 'required';
-    case 'none':
-      return 'none';
-    case 'tool':
-      return { type: 'function', function: { name: choice.name ?? '' } };
-    default:
-      return 'auto';
-  }
 }
 
 /** Thinking → reasoning_effort (shared with anthropic-to-responses); Chat has no display setting. */

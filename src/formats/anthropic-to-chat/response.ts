@@ -8,10 +8,10 @@
  * An Anthropic error body becomes an OpenAI error body.
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
-import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';
-import { reasoningDetail } from './reasoning.js';
 import { view } from '../shared/wire.js';
 import type { AnthropicResponse } from '../shared/wire.js';
+import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';
+import { reasoningDetail } from './reasoning.js';
 
 export function anthropicToChatResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const res = view<AnthropicResponse>(body);

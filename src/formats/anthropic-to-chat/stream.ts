@@ -12,11 +12,12 @@
  * OpenAI error object and ends the stream; so does an upstream that ends before message_stop.
  */
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import { AnthropicEventReader, readAnthropicStream } from '../shared/anthropic-events.js';
+import type { AnthropicDelta, AnthropicError } from '../shared/anthropic-events.js';
+import { view } from '../shared/wire.js';
+import type { AnthropicBlock, AnthropicResponse } from '../shared/wire.js';
 import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';
 import { reasoningDetail } from './reasoning.js';
-import { view } from '../shared/wire.js';
-import type { AnthropicBlock, AnthropicStreamEvent, AnthropicUsage } from '../shared/wire.js';
-
 
 interface OpenBlock {
   block: AnthropicBlock;
@@ -24,17 +25,11 @@ interface OpenBlock {
   sentArgs: boolean;
 }
 
-export async function* anthropicToChatStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
-  const state = new AnthropicToChatState(opts);
-  for await (const raw of events) {
-    yield* state.next(view<AnthropicStreamEvent>(raw));
-    if (state.finished) return;
-  }
-  if (!state.finished) yield openaiErrorBody({ type: 'api_error', message: 'upstream stream ended before message_stop' });
+export function anthropicToChatStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
+  return readAnthropicStream(events, new AnthropicToChatState(opts));
 }
 
-class AnthropicToChatState {
-  finished = false;
+class AnthropicToChatState extends AnthropicEventReader {
   private started = false;
   private id = chatId(undefined);
   private model: string;
@@ -43,50 +38,32 @@ class AnthropicToChatState {
   private readonly blocks = new Map<number, OpenBlock>();
   private toolCount = 0;
   private readonly details: JsonObject[] = [];
-  private usage: AnthropicUsage = {};
-  private stopReason: string | null = null;
 
   constructor(private readonly opts: ConvertOptions) {
+    super();
     this.model = opts.model ?? '';
     const streamOptions = view<{ include_usage?: boolean } | undefined>(opts.clientRequest?.stream_options);
     this.includeUsage = streamOptions?.include_usage === true;
   }
 
-  *next(ev: AnthropicStreamEvent): Generator<StreamEvent> {
-    switch (ev.type) {
-      case 'message_start':
-        this.id = chatId(ev.message?.id);
-        this.model = this.opts.model ?? ev.message?.model ?? '';
-        this.usage = { ...ev.message?.usage };
-        yield* this.start();
-        return;
-      case 'content_block_start':
-        yield* this.start();
-        yield* this.blockStart(ev.index ?? 0, ev.content_block ?? { type: 'text' });
-        return;
-      case 'content_block_delta':
-        yield* this.blockDelta(ev.index ?? 0, ev.delta ?? {});
-        return;
-      case 'content_block_stop':
-        yield* this.blockStop(ev.index ?? 0);
-        return;
-      case 'message_delta':
-        if (ev.delta?.stop_reason) this.stopReason = ev.delta.stop_reason;
-        if (ev.usage) this.usage = { ...this.usage, ...definedOnly(ev.usage) };
-        return;
-      case 'message_stop':
-        yield* this.start();
-        this.finished = true;
-        yield this.chunk({}, finishReason(this.stopReason));
-        if (this.includeUsage) yield { ...this.header(), choices: [], usage: chatUsage(this.usage) };
-        return;
-      case 'error':
-        this.finished = true;
-        yield openaiErrorBody(ev.error);
-        return;
-      default:
-        return; // ping and future events carry nothing for Chat
-    }
+  protected *messageStart(message: AnthropicResponse | undefined): Generator<StreamEvent> {
+    this.id = chatId(message?.id);
+    this.model = this.opts.model ?? message?.model ?? '';
+    yield* this.start();
+  }
+
+  protected *messageStop(): Generator<StreamEvent> {
+    yield* this.start();
+    yield this.chunk({}, finishReason(this.stopReason));
+    if (this.includeUsage) yield { ...this.header(), choices: [], usage: chatUsage(this.usage) };
+  }
+
+  protected *error(error: AnthropicError): Generator<StreamEvent> {
+    yield openaiErrorBody(error);
+  }
+
+  *endedEarly(): Generator<StreamEvent> {
+    yield openaiErrorBody({ type: 'api_error', message: 'upstream stream ended before message_stop' });
   }
 
   private *start(): Generator<StreamEvent> {
@@ -95,7 +72,9 @@ class AnthropicToChatState {
     yield this.chunk({ role: 'assistant', content: '' });
   }
 
-  private *blockStart(index: number, block: AnthropicBlock): Generator<StreamEvent> {
+  protected *blockStart(index: number, started: AnthropicBlock | undefined): Generator<StreamEvent> {
+    yield* this.start();
+    const block = started ?? { type: 'text' };
     const open: OpenBlock = { block: { ...block }, toolIndex: -1, sentArgs: false };
     this.blocks.set(index, open);
     if (block.type === 'text' && block.text) yield this.chunk({ content: block.text });
@@ -109,7 +88,7 @@ class AnthropicToChatState {
     }
   }
 
-  private *blockDelta(index: number, delta: NonNullable<AnthropicStreamEvent['delta']>): Generator<StreamEvent> {
+  protected *blockDelta(index: number, delta: AnthropicDelta): Generator<StreamEvent> {
     const open = this.blocks.get(index);
     if (!open) return;
     switch (delta.type) {
@@ -134,7 +113,7 @@ class AnthropicToChatState {
     }
   }
 
-  private *blockStop(index: number): Generator<StreamEvent> {
+  protected *blockStop(index: number): Generator<StreamEvent> {
     const open = this.blocks.get(index);
     if (!open) return;
     this.blocks.delete(index);
@@ -159,8 +138,4 @@ class AnthropicToChatState {
   private chunk(delta: JsonObject, finish: string | null = null): StreamEvent {
     return { ...this.header(), choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] };
   }
-}
-
-function definedOnly(usage: AnthropicUsage): AnthropicUsage {
-  return Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== null && v !== undefined)) as AnthropicUsage;
 }

@@ -15,12 +15,12 @@
  *   (shared/reasoning-effort.ts, shared with anthropic-to-chat).
  */
 import type { ConvertOptions, JsonObject } from '../convert.js';
-import { blocksOf, openaiUserId, systemText } from '../shared/anthropic-request.js';
+import { blocksOf, openaiToolChoice, openaiUserId, systemText } from '../shared/anthropic-request.js';
 import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
 import { decodeResponsesReasoning } from '../shared/reasoning-signature.js';
-import { toInputPart, toToolOutput } from './content.js';
 import { view } from '../shared/wire.js';
 import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
+import { toInputPart, toToolOutput } from './content.js';
 import type { ResponsesContentPart, ResponsesItem } from './wire.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
@@ -46,7 +46,7 @@ export function anthropicToResponsesRequest(body: JsonObject, opts: ConvertOptio
   if (tools?.length) out.tools = toTools(tools, opts);
   const choice = view<AnthropicToolChoice | undefined>(body.tool_choice);
   if (choice) {
-    out.tool_choice = toToolChoice(choice);
+    out.tool_choice = openaiToolChoice(choice, (name) => ({ type: 'function', name }));
     if (choice.disable_parallel_tool_use !== undefined) out.parallel_tool_calls = !choice.disable_parallel_tool_use;
   }
 
@@ -171,17 +171,4 @@ function toTools(tools: AnthropicTool[], opts: ConvertOptions): JsonObject[] {
     });
   }
   return out;
-}
-
-function toToolChoice(choice: AnthropicToolChoice): unknown {
-  switch (choice.type) {
-    case 'any':
-      return 'required';
-    case 'none':
-      return 'none';
-    case 'tool':
-      return { type: 'function', name: choice.name ?? '' };
-    default:
-      return 'auto';
-  }
 }

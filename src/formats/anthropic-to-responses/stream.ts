@@ -14,12 +14,12 @@
  * Items and ids are the same as the non-stream converter (./response.ts) produces.
  */
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import { AnthropicEventReader, readAnthropicStream } from '../shared/anthropic-events.js';
+import type { AnthropicDelta, AnthropicError } from '../shared/anthropic-events.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';
+import type { AnthropicBlock, AnthropicResponse } from '../shared/wire.js';
 import { baseResponse, blockToItem, customToolNames, finalResponse, responseId, responsesError } from './response.js';
-import { view } from '../shared/wire.js';
-import type { AnthropicBlock, AnthropicResponse, AnthropicStreamEvent, AnthropicUsage } from '../shared/wire.js';
 import type { ResponsesItem } from './wire.js';
-
 
 interface OpenItem {
   outputIndex: number;
@@ -29,66 +29,42 @@ interface OpenItem {
   custom: JsonStringFieldStream | null;
 }
 
-export async function* anthropicToResponsesStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
-  const state = new AnthropicToResponsesState(opts);
-  for await (const raw of events) {
-    yield* state.next(view<AnthropicStreamEvent>(raw));
-    if (state.finished) return;
-  }
-  if (!state.finished) yield* state.fail(undefined, 'upstream stream ended before message_stop');
+export function anthropicToResponsesStream(events: AsyncIterable<StreamEvent>, opts: ConvertOptions): AsyncIterable<StreamEvent> {
+  return readAnthropicStream(events, new AnthropicToResponsesState(opts));
 }
 
-class AnthropicToResponsesState {
-  finished = false;
+class AnthropicToResponsesState extends AnthropicEventReader {
   private seq = 0;
   private base = responseId(undefined);
   private response: JsonObject | null = null;
   private readonly output: ResponsesItem[] = [];
   private readonly open = new Map<number, OpenItem>();
   private readonly custom: Set<string>;
-  private stop: string | null = null;
-  private usage: AnthropicUsage = {};
 
   constructor(private readonly opts: ConvertOptions) {
+    super();
     this.custom = customToolNames(opts);
   }
 
-  *next(ev: AnthropicStreamEvent): Generator<StreamEvent> {
-    switch (ev.type) {
-      case 'message_start':
-        yield* this.start(ev.message);
-        return;
-      case 'content_block_start':
-        yield* this.start(undefined);
-        yield* this.blockStart(ev.index ?? 0, ev.content_block ?? { type: 'unknown' });
-        return;
-      case 'content_block_delta':
-        yield* this.blockDelta(ev.index ?? 0, ev.delta ?? {});
-        return;
-      case 'content_block_stop':
-        yield* this.blockStop(ev.index ?? 0);
-        return;
-      case 'message_delta':
-        if (ev.delta?.stop_reason) this.stop = ev.delta.stop_reason;
-        this.mergeUsage(ev.usage);
-        return;
-      case 'message_stop':
-        yield* this.start(undefined);
-        this.finished = true;
-        {
-          const response = this.final();
-          yield this.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
-        }
-        return;
-      case 'error':
-        yield* this.fail(ev.error?.type, ev.error?.message ?? 'upstream error');
-        return;
-      default:
-        return; // ping
-    }
+  protected messageStart(message: AnthropicResponse | undefined): Generator<StreamEvent> {
+    return this.start(message);
   }
 
-  *fail(type: string | undefined, message: string): Generator<StreamEvent> {
+  protected *messageStop(): Generator<StreamEvent> {
+    yield* this.start(undefined);
+    const response = this.final();
+    yield this.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+  }
+
+  protected error(error: AnthropicError): Generator<StreamEvent> {
+    return this.fail(error?.type, error?.message ?? 'upstream error');
+  }
+
+  endedEarly(): Generator<StreamEvent> {
+    return this.fail(undefined, 'upstream stream ended before message_stop');
+  }
+
+  private *fail(type: string | undefined, message: string): Generator<StreamEvent> {
     yield* this.start(undefined);
     this.finished = true;
     const response = { ...this.final(), status: 'failed', incomplete_details: null, error: responsesError(type, message) };
@@ -102,23 +78,18 @@ class AnthropicToResponsesState {
   private *start(message: AnthropicResponse | undefined): Generator<StreamEvent> {
     if (this.response) return;
     this.base = responseId(message?.id);
-    this.mergeUsage(message?.usage);
     this.response = baseResponse(this.base, this.opts.model ?? message?.model ?? '');
     yield this.emit('response.created', { response: { ...this.response } });
     yield this.emit('response.in_progress', { response: { ...this.response } });
   }
 
   private final(): JsonObject {
-    return finalResponse(this.response ?? baseResponse(this.base, this.opts.model ?? ''), [...this.output], this.stop, this.usage);
+    return finalResponse(this.response ?? baseResponse(this.base, this.opts.model ?? ''), [...this.output], this.stopReason, this.usage);
   }
 
-  private mergeUsage(usage: AnthropicUsage | undefined): void {
-    for (const [key, value] of Object.entries(usage ?? {})) {
-      if (value !== null && value !== undefined) (this.usage as Record<string, unknown>)[key] = value;
-    }
-  }
-
-  private *blockStart(index: number, block: AnthropicBlock): Generator<StreamEvent> {
+  protected *blockStart(index: number, started: AnthropicBlock | undefined): Generator<StreamEvent> {
+    yield* this.start(undefined);
+    const block = started ?? { type: 'unknown' };
     const outputIndex = this.output.length;
     const done = blockToItem(block, this.base, outputIndex, this.custom, this.opts);
     if (!done) return;
@@ -143,7 +114,7 @@ class AnthropicToResponsesState {
     }
   }
 
-  private *blockDelta(index: number, delta: NonNullable<AnthropicStreamEvent['delta']>): Generator<StreamEvent> {
+  protected *blockDelta(index: number, delta: AnthropicDelta): Generator<StreamEvent> {
     const open = this.open.get(index);
     if (!open) return;
     const ids = { item_id: open.item.id, output_index: open.outputIndex };
@@ -169,7 +140,7 @@ class AnthropicToResponsesState {
     }
   }
 
-  private *blockStop(index: number): Generator<StreamEvent> {
+  protected *blockStop(index: number): Generator<StreamEvent> {
     const open = this.open.get(index);
     if (!open) return;
     this.open.delete(index);

@@ -5,10 +5,10 @@
  * PDF `file_data` become documents. Audio and file ids have no Anthropic counterpart. Empty text
  * is skipped because Anthropic rejects empty text blocks.
  */
+import type { ChatPart } from '../anthropic-to-chat/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
-import { unmarkToolError } from '../shared/tool-error.js';
-import type { ChatPart } from '../anthropic-to-chat/wire.js';
+import { unmarkToolErrorParts } from '../shared/tool-error.js';
 
 export function partsOf(content: string | ChatPart[] | null | undefined): ChatPart[] {
   if (content === null || content === undefined) return [];
@@ -49,14 +49,7 @@ export function toBlock(part: ChatPart, opts: ConvertOptions, where: string): Js
 
 /** A `tool` message → Anthropic tool_result (error marker restored to `is_error`). */
 export function toToolResult(toolCallId: string, content: string | ChatPart[] | null | undefined, opts: ConvertOptions): JsonObject {
-  const parts = partsOf(content);
-  const first = parts[0];
-  let isError = false;
-  if (first?.type === 'text') {
-    const unmarked = unmarkToolError(first.text ?? '');
-    isError = unmarked.isError;
-    parts[0] = { ...first, text: unmarked.text };
-  }
+  const { isError, parts } = unmarkToolErrorParts(partsOf(content), 'text');
   const blocks = parts.map((p) => toBlock(p, opts, 'messages.tool.content')).filter((b): b is JsonObject => b !== null);
   const result: JsonObject = { type: 'tool_result', tool_use_id: toolCallId };
   // A single text stays a string, the shape Anthropic clients send most.

@@ -20,11 +20,12 @@
  * - `max_tokens` is required by Anthropic: `max_completion_tokens` ?? `max_tokens` ?? a per-model
  *   default.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
-import { view } from '../shared/wire.js';
 import type { ChatMessage, ChatPart, ChatTool } from '../anthropic-to-chat/wire.js';
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import { anthropicToolChoice, toolInput } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
+import { view } from '../shared/wire.js';
 import { partsOf, textOf, toBlock, toToolResult } from './content.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
@@ -71,9 +72,8 @@ export function chatToAnthropicRequest(body: JsonObject, opts: ConvertOptions): 
   const tools = toTools(view<ChatTool[] | undefined>(body.tools) ?? [], opts);
   if (tools.length) {
     out.tools = tools;
-    const choice = toToolChoice(body.tool_choice, opts);
-    if (body.parallel_tool_calls === false && choice?.type !== 'none') out.tool_choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
-    else if (choice) out.tool_choice = choice;
+    const choice = anthropicToolChoice(body.tool_choice, body.parallel_tool_calls, opts);
+    if (choice) out.tool_choice = choice;
   }
 
   const thinking = applyReasoningEffort(body.reasoning_effort, { out, model, field: 'reasoning_effort', opts });
@@ -174,15 +174,7 @@ function assistantBlocks(message: ChatMessage, opts: ConvertOptions): JsonObject
 
 /** Tool call arguments → tool_use input; invalid JSON is kept under `raw` rather than lost. */
 export function parseArguments(args: string | null | undefined, opts: ConvertOptions): unknown {
-  if (!args) return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
-  } catch {
-    // fall through
-  }
-  opts.onDrop?.('tool_calls.function.arguments', 'arguments were not a JSON object; passed as {"raw": ...}');
-  return { raw: args };
+  return toolInput(args, opts, 'tool_calls.function.arguments');
 }
 
 function toTools(tools: ChatTool[], opts: ConvertOptions): JsonObject[] {
@@ -199,15 +191,4 @@ function toTools(tools: ChatTool[], opts: ConvertOptions): JsonObject[] {
     out.push(t);
   }
   return out;
-}
-
-function toToolChoice(choice: unknown, opts: ConvertOptions): JsonObject | null {
-  if (choice === undefined || choice === null) return null;
-  if (choice === 'auto') return { type: 'auto' };
-  if (choice === 'required') return { type: 'any' };
-  if (choice === 'none') return { type: 'none' };
-  const named = view<{ type?: string; function?: { name?: string } }>(choice);
-  if (named.type === 'function' && named.function?.name) return { type: 'tool', name: named.function.name };
-  opts.onDrop?.('tool_choice', 'no Anthropic counterpart for this tool_choice');
-  return null;
 }

@@ -7,12 +7,13 @@
  * `refusal` becomes text with stop_reason `refusal`), then tool_use (id = tool call id, input parsed).
  * An OpenAI error body becomes an Anthropic error body.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
+import type { ChatMessage, ChatResponse } from '../anthropic-to-chat/wire.js';
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import { anthropicMessage } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
-import type { ChatMessage, ChatResponse } from '../anthropic-to-chat/wire.js';
 import { partsOf } from './content.js';
 import { parseArguments } from './request.js';
 
@@ -31,16 +32,13 @@ export function chatToAnthropicResponse(body: JsonObject, opts: ConvertOptions):
     content.push({ type: 'tool_use', id: call.id ?? '', name: call.function?.name ?? '', input: parseArguments(call.function?.arguments, opts) });
   }
   const sawToolUse = content.some((b) => b.type === 'tool_use');
-  return {
+  return anthropicMessage({
     id: messageId(res.id),
-    type: 'message',
-    role: 'assistant',
     model: opts.model ?? res.model ?? '',
     content,
-    stop_reason: stopReason(choice?.finish_reason, sawToolUse, refused),
-    stop_sequence: null,
+    stopReason: stopReason(choice?.finish_reason, sawToolUse, refused),
     usage: anthropicUsage(res.usage),
-  };
+  });
 }
 
 function thinkingBlocks(message: ChatMessage): JsonObject[] {

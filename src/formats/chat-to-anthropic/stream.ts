@@ -16,12 +16,13 @@
  * usage chunk, no finish_reason (inferred), `tool_calls` finish without calls. An error object
  * mid-stream, or a stream that yields nothing, becomes one Anthropic `error` event.
  */
-import type { ConvertOptions, StreamEvent } from '../convert.js';
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
+import type { ChatChunk, ChatToolCallDelta, ChatUsage, ReasoningDetail } from '../anthropic-to-chat/wire.js';
+import type { ConvertOptions, StreamEvent } from '../convert.js';
+import { AnthropicBlocks, messageStart } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
-import type { ChatChunk, ChatToolCallDelta, ChatUsage, ReasoningDetail } from '../anthropic-to-chat/wire.js';
 
 type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'redacted' } | { kind: 'tool'; chatIndex: number; id: string };
 
@@ -38,8 +39,7 @@ class ChatToAnthropicState {
   finished = false;
   private started = false;
   private id = messageId(undefined);
-  private index = -1;
-  private open: OpenBlock | null = null;
+  private readonly blocks = new AnthropicBlocks<OpenBlock>((open) => this.beforeStop(open));
   private readonly closedTools = new Set<number>();
   private nextToolIndex = 0;
   private finish: string | null = null;
@@ -84,7 +84,7 @@ class ChatToAnthropicState {
       yield anthropicErrorBody({ type: 'server_error', message: 'upstream stream ended without any chunk' });
       return;
     }
-    yield* this.closeBlock();
+    yield* this.blocks.stop();
     yield {
       type: 'message_delta',
       delta: { stop_reason: stopReason(this.finish, this.sawToolUse, this.refused), stop_sequence: null },
@@ -97,26 +97,14 @@ class ChatToAnthropicState {
     if (this.started) return;
     this.started = true;
     this.id = messageId(chunk.id);
-    yield {
-      type: 'message_start',
-      message: {
-        id: this.id,
-        type: 'message',
-        role: 'assistant',
-        model: this.opts.model ?? chunk.model ?? '',
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { ...anthropicUsage(chunk.usage), output_tokens: 0 },
-      },
-    };
+    yield messageStart(this.id, this.opts.model ?? chunk.model ?? '', { ...anthropicUsage(chunk.usage), output_tokens: 0 });
   }
 
   private *textLike(kind: 'text' | 'thinking', delta: StreamEvent): Generator<StreamEvent> {
-    if (this.open?.kind !== kind) {
-      yield* this.openBlock({ kind }, kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
+    if (this.blocks.open?.kind !== kind) {
+      yield* this.blocks.start({ kind }, kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
     }
-    yield this.delta(delta);
+    yield this.blocks.delta(delta);
   }
 
   /**
@@ -130,21 +118,21 @@ class ChatToAnthropicState {
       this.detailsSeen = position + 1;
       const block = thinkingFromDetail(detail);
       if (block?.type === 'thinking') {
-        if (this.open?.kind !== 'thinking') {
-          yield* this.openBlock({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
-          if (block.thinking) yield this.delta({ type: 'thinking_delta', thinking: block.thinking });
+        if (this.blocks.open?.kind !== 'thinking') {
+          yield* this.blocks.start({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
+          if (block.thinking) yield this.blocks.delta({ type: 'thinking_delta', thinking: block.thinking });
         }
         this.signature = String(block.signature);
-        yield* this.closeBlock();
+        yield* this.blocks.stop();
       } else if (block?.type === 'redacted_thinking') {
-        yield* this.openBlock({ kind: 'redacted' }, block);
-        yield* this.closeBlock();
+        yield* this.blocks.start({ kind: 'redacted' }, block);
+        yield* this.blocks.stop();
       }
     }
   }
 
   private *toolCall(call: ChatToolCallDelta): Generator<StreamEvent> {
-    const current = this.open?.kind === 'tool' ? this.open : null;
+    const current = this.blocks.open?.kind === 'tool' ? this.blocks.open : null;
     let chatIndex = call.index;
     if (chatIndex === undefined || chatIndex === null) {
       chatIndex = call.id && call.id !== current?.id ? this.nextToolIndex : (current?.chatIndex ?? this.nextToolIndex);
@@ -157,30 +145,17 @@ class ChatToAnthropicState {
       const id = call.id || `toolu_${this.id.replace(/^msg_/, '')}_${chatIndex}`;
       this.sawToolUse = true;
       this.nextToolIndex = Math.max(this.nextToolIndex, chatIndex + 1);
-      yield* this.openBlock({ kind: 'tool', chatIndex, id }, { type: 'tool_use', id, name: call.function?.name ?? '', input: {} });
+      yield* this.blocks.start({ kind: 'tool', chatIndex, id }, { type: 'tool_use', id, name: call.function?.name ?? '', input: {} });
     }
     const args = call.function?.arguments;
-    if (args) yield this.delta({ type: 'input_json_delta', partial_json: args });
+    if (args) yield this.blocks.delta({ type: 'input_json_delta', partial_json: args });
   }
 
-  private *openBlock(block: OpenBlock, contentBlock: StreamEvent): Generator<StreamEvent> {
-    yield* this.closeBlock();
-    this.index += 1;
-    this.open = block;
-    yield { type: 'content_block_start', index: this.index, content_block: contentBlock };
-  }
-
-  private *closeBlock(): Generator<StreamEvent> {
-    const open = this.open;
-    if (!open) return;
-    this.open = null;
-    if (open.kind === 'thinking') yield this.delta({ type: 'signature_delta', signature: this.signature ?? CHAT_REASONING_SIGNATURE });
+  /** A thinking block closes with its signature: Anthropic's from reasoning_details, else the Chat-reasoning marker. */
+  private beforeStop(open: OpenBlock): StreamEvent[] {
+    const signature = this.signature ?? CHAT_REASONING_SIGNATURE;
     this.signature = null;
     if (open.kind === 'tool') this.closedTools.add(open.chatIndex);
-    yield { type: 'content_block_stop', index: this.index };
-  }
-
-  private delta(delta: StreamEvent): StreamEvent {
-    return { type: 'content_block_delta', index: this.index, delta };
+    return open.kind === 'thinking' ? [this.blocks.delta({ type: 'signature_delta', signature })] : [];
   }
 }

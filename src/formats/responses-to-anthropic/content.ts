@@ -3,10 +3,10 @@
  * Data URLs become base64 sources, other URLs url sources; `input_file` becomes a `document`.
  * Tool outputs recognise the `[tool error]` marker the other direction writes for `is_error`.
  */
+import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
-import { TOOL_ERROR_MARKER, unmarkToolError } from '../shared/tool-error.js';
-import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
+import { unmarkToolError, unmarkToolErrorParts } from '../shared/tool-error.js';
 
 /** One Responses content part → Anthropic block, or null (reported through onDrop). */
 export function toBlock(part: ResponsesContentPart, opts: ConvertOptions, where: string): JsonObject | null {
@@ -47,12 +47,8 @@ export function toToolResult(callId: string, output: string | ResponsesContentPa
     if (isError) block.is_error = true;
     return block;
   }
-  let parts = output;
-  const first = parts[0];
-  if (first?.type === 'input_text' && first.text === TOOL_ERROR_MARKER) {
-    block.is_error = true;
-    parts = parts.slice(1);
-  }
+  const { isError, parts } = unmarkToolErrorParts(output, 'input_text');
+  if (isError) block.is_error = true;
   block.content = parts.map((p) => toBlock(p, opts, 'input.function_call_output.output')).filter((b): b is JsonObject => b !== null);
   return block;
 }

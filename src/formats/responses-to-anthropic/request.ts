@@ -17,12 +17,13 @@
  *   chat-to-anthropic). Temperature/top_p are dropped while thinking.
  * - `max_output_tokens` → `max_tokens` (required by Anthropic; a per-model default if absent).
  */
+import type { ResponsesContentPart, ResponsesItem, ResponsesTool } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { customToolInputSchema, CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
+import { anthropicToolChoice } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { decodeAnthropicReasoning } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
-import type { ResponsesContentPart, ResponsesItem, ResponsesTool } from '../anthropic-to-responses/wire.js';
 import { toBlock, toToolResult } from './content.js';
 import { parseArguments } from './response.js';
 
@@ -65,9 +66,8 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
   const tools = toTools(view<ResponsesTool[]>(body.tools ?? []), opts);
   if (tools.length) {
     out.tools = tools;
-    const choice = toToolChoice(body.tool_choice, opts);
-    if (body.parallel_tool_calls === false) out.tool_choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
-    else if (choice) out.tool_choice = choice;
+    const choice = anthropicToolChoice(body.tool_choice, body.parallel_tool_calls, opts);
+    if (choice) out.tool_choice = choice;
   }
 
   const effort = view<{ effort?: string | null } | undefined>(body.reasoning)?.effort;
@@ -161,15 +161,4 @@ function toTools(tools: ResponsesTool[], opts: ConvertOptions): JsonObject[] {
     }
   }
   return out;
-}
-
-function toToolChoice(choice: unknown, opts: ConvertOptions): JsonObject | null {
-  if (choice === undefined || choice === null) return null;
-  if (choice === 'auto') return { type: 'auto' };
-  if (choice === 'required') return { type: 'any' };
-  if (choice === 'none') return { type: 'none' };
-  const named = view<{ type?: string; name?: string }>(choice);
-  if ((named.type === 'function' || named.type === 'custom') && named.name) return { type: 'tool', name: named.name };
-  opts.onDrop?.('tool_choice', 'no Anthropic counterpart for this tool_choice');
-  return null;
 }

@@ -9,15 +9,17 @@
  * redacted_thinking the item wraps). A `failed` response becomes an Anthropic
  * error body. Anthropic `input_tokens` excludes cache reads, so cached tokens are subtracted.
  */
+import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
+import { anthropicMessage } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { convertId } from '../shared/ids.js';
+import { toolInput } from '../shared/openai-tools.js';
 import { decodeAnthropicReasoning, encodeResponsesReasoning } from '../shared/reasoning-signature.js';
 import { anthropicStopReason } from '../shared/stop-reason.js';
 import { anthropicUsageOf } from '../shared/usage.js';
 import { view } from '../shared/wire.js';
-import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
 
 export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const res = view<ResponsesResponse>(body);
@@ -30,30 +32,22 @@ export function responsesToAnthropicResponse(body: JsonObject, opts: ConvertOpti
     content.push(...blocks);
   }
   const hasToolUse = content.some((b) => b.type === 'tool_use');
-  return {
+  return anthropicMessage({
     id: messageId(res.id),
-    type: 'message',
-    role: 'assistant',
     model: opts.model ?? res.model ?? '',
     content,
-    stop_reason: stopReason(res.status, res.incomplete_details?.reason, hasToolUse, refused),
-    stop_sequence: null,
+    stopReason: stopReason(res.status, res.incomplete_details?.reason, hasToolUse, refused),
     usage: anthropicUsage(res.usage),
-  };
+  });
 }
 
 export function messageId(responseId: string | undefined): string {
   return convertId(responseId, 'responses', 'anthropic');
 }
 
+/** function_call arguments → tool_use input (an object; anything else kept as `{"raw": ...}`). */
 export function parseArguments(args: string | undefined, opts: ConvertOptions): unknown {
-  if (!args) return {};
-  try {
-    return JSON.parse(args);
-  } catch {
-    opts.onDrop?.('function_call.arguments', 'arguments were not valid JSON; passed as {"raw": ...}');
-    return { raw: args };
-  }
+  return toolInput(args, opts, 'function_call.arguments');
 }
 
 export function thinkingText(item: ResponsesItem): string {

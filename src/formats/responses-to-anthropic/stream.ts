@@ -15,11 +15,12 @@
  *    the terminal event's `output` is replayed as blocks first);
  *    `response.failed`/`error` (or a stream that just ends) → one `error` event, then nothing.
  */
+import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { errorEvent } from '../errors.js';
+import { AnthropicBlocks, messageStart } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { view } from '../shared/wire.js';
-import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
 import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature, thinkingText } from './response.js';
 
 type OpenBlock =
@@ -57,8 +58,7 @@ export async function* responsesToAnthropicStream(
 class ResponsesToAnthropicState {
   finished = false;
   private started = false;
-  private index = -1;
-  private open: OpenBlock | null = null;
+  private readonly blocks = new AnthropicBlocks<OpenBlock>();
   private sawToolUse = false;
   private refused = false;
 
@@ -76,7 +76,7 @@ class ResponsesToAnthropicState {
       case 'response.content_part.added':
         if (ev.part?.type === 'output_text' || ev.part?.type === 'refusal') {
           if (ev.part.type === 'refusal') this.refused = true;
-          yield* this.openBlock({ kind: 'text', outputIndex: ev.output_index ?? 0, contentIndex: ev.content_index ?? 0 }, { type: 'text', text: '' });
+          yield* this.blocks.start({ kind: 'text', outputIndex: ev.output_index ?? 0, contentIndex: ev.content_index ?? 0 }, { type: 'text', text: '' });
         }
         return;
       case 'response.output_text.delta':
@@ -84,48 +84,48 @@ class ResponsesToAnthropicState {
         if (!ev.delta) return;
         const at = { outputIndex: ev.output_index ?? 0, contentIndex: ev.content_index ?? 0 };
         // Tolerate upstreams that skip content_part.added: open the text block on the first delta.
-        let open = this.open;
+        let open = this.blocks.open;
         if (open?.kind !== 'text' || open.outputIndex !== at.outputIndex || open.contentIndex !== at.contentIndex) {
           if (ev.type === 'response.refusal.delta') this.refused = true;
           open = { kind: 'text', ...at };
-          yield* this.openBlock(open, { type: 'text', text: '' });
+          yield* this.blocks.start(open, { type: 'text', text: '' });
         }
         open.wrote = true;
-        yield this.delta({ type: 'text_delta', text: ev.delta });
+        yield this.blocks.delta({ type: 'text_delta', text: ev.delta });
         return;
       }
       case 'response.content_part.done':
-        if (this.open?.kind === 'text' && this.open.contentIndex === ev.content_index) {
+        if (this.blocks.open?.kind === 'text' && this.blocks.open.contentIndex === ev.content_index) {
           // An upstream that sends the text only in the done part still gets it through.
           const whole = ev.part?.type === 'refusal' ? ev.part.refusal : ev.part?.text;
-          if (!this.open.wrote && whole) yield this.delta({ type: 'text_delta', text: whole });
-          yield* this.closeBlock();
+          if (!this.blocks.open.wrote && whole) yield this.blocks.delta({ type: 'text_delta', text: whole });
+          yield* this.blocks.stop();
         }
         return;
       case 'response.reasoning_summary_part.added':
-        if (this.open?.kind === 'thinking') this.open.parts += 1;
+        if (this.blocks.open?.kind === 'thinking') this.blocks.open.parts += 1;
         return;
       case 'response.reasoning_summary_text.delta':
         yield* this.thinkingDelta(ev.delta ?? '');
         return;
       case 'response.reasoning_text.delta':
         // Raw reasoning (open-weight models) only when no summary is coming, as in the non-stream path.
-        if (this.open?.kind === 'thinking' && this.open.parts === 0) yield* this.thinkingDelta(ev.delta ?? '');
+        if (this.blocks.open?.kind === 'thinking' && this.blocks.open.parts === 0) yield* this.thinkingDelta(ev.delta ?? '');
         return;
       case 'response.function_call_arguments.delta':
-        if (this.open?.kind === 'tool' && ev.delta) {
-          this.open.sentArgs = true;
-          yield this.delta({ type: 'input_json_delta', partial_json: ev.delta });
+        if (this.blocks.open?.kind === 'tool' && ev.delta) {
+          this.blocks.open.sentArgs = true;
+          yield this.blocks.delta({ type: 'input_json_delta', partial_json: ev.delta });
         }
         return;
       case 'response.function_call_arguments.done':
-        if (this.open?.kind === 'tool' && !this.open.sentArgs && ev.arguments) {
-          this.open.sentArgs = true;
-          yield this.delta({ type: 'input_json_delta', partial_json: ev.arguments });
+        if (this.blocks.open?.kind === 'tool' && !this.blocks.open.sentArgs && ev.arguments) {
+          this.blocks.open.sentArgs = true;
+          yield this.blocks.delta({ type: 'input_json_delta', partial_json: ev.arguments });
         }
         return;
       case 'response.custom_tool_call_input.delta':
-        if (this.open?.kind === 'tool' && ev.delta) yield this.delta({ type: 'input_json_delta', partial_json: jsonEscape(ev.delta) });
+        if (this.blocks.open?.kind === 'tool' && ev.delta) yield this.blocks.delta({ type: 'input_json_delta', partial_json: jsonEscape(ev.delta) });
         return;
       case 'response.output_item.done':
         yield* this.itemDone(ev.item ?? {}, ev.output_index ?? 0);
@@ -151,72 +151,48 @@ class ResponsesToAnthropicState {
   private *start(response: ResponsesResponse | undefined): Generator<StreamEvent> {
     if (this.started) return;
     this.started = true;
-    yield {
-      type: 'message_start',
-      message: {
-        id: messageId(response?.id),
-        type: 'message',
-        role: 'assistant',
-        model: this.opts.model ?? response?.model ?? '',
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-      },
-    };
+    const usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    yield messageStart(messageId(response?.id), this.opts.model ?? response?.model ?? '', usage);
   }
 
   private *itemAdded(item: ResponsesItem, outputIndex: number): Generator<StreamEvent> {
     if (item.type === 'reasoning') {
-      yield* this.openBlock({ kind: 'thinking', outputIndex, parts: 0, lastPart: -1 }, { type: 'thinking', thinking: '', signature: '' });
+      yield* this.blocks.start({ kind: 'thinking', outputIndex, parts: 0, lastPart: -1 }, { type: 'thinking', thinking: '', signature: '' });
     } else if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       this.sawToolUse = true;
       const custom = item.type === 'custom_tool_call';
-      yield* this.openBlock(
+      yield* this.blocks.start(
         { kind: 'tool', outputIndex, custom, sentArgs: false },
         { type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: {} },
       );
-      if (custom) yield this.delta({ type: 'input_json_delta', partial_json: `{"${CUSTOM_TOOL_INPUT_KEY}":"` });
+      if (custom) yield this.blocks.delta({ type: 'input_json_delta', partial_json: `{"${CUSTOM_TOOL_INPUT_KEY}":"` });
     } else if (item.type !== 'message') {
       this.opts.onDrop?.(`output.${item.type ?? 'unknown'}`, 'no Anthropic content block for this output item');
     }
   }
 
   private *itemDone(item: ResponsesItem, outputIndex: number): Generator<StreamEvent> {
-    const open = this.open;
+    const open = this.blocks.open;
     if (!open || open.outputIndex !== outputIndex) return;
     if (open.kind === 'thinking') {
       const whole = thinkingText(item);
-      if (open.lastPart < 0 && whole) yield this.delta({ type: 'thinking_delta', thinking: whole });
-      yield this.delta({ type: 'signature_delta', signature: thinkingSignature(item) });
+      if (open.lastPart < 0 && whole) yield this.blocks.delta({ type: 'thinking_delta', thinking: whole });
+      yield this.blocks.delta({ type: 'signature_delta', signature: thinkingSignature(item) });
     } else if (open.kind === 'tool') {
-      if (open.custom) yield this.delta({ type: 'input_json_delta', partial_json: '"}' });
-      else if (!open.sentArgs && item.arguments) yield this.delta({ type: 'input_json_delta', partial_json: item.arguments });
+      if (open.custom) yield this.blocks.delta({ type: 'input_json_delta', partial_json: '"}' });
+      else if (!open.sentArgs && item.arguments) yield this.blocks.delta({ type: 'input_json_delta', partial_json: item.arguments });
     }
-    yield* this.closeBlock();
+    yield* this.blocks.stop();
   }
 
   private *thinkingDelta(text: string): Generator<StreamEvent> {
-    const open = this.open;
+    const open = this.blocks.open;
     if (open?.kind !== 'thinking' || !text) return;
     // Each further summary part starts after a blank line, matching the non-stream join.
     const part = Math.max(open.parts - 1, 0);
     const sep = open.lastPart >= 0 && open.lastPart !== part ? '\n\n' : '';
     open.lastPart = part;
-    yield this.delta({ type: 'thinking_delta', thinking: sep + text });
-  }
-
-  private *openBlock(block: OpenBlock, contentBlock: StreamEvent): Generator<StreamEvent> {
-    yield* this.closeBlock();
-    this.index += 1;
-    this.open = block;
-    yield { type: 'content_block_start', index: this.index, content_block: contentBlock };
-  }
-
-  private *closeBlock(): Generator<StreamEvent> {
-    if (!this.open) return;
-    this.open = null;
-    yield { type: 'content_block_stop', index: this.index };
+    yield this.blocks.delta({ type: 'thinking_delta', thinking: sep + text });
   }
 
   private *replayOutput(response: ResponsesResponse): Generator<StreamEvent> {
@@ -224,22 +200,18 @@ class ResponsesToAnthropicState {
       for (const block of itemToBlocks(item, this.opts)) {
         if (block.type === 'tool_use') this.sawToolUse = true;
         const { start, deltas } = blockDeltas(block);
-        yield* this.openBlock({ kind: 'text', outputIndex: -1, contentIndex: -1 }, start);
-        for (const delta of deltas) yield this.delta(delta);
-        yield* this.closeBlock();
+        yield* this.blocks.start({ kind: 'text', outputIndex: -1, contentIndex: -1 }, start);
+        for (const delta of deltas) yield this.blocks.delta(delta);
+        yield* this.blocks.stop();
       }
       if (item.type === 'message' && Array.isArray(item.content) && item.content.some((p) => p.type === 'refusal')) this.refused = true;
     }
   }
 
-  private delta(delta: StreamEvent): StreamEvent {
-    return { type: 'content_block_delta', index: this.index, delta };
-  }
-
   private *finish(response: ResponsesResponse): Generator<StreamEvent> {
     yield* this.start(response);
-    yield* this.closeBlock();
-    if (this.index < 0) yield* this.replayOutput(response);
+    yield* this.blocks.stop();
+    if (this.blocks.index < 0) yield* this.replayOutput(response);
     this.finished = true;
     const reason = stopReason(response.status, response.incomplete_details?.reason, this.sawToolUse, this.refused);
     yield { type: 'message_delta', delta: { stop_reason: reason, stop_sequence: null }, usage: anthropicUsage(response.usage) };

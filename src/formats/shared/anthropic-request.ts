@@ -3,17 +3,14 @@
  * the pieces both directions take the same way.
  */
 import { createHash } from 'node:crypto';
-import type { ConvertOptions } from '../convert.js';
-import type { AnthropicBlock } from './wire.js';
+import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { AnthropicBlock, AnthropicToolChoice } from './wire.js';
 import { view } from './wire.js';
+import { stripBillingHeader } from './billing-header.js';
 
 /** Message content as blocks (a string is one text block). */
 export function blocksOf(content: string | AnthropicBlock[]): AnthropicBlock[] {
   return typeof content === 'string' ? [{ type: 'text', text: content }] : content;
-}
-
-function isBillingHeader(block: AnthropicBlock): boolean {
-  return block.type === 'text' && (block.text ?? '').startsWith('x-anthropic-billing-header:');
 }
 
 /**
@@ -25,13 +22,11 @@ function isBillingHeader(block: AnthropicBlock): boolean {
 export function systemText(system: unknown, opts: ConvertOptions, cacheReason: string): string {
   if (typeof system === 'string') return system;
   if (!Array.isArray(system)) return '';
-  let blocks = view<AnthropicBlock[]>(system);
+  const blocks = view<AnthropicBlock[]>(system);
   if (blocks.some((b) => b.cache_control)) opts.onDrop?.('system.cache_control', cacheReason);
-  if (blocks.some(isBillingHeader)) {
-    opts.onDrop?.('system.x-anthropic-billing-header', 'Anthropic billing attribution line');
-    blocks = blocks.filter((b) => !isBillingHeader(b));
-  }
-  return blocks.map((b) => b.text ?? '').join('\n');
+  const stripped = stripBillingHeader(blocks);
+  if (stripped.changed) opts.onDrop?.('system.x-anthropic-billing-header', 'Anthropic billing attribution line');
+  return view<AnthropicBlock[]>(stripped.system).map((b) => b.text ?? '').join('\n');
 }
 
 /**
@@ -40,4 +35,21 @@ export function systemText(system: unknown, opts: ConvertOptions, cacheReason: s
  */
 export function openaiUserId(userId: string): string {
   return userId.length <= 64 ? userId : createHash('sha256').update(userId).digest('hex');
+}
+
+/**
+ * Anthropic `tool_choice` → OpenAI (`required` for any, `none`, `auto`); a forced tool takes the
+ * target API's named shape (Chat nests the name under `function`, Responses does not).
+ */
+export function openaiToolChoice(choice: AnthropicToolChoice, named: (name: string) => JsonObject): unknown {
+  switch (choice.type) {
+    case 'any':
+      return 'required';
+    case 'none':
+      return 'none';
+    case 'tool':
+      return named(choice.name ?? '');
+    default:
+      return 'auto';
+  }
 }

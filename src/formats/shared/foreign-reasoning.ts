@@ -19,7 +19,9 @@ interface Block {
   data?: string;
 }
 
-function isProxyThinking(block: Block): boolean {
+function isProxyThinking(block: Block | null): boolean {
+  // Client bodies may hold anything (e.g. a null block): never throw on them.
+  if (!block || typeof block !== 'object') return false;
   if (block.type === 'thinking') return isProxyIssued(block.signature);
   if (block.type === 'redacted_thinking') return isProxyIssued(block.data);
   return false;
@@ -30,7 +32,7 @@ export function dropForeignThinking(body: JsonObject, opts: ConvertOptions = {})
   const messages = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
   let removed = false;
   const next = messages.flatMap((m) => {
-    if (m.role !== 'assistant' || !Array.isArray(m.content)) return [m];
+    if (!m || m.role !== 'assistant' || !Array.isArray(m.content)) return [m];
     const kept = (m.content as Block[]).filter((b) => !isProxyThinking(b));
     if (kept.length === m.content.length) return [m];
     removed = true;
@@ -46,7 +48,7 @@ export function dropForeignThinking(body: JsonObject, opts: ConvertOptions = {})
 export function dropForeignReasoning(body: JsonObject, opts: ConvertOptions = {}): JsonObject {
   if (!Array.isArray(body.input)) return body;
   const input = body.input as { type?: string; encrypted_content?: string | null }[];
-  const kept = input.filter((i) => !(i.type === 'reasoning' && isProxyIssued(i.encrypted_content)));
+  const kept = input.filter((i) => !(i?.type === 'reasoning' && isProxyIssued(i.encrypted_content)));
   if (kept.length === input.length) return body;
   opts.onDrop?.('input.reasoning', 'reasoning issued by another vendor (Anthropic upstream) cannot be verified by OpenAI');
   return { ...body, input: kept };

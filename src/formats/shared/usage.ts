@@ -44,3 +44,10 @@ export function anthropicUsageOf(tokens: OpenAITokens, withReasoning: boolean): 
   if (withReasoning && tokens.reasoning !== null) usage.output_tokens_details = { thinking_tokens: tokens.reasoning };
   return usage;
 }
+
+/** Stream usage so far + a later event's usage: fields the update leaves null or out keep their value. */
+export function mergeUsage(base: AnthropicUsage, update: AnthropicUsage | null | undefined): AnthropicUsage {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(update ?? {})) if (value !== null && value !== undefined) merged[key] = value;
+  return merged as AnthropicUsage;
+}

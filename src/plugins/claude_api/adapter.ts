@@ -13,6 +13,7 @@ import type { ClaudeDetector } from './detection.js';
 import { listModels } from './models.js';
 import { handleOpenAiRequest } from './openai-bridge.js';
 import { prepareMessagesBody, type JsonObject } from './request-body.js';
+import { spliceRemovedSystemBlocks } from './raw-splice.js';
 import type { ClaudeUpstream } from './upstream-call.js';
 import { AnthropicUsageSniffer } from './usage.js';
 
@@ -64,6 +65,11 @@ export class ClaudeApiAdapter implements ProviderAdapter {
   bodyBytes(body: JsonObject, cred: UpstreamCredential, raw?: Buffer): string | Buffer {
     const prepared = this.prepare(body, cred);
     if (!prepared.changed && raw) return raw;
+    if (raw && prepared.edits.length === 1 && prepared.edits[0] === 'billing-header') {
+      // Claude Code's billing line is a whole system block: cut it from the bytes (hot path).
+      const spliced = spliceRemovedSystemBlocks(raw, body.system, prepared.body.system);
+      if (spliced) return spliced;
+    }
     return JSON.stringify(prepared.body);
   }
 

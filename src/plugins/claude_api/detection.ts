@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
 import { runCli } from '../../core/detection/run-cli.js';
 import { readDetectionCache, writeDetectionCache } from '../../core/detection/cache.js';
+import { withoutBillingLines } from '../../formats/index.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
 import type { TextBlock } from './request-body.js';
 
@@ -220,7 +221,7 @@ export function fromCapture(version: string, captured: CapturedRequest): ClaudeD
   for (const b of list) {
     const text = (b as { text?: unknown }).text;
     if (typeof text !== 'string') continue;
-    const kept = text.split('\n').filter((l) => !l.trimStart().startsWith('x-anthropic-billing-header:')).join('\n');
+    const kept = withoutBillingLines(text);
     if (kept.trim()) blocks.push({ type: 'text', text: kept });
   }
   return { version, source: 'detected', headers, systemPrompt: blocks.length ? blocks : FALLBACK_DETECTION.systemPrompt, detectedAt: new Date().toISOString() };

@@ -40,7 +40,8 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
 
   async initialize(services: CoreServices): Promise<void> {
     const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
-    const logger = services.logger.child({ plugin: PLUGIN_NAME });
+    // services.logger is already this plugin's child logger (bound to its name by the core).
+    const logger = services.logger;
     const tokens = new ClaudeTokenSource(config, services.httpClient);
     const detector = new ClaudeDetector({
       cliPath: config.cli_path,

@@ -20,7 +20,7 @@
  *    message-level ones go first, so the stable tools/system breakpoints and the newest
  *    conversation breakpoint survive.
  */
-import { dropForeignThinking } from '../../formats/index.js';
+import { dropForeignThinking, stripBillingHeader } from '../../formats/index.js';
 
 export type JsonObject = Record<string, unknown>;
 export interface TextBlock {
@@ -36,8 +36,6 @@ export const KNOWN_IDENTITIES: readonly string[] = [
   "You are Claude Code, Anthropic's official CLI for Claude, running within the Claude Agent SDK.",
   "You are a Claude agent, built on Anthropic's Claude Agent SDK.",
 ];
-
-const BILLING_PREFIX = 'x-anthropic-billing-header:';
 
 export interface PrepareOptions {
   /** Identity injection applies to OAuth only. */
@@ -59,7 +57,7 @@ export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): Pr
   const edits: string[] = [];
   let body = input;
 
-  const stripped = stripBilling(body.system);
+  const stripped = stripBillingHeader(body.system);
   if (stripped.changed) {
     body = { ...body, system: stripped.system };
     edits.push('billing-header');
@@ -92,34 +90,6 @@ export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): Pr
 function systemBlocks(system: unknown): unknown[] {
   if (typeof system === 'string') return system ? [{ type: 'text', text: system }] : [];
   return Array.isArray(system) ? system : [];
-}
-
-function stripBilling(system: unknown): { changed: boolean; system: unknown } {
-  if (typeof system === 'string') {
-    if (!system.includes(BILLING_PREFIX)) return { changed: false, system };
-    return { changed: true, system: dropBillingLines(system) };
-  }
-  if (!Array.isArray(system)) return { changed: false, system };
-  let changed = false;
-  const out: unknown[] = [];
-  for (const block of system) {
-    const text = (block as { text?: unknown } | null)?.text;
-    if (typeof text !== 'string' || !text.includes(BILLING_PREFIX)) {
-      out.push(block);
-      continue;
-    }
-    changed = true;
-    const rest = dropBillingLines(text);
-    if (rest.trim()) out.push({ ...(block as JsonObject), text: rest });
-  }
-  return { changed, system: out };
-}
-
-function dropBillingLines(text: string): string {
-  return text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith(BILLING_PREFIX))
-    .join('\n');
 }
 
 export function startsWithIdentity(system: unknown, detected?: TextBlock[]): boolean {

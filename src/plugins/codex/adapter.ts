@@ -46,11 +46,10 @@ export class CodexAdapter implements ProviderAdapter {
     const target = resolveModel(requested, config);
     const effort = target.effort ?? requestedEffort(req.body) ?? config.reasoning_effort;
     const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
-    const clientBody = req.api === 'anthropic' ? withoutBillingHeader(req.body) : req.body;
     // A Responses client that was on Claude earlier replays reasoning the ChatGPT backend cannot verify.
     const responsesBody = req.api === 'responses'
-      ? dropForeignReasoning(clientBody, { onDrop })
-      : convertRequest(req.api, 'responses', clientBody, { model: target.model, onDrop });
+      ? dropForeignReasoning(req.body, { onDrop })
+      : convertRequest(req.api, 'responses', req.body, { model: target.model, onDrop });
 
     const detection = this.deps.detection(target.model);
     const shaped = shapeCodexRequest(responsesBody, {
@@ -120,18 +119,6 @@ export class CodexAdapter implements ProviderAdapter {
   async listModels(): Promise<ModelInfo[]> {
     return this.deps.config.models.map((id) => ({ id, ownedBy: 'openai', displayName: id }));
   }
-}
-
-/**
- * Claude Code's first system line `x-anthropic-billing-header: cc_version=…` means nothing to
- * OpenAI and changes per build: it would only break the backend's prompt cache.
- */
-function withoutBillingHeader(body: JsonObject): JsonObject {
-  if (!Array.isArray(body.system)) return body;
-  const system = (body.system as JsonObject[]).filter(
-    (b) => !(typeof b?.text === 'string' && b.text.startsWith('x-anthropic-billing-header:')),
-  );
-  return { ...body, system };
 }
 
 /**

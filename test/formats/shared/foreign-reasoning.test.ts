@@ -1,5 +1,8 @@
 /** Pass-through requests drop the other vendor's reasoning (see src/formats/shared/foreign-reasoning.ts). */
 import { describe, expect, it } from 'vitest';
+import { direction as anthropicToResponses } from '../../../src/formats/anthropic-to-responses/index.js';
+import { direction as chatToAnthropic } from '../../../src/formats/chat-to-anthropic/index.js';
+import { direction as responsesToAnthropic } from '../../../src/formats/responses-to-anthropic/index.js';
 import { dropForeignReasoning, dropForeignThinking } from '../../../src/formats/shared/foreign-reasoning.js';
 
 describe('dropForeignThinking', () => {
@@ -45,6 +48,22 @@ describe('dropForeignThinking', () => {
   it('returns the same body when nothing is foreign', () => {
     const body = { model: 'claude', messages: [{ role: 'assistant', content: [{ type: 'thinking', thinking: '', signature: 'x' }] }] };
     expect(dropForeignThinking(body)).toBe(body);
+  });
+});
+
+describe('what the converters mint is what pass-through drops', () => {
+  it('Chat and Responses reasoning replayed to Anthropic, Anthropic thinking replayed to OpenAI', () => {
+    const fromChat = chatToAnthropic.response({ id: 'c', choices: [{ message: { role: 'assistant', content: 'a', reasoning_content: 'hmm' }, finish_reason: 'stop' }] }, {});
+    const fromResponses = responsesToAnthropic.response(
+      { id: 'resp_1', status: 'completed', output: [{ type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAA' }, { type: 'message', content: [{ type: 'output_text', text: 'b' }] }] },
+      {},
+    );
+    const history = [fromChat, fromResponses].map((m) => ({ role: 'assistant', content: m.content }));
+    const out = dropForeignThinking({ model: 'claude', messages: history });
+    expect(out.messages).toEqual([{ role: 'assistant', content: [{ type: 'text', text: 'a' }] }, { role: 'assistant', content: [{ type: 'text', text: 'b' }] }]);
+
+    const fromAnthropic = anthropicToResponses.response({ id: 'msg_1', type: 'message', content: [{ type: 'thinking', thinking: 't', signature: 'EqQB' }], stop_reason: 'end_turn' }, {});
+    expect(dropForeignReasoning({ model: 'gpt', input: fromAnthropic.output as unknown[] }).input).toEqual([]);
   });
 });
 
