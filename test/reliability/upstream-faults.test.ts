@@ -66,7 +66,7 @@ let t: TestProxy;
 beforeAll(async () => {
   upstream = await new FaultUpstream().start();
   // Short idle and headers timeouts so stalls fail fast.
-  t = await startTestProxy(upstream.url, { core: { http: { body_timeout: 0.4, headers_timeout: 0.4 } } });
+  t = await startTestProxy(upstream.url, { core: { http: { body_timeout: 0.8, headers_timeout: 0.8 } } });
 });
 afterAll(async () => {
   await t?.close();
