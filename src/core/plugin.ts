@@ -88,7 +88,7 @@ export interface StartupInfo {
 
 export interface AuthCommandContext<C> {
   config: C;
-  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'version'>;
+  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'version' | 'env'>;
   /** Write a line for the person at the terminal. */
   print: (line: string) => void;
   /** Ask the person for a line (e.g. a pasted authorization code). */

@@ -64,6 +64,7 @@ export function createServices(settings: Settings, logger: Logger, opts: CreateS
   const getPluginConfig = (name: string): Record<string, unknown> => settings.plugins[name] ?? {};
 
   const services: RuntimeServices = {
+    env,
     httpClient,
     logger,
     settings,
@@ -74,7 +75,7 @@ export function createServices(settings: Settings, logger: Logger, opts: CreateS
     version: VERSION,
     forPlugin(name: string): CoreServices {
       return {
-        httpClient, settings, getPluginConfig, scheduler, events, cacheDir, version: VERSION,
+        env, httpClient, settings, getPluginConfig, scheduler, events, cacheDir, version: VERSION,
         logger: logger.child({ plugin: name }),
       };
     },

@@ -28,4 +28,10 @@ export interface CoreServices {
   readonly cacheDir: string;
   /** The proxy's own version. */
   readonly version: string;
+  /**
+   * The environment the proxy was started with (`startProxy({ env })`, else `process.env`).
+   * Plugins look up HOME, CLAUDE_CONFIG_DIR, CODEX_HOME and key variables here, never in
+   * `process.env` directly, so an embedded or tested proxy never reads the user's real files.
+   */
+  readonly env: NodeJS.ProcessEnv;
 }

@@ -19,6 +19,8 @@ describe('createServices', () => {
     expect(p.getPluginConfig('p')).toEqual({ enabled: true, key: 'v' });
     expect(p.getPluginConfig('missing')).toEqual({});
     expect(p.cacheDir).toBe('/home/u/.cache/ccproxy');
+    // Plugins find HOME-relative credentials through the proxy's environment, not process.env.
+    expect(p.env.HOME).toBe('/home/u');
     expect(services.version).toMatch(/^\d+\.\d+\.\d+/);
     await services.close();
   });

@@ -68,9 +68,12 @@ describe('a corrupt credentials file', () => {
       expect(JSON.parse(r.body)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
       expect(upstream.requests).toHaveLength(0);
       expect(r.body).toContain('not valid JSON');
-      // /health fails the codex check (it currently words a corrupt file as "no credentials").
-      const health = (await (await fetch(`${t.proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string }>> };
-      expect(health.checks['plugin:codex']![0]!.status).toBe('fail');
+      // /health fails the codex check and says the file is unreadable, not missing.
+      const health = (await (await fetch(`${t.proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string; output?: string; details?: { credentials?: string } }>> };
+      const check = health.checks['plugin:codex']![0]!;
+      expect(check.status).toBe('fail');
+      expect(check.details?.credentials).toBe('unreadable');
+      expect(check.output).toContain('not valid JSON');
       expect(await fs.readFile(t.codexHome.authFile, 'utf8')).toBe(corrupt);
     } finally {
       await t.close();

@@ -41,7 +41,7 @@ export async function authCommand(action: AuthAction, name: string, opts: Global
   const logger = pino({ level: opts.debug ? 'debug' : 'warn' }, pino.destination(2)).child({ plugin: plugin.name });
   const ctx: AuthCommandContext<PluginConfig> = {
     config,
-    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(opts.env ?? process.env), version: VERSION },
+    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(opts.env ?? process.env), version: VERSION, env: opts.env ?? process.env },
     print: (line) => process.stdout.write(`${line}\n`),
     prompt,
     noBrowser: opts.browser === false,

@@ -84,9 +84,29 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
 
   if (res.statusCode >= 400) {
     const text = await readBounded(body, MAX_ERROR_BODY).catch(() => '');
-    throw errorFromResponse(res.statusCode, res.headers, text, opts.plugin);
+    throw errorFromResponse(res.statusCode, res.headers, scrubCredentials(text, headers), opts.plugin);
   }
   return { status: res.statusCode, headers: res.headers, body: guardBody(body, opts) };
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie', 'proxy-authorization'];
+
+/**
+ * An upstream error body is relayed to the client: if it echoes the credential we sent (some
+ * servers quote the key they rejected), the client must not learn it.
+ */
+export function scrubCredentials(text: string, sent: Record<string, string | string[]>): string {
+  if (!text) return text;
+  let out = text;
+  for (const name of CREDENTIAL_HEADERS) {
+    const raw = sent[name];
+    for (const value of Array.isArray(raw) ? raw : raw ? [raw] : []) {
+      const secret = value.replace(/^(Bearer|Basic)\s+/i, '').trim();
+      // Short values cannot be told apart from ordinary text; real keys and tokens are long.
+      if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join('[redacted]');
+    }
+  }
+  return out;
 }
 
 /**

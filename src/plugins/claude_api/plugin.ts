@@ -26,6 +26,8 @@ interface State {
   adapter: ClaudeApiAdapter;
   /** Credentials as seen at startup, for the synchronous startupInfo(). */
   startup: { mode: string; expiresAt?: number; subscription?: string; error?: string };
+  /** HOME of the proxy's environment, shortened to `~` in startup lines. */
+  home?: string;
 }
 
 export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
@@ -42,7 +44,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
-    const tokens = new ClaudeTokenSource(config, services.httpClient);
+    const tokens = new ClaudeTokenSource(config, services.httpClient, services.env);
     const detector = new ClaudeDetector({
       cliPath: config.cli_path,
       cacheDir: config.detection.cache_dir ?? services.cacheDir,
@@ -60,7 +62,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     } catch (err) {
       startup.error = err instanceof Error ? err.message : String(err);
     }
-    this.state = { config, tokens, detector, upstream, adapter, startup };
+    this.state = { config, tokens, detector, upstream, adapter, startup, home: services.env.HOME };
     // Running the CLI takes seconds: never delay startup; fallback headers serve meanwhile.
     if (config.detection.enabled) {
       void detector.refresh().then((d) => logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished'));
@@ -102,7 +104,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const s = this.state;
     if (!s) return {};
     const file = s.tokens.file.path;
-    const lines = [`credentials file: ${file.replace(process.env.HOME ?? '\0', '~')}`];
+    const lines = [`credentials file: ${s.home ? file.replace(s.home, '~') : file}`];
     const { mode, expiresAt, subscription, error } = s.startup;
     if (error) return { lines, credentials: { ok: false, message: error, fix: 'fix or delete the file, then `ccproxy auth login claude`' } };
     if (mode === 'api_key') return { lines, credentials: { ok: true, message: 'API key (plugins.claude_api.api_key)' } };

@@ -11,6 +11,8 @@ import type { CodexDetection } from './detection-types.js';
 
 export interface CodexHealthInput {
   credentials: CodexCredentials | null;
+  /** Why the file could not be read (corrupt JSON...): reported, never "missing". */
+  credentialsError?: string;
   credentialsPath: string;
   marginMs: number;
   lastRefresh: RefreshRecord | null;
@@ -27,7 +29,9 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
   const problems: string[] = [];
   const warnings: string[] = [];
   let expiresIn: number | undefined;
-  if (!c) {
+  if (input.credentialsError) {
+    problems.push(`${input.credentialsError} (fix or delete the file, then \`ccproxy auth login codex\`)`);
+  } else if (!c) {
     problems.push(`no Codex credentials at ${input.credentialsPath} (run \`ccproxy auth login codex\`)`);
   } else {
     if (!c.accountId) problems.push('credentials carry no ChatGPT account id');
@@ -54,7 +58,7 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
     time: new Date(now).toISOString(),
     details: {
       credentials_file: input.credentialsPath,
-      credentials: c ? (expiresIn !== undefined && expiresIn <= 0 ? 'expired' : expiresIn !== undefined && expiresIn * 1000 <= input.marginMs ? 'expiring' : 'valid') : 'missing',
+      credentials: input.credentialsError ? 'unreadable' : c ? (expiresIn !== undefined && expiresIn <= 0 ? 'expired' : expiresIn !== undefined && expiresIn * 1000 <= input.marginMs ? 'expiring' : 'valid') : 'missing',
       ...(expiresIn !== undefined ? { expires_in_seconds: expiresIn } : {}),
       account_id_known: Boolean(c?.accountId),
       ...(c?.planType ? { plan: c.planType } : {}),

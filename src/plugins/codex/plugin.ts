@@ -42,7 +42,7 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     const config = CodexConfigSchema.parse(services.getPluginConfig(this.name));
     const logger = services.logger;
     const tokens = new CodexTokenManager({
-      path: resolveAuthFile(config.credentials_file),
+      path: resolveAuthFile(config.credentials_file, services.env),
       config,
       dispatcher: services.httpClient,
       logger,
@@ -77,8 +77,10 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
 
   async healthCheck(): Promise<HealthCheckResult> {
     const rt = this.runtime();
+    const { credentials, error } = await rt.tokens.inspect();
     return codexHealth({
-      credentials: await rt.tokens.peek(),
+      credentials,
+      credentialsError: error,
       credentialsPath: rt.tokens.path,
       marginMs: rt.config.refresh_margin_seconds * 1000,
       lastRefresh: rt.tokens.refresher.lastRefresh,

@@ -33,7 +33,7 @@ export class Plugin implements ProviderPlugin<OpenAIConfig> {
 
   async initialize(services: CoreServices): Promise<void> {
     const config = OpenAIConfigSchema.parse(services.getPluginConfig(this.name));
-    const instances = buildInstances(config, services.httpClient, services.logger);
+    const instances = buildInstances(config, services.httpClient, services.logger, services.env);
     const { host, port } = services.settings.server;
     this.rt = { config, instances, origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
   }

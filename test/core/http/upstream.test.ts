@@ -30,6 +30,10 @@ beforeAll(async () => {
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: 'bad param', type: 'invalid_request_error', code: 'invalid_value' } }));
           return;
+        case '/echo-key':
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${String(req.headers.authorization).slice(7)} (key ${String(req.headers['x-api-key'])})` } }));
+          return;
         case '/detail':
           res.writeHead(401, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ detail: 'Unauthorized' }));
@@ -99,6 +103,14 @@ describe('upstreamRequest', () => {
     const e2 = (await upstreamRequest({ dispatcher: agent, url: `${base}/detail`, headers: {} }).catch((e: unknown) => e)) as UpstreamError;
     expect(e2.message).toBe('Unauthorized');
     expect(e2.kind).toBe('authentication');
+  });
+
+  it('never relays the credential we sent when an upstream error quotes it', async () => {
+    const headers = { authorization: 'Bearer sk-secret-token-123456', 'x-api-key': 'sk-other-key-abcdef' };
+    const e = (await upstreamRequest({ dispatcher: agent, url: `${base}/echo-key`, headers }).catch((x: unknown) => x)) as UpstreamError;
+    expect(e).toBeInstanceOf(UpstreamError);
+    expect(e.message).toBe('Incorrect API key provided: [redacted] (key [redacted])');
+    expect(JSON.stringify(e.upstreamBody)).not.toMatch(/sk-secret|sk-other/);
   });
 
   it('does not forward HTML error pages as the message and bounds what it reads', async () => {

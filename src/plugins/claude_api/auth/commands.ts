@@ -13,8 +13,8 @@ import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
 
-function fileFor(config: ClaudeApiConfig): CredentialFile {
-  return new CredentialFile({ path: credentialsPath(config.credentials_file) });
+function fileFor(config: ClaudeApiConfig, env: NodeJS.ProcessEnv): CredentialFile {
+  return new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
 }
 
 export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
@@ -22,7 +22,7 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
 
   async login(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
     const { config } = ctx;
-    const file = fileFor(config);
+    const file = fileFor(config, ctx.services.env);
     const tokens = await runOAuthLogin({
       authorizeUrl: config.oauth.authorize_url,
       clientId: config.oauth.client_id,
@@ -49,14 +49,14 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
   },
 
   async status(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AuthStatusReport> {
-    const file = fileFor(ctx.config);
+    const file = fileFor(ctx.config, ctx.services.env);
     const lines = [`credentials file: ${file.path}`];
     const t = extractOAuth(await file.read());
     if (!t) {
       if (ctx.config.api_key) return { loggedIn: true, lines: [...lines, 'OAuth: not logged in', 'API key: configured (plugins.claude_api.api_key)'] };
       return { loggedIn: false, lines: [...lines, 'not logged in: run `ccproxy auth login claude`'] };
     }
-    const who = await accountEmail();
+    const who = await accountEmail(ctx.services.env);
     if (who) lines.push(`account: ${who}`);
     lines.push(`subscription: ${t.subscriptionType ?? 'unknown'}`);
     if (t.expiresAt !== undefined) {
@@ -69,7 +69,7 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
   },
 
   async logout(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
-    const file = fileFor(ctx.config);
+    const file = fileFor(ctx.config, ctx.services.env);
     let removed = false;
     const after = await file.update((current) => {
       if (!current || !(OAUTH_KEY in current)) return undefined;
@@ -83,9 +83,9 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
 };
 
 /** The Claude CLI keeps the account email in `~/.claude.json`; best effort, never required. */
-async function accountEmail(): Promise<string | undefined> {
-  const dir = process.env.CLAUDE_CONFIG_DIR;
-  const candidates = dir ? [path.join(dir, '.claude.json')] : [path.join(os.homedir(), '.claude.json')];
+async function accountEmail(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const dir = env.CLAUDE_CONFIG_DIR;
+  const candidates = dir ? [path.join(dir, '.claude.json')] : [path.join(env.HOME || os.homedir(), '.claude.json')];
   for (const p of candidates) {
     try {
       const o = JSON.parse(await fs.readFile(p, 'utf8')) as { oauthAccount?: { emailAddress?: unknown } };

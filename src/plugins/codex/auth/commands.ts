@@ -9,14 +9,14 @@ import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
 import type { CodexConfig } from '../config.js';
 import { parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
 
-function fileOf(config: CodexConfig): CredentialFile<AuthFileJson> {
-  return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file) });
+function fileOf(config: CodexConfig, env: NodeJS.ProcessEnv): CredentialFile<AuthFileJson> {
+  return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file, env) });
 }
 
 async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
   const { oauth } = ctx.config;
   const redirectUri = `http://localhost:${oauth.redirect_port}${oauth.redirect_path}`;
-  const file = fileOf(ctx.config);
+  const file = fileOf(ctx.config, ctx.services.env);
   if (ctx.noBrowser) {
     ctx.print('After logging in, the browser lands on a localhost page that may not load: copy that page\'s full URL and paste it here.');
   }
@@ -53,7 +53,7 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
 }
 
 async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusReport> {
-  const file = fileOf(ctx.config);
+  const file = fileOf(ctx.config, ctx.services.env);
   let creds;
   try {
     creds = parseCodexAuth(await file.read());
@@ -78,7 +78,7 @@ async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusR
 
 /** Remove our tokens; other fields (e.g. an OPENAI_API_KEY the person set) stay. */
 async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
-  const file = fileOf(ctx.config);
+  const file = fileOf(ctx.config, ctx.services.env);
   let removeWhole = false;
   let hadTokens = false;
   await file.update((current) => {

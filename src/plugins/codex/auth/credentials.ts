@@ -25,9 +25,10 @@ export interface CodexCredentials {
 
 /** `plugins.codex.credentials_file`, else `$CODEX_HOME/auth.json`, else `~/.codex/auth.json`. */
 export function resolveAuthFile(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (configured) return configured.startsWith('~/') ? join(homedir(), configured.slice(2)) : configured;
+  const home = env.HOME || homedir();
+  if (configured) return configured.startsWith('~/') ? join(home, configured.slice(2)) : configured;
   const codexHome = env.CODEX_HOME?.trim();
-  return join(codexHome || join(homedir(), '.codex'), 'auth.json');
+  return join(codexHome || join(home, '.codex'), 'auth.json');
 }
 
 /** The ChatGPT-mode credentials in a parsed auth.json, or null (API-key mode, empty, malformed). */

@@ -52,10 +52,15 @@ export class CodexTokenManager {
 
   /** Stored credentials without refreshing; null when absent or unreadable. */
   async peek(): Promise<CodexCredentials | null> {
+    return (await this.inspect()).credentials;
+  }
+
+  /** The credentials, or why the file could not be read (corrupt JSON, unreadable): for health. */
+  async inspect(): Promise<{ credentials: CodexCredentials | null; error?: string }> {
     try {
-      return await this.refresher.current(true);
-    } catch {
-      return null;
+      return { credentials: await this.refresher.current(true) };
+    } catch (err) {
+      return { credentials: null, error: err instanceof Error ? err.message : String(err) };
     }
   }
 
