@@ -5,7 +5,8 @@
  * a slow stream (for abort tests) or a hang before the first byte (for timeout tests).
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenLoopback, readBody } from './loopback.js';
 
 export interface RecordedRequest {
   method: string;
@@ -64,8 +65,7 @@ export class FakeAnthropicSdkUpstream {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
@@ -79,9 +79,7 @@ export class FakeAnthropicSdkUpstream {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = (await readBody(req)).toString('utf8');
     let body: Record<string, unknown> = {};
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};

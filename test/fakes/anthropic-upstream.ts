@@ -11,7 +11,7 @@
  * Every request is recorded (headers, raw bytes, parsed body).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback, closeServer, readBody } from './loopback.js';
 
 export type ContentSpec =
   | { type: 'text'; text: string }
@@ -61,16 +61,12 @@ export class FakeAnthropicUpstream {
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   /** Requests to `/v1/messages` (not count_tokens). */
@@ -79,9 +75,7 @@ export class FakeAnthropicUpstream {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
+    const raw = await readBody(req);
     let body: Record<string, unknown> = {};
     try {
       body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};

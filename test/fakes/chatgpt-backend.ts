@@ -8,8 +8,8 @@
  * Every request is recorded for assertions.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { listenLoopback, readBody } from './loopback.js';
 
 export interface ScriptedToolCall {
   name: string;
@@ -76,11 +76,10 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const received = await readBody(req);
     let body: Record<string, unknown> = {};
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      body = JSON.parse(received.toString('utf8') || '{}') as Record<string, unknown>;
     } catch {
       /* validated below */
     }
@@ -119,10 +118,9 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = await listenLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/backend-api/codex`,
+    baseUrl: `${url}/backend-api/codex`,
     requests,
     accepted: () => requests.filter((r) => !r.rejected),
     queue: (...turns) => queued.push(...turns),

@@ -6,7 +6,8 @@
  * tests can assert that nothing leaks, and records every request.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenLoopback, readBody } from './loopback.js';
 
 export type Fault =
   | { kind: 'ok'; deltas?: number; delayMs?: number }
@@ -96,8 +97,7 @@ export class FaultUpstream {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
@@ -128,11 +128,10 @@ export class FaultUpstream {
       if (!res.writableFinished) this.closedEarly++;
       finish();
     });
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const received = await readBody(req);
     let body: Record<string, unknown> = {};
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      body = JSON.parse(received.toString('utf8')) as Record<string, unknown>;
     } catch {
       /* recorded as {} */
     }

@@ -5,7 +5,7 @@
  * fail or to delay its answer (to widen race windows in concurrency tests).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback, closeServer, readBody } from './loopback.js';
 
 export interface TokenCall {
   contentType: string;
@@ -49,22 +49,16 @@ export class FakeOAuthServer {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = (await readBody(req)).toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
     let params: Record<string, string> = {};
     if (contentType.includes('json')) {

@@ -13,8 +13,8 @@
  * Every request is recorded.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { listenLoopback, closeServer, readBody } from './loopback.js';
 
 export interface ChatQuirks {
   /** Tool-call arguments in one delta instead of several. */
@@ -92,24 +92,19 @@ export class FakeOpenAICompatible {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenLoopback(this.server);
     return this;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const received = await readBody(req);
     let body: Record<string, unknown> = {};
     try {
-      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      body = received.length ? (JSON.parse(received.toString('utf8')) as Record<string, unknown>) : {};
     } catch {
       return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
     }
