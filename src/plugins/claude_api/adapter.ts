@@ -84,7 +84,9 @@ export class ClaudeApiAdapter implements ProviderAdapter {
 
 function passHeaders(res: UpstreamResponse, contentType: string): Record<string, string> {
   const out: Record<string, string> = { 'content-type': contentType };
-  for (const [k, v] of Object.entries(res.headers)) {
+  const headers = res.headers;
+  for (const k in headers) {
+    const v = headers[k];
     if (v !== undefined && PASS_HEADERS.test(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
@@ -93,12 +95,13 @@ function passHeaders(res: UpstreamResponse, contentType: string): Record<string,
 /** Stream the upstream SSE bytes through untouched, or hand back its JSON bytes. */
 async function passThrough(res: UpstreamResponse, request: AdapterRequest): Promise<AdapterResponse> {
   const ct = String(res.headers['content-type'] ?? '');
-  const sniffer = new AnthropicUsageSniffer();
   if (ct.includes('event-stream')) {
-    return { kind: 'stream', status: res.status, headers: passHeaders(res, ct), events: sniffed(res.body, sniffer, request) };
+    const events = request.observer ? sniffed(res.body, new AnthropicUsageSniffer(), request) : relayed(res.body, request);
+    return { kind: 'stream', status: res.status, headers: passHeaders(res, ct), events };
   }
   const bytes = Buffer.from(await res.body.arrayBuffer());
   if (request.observer) {
+    const sniffer = new AnthropicUsageSniffer();
     try {
       sniffer.take(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
       request.observer.usage(sniffer.usage, sniffer.model);
@@ -112,17 +115,32 @@ async function passThrough(res: UpstreamResponse, request: AdapterRequest): Prom
 async function* sniffed(body: AsyncIterable<Buffer>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
   try {
     for await (const chunk of body) {
-      if (request.observer) sniffer.push(chunk);
+      sniffer.push(chunk);
       yield chunk;
     }
   } catch (err) {
-    // The upstream connection broke mid-stream, or we aborted it (shutdown grace period over; when
-    // the client itself left, nothing more is written): end with the API's own error event so the
-    // client sees a failure instead of a silently truncated answer.
-    const reason: unknown = request.signal.aborted ? request.signal.reason : err;
-    const message = `Upstream stream interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
-    yield `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+    yield interruptedEvent(err, request);
     return;
   }
   request.observer?.usage(sniffer.usage, sniffer.model);
+}
+
+/** The same relay without usage sniffing (nobody listens for usage). */
+async function* relayed(body: AsyncIterable<Buffer>, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (err) {
+    yield interruptedEvent(err, request);
+  }
+}
+
+/**
+ * The upstream connection broke mid-stream, or we aborted it (shutdown grace period over; when the
+ * client itself left, nothing more is written): end with the API's own error event so the client
+ * sees a failure instead of a silently truncated answer.
+ */
+function interruptedEvent(err: unknown, request: AdapterRequest): string {
+  const reason: unknown = request.signal.aborted ? request.signal.reason : err;
+  const message = `Upstream stream interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
+  return `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
 }

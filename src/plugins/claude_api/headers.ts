@@ -26,8 +26,11 @@ export interface HeaderOptions {
 
 export function buildUpstreamHeaders(opts: HeaderOptions): Record<string, string> {
   const out: Record<string, string> = {};
-  if (opts.client) {
-    for (const [name, value] of Object.entries(opts.client)) {
+  const client = opts.client;
+  if (client) {
+    // for..in over Node's header object (keys already lower-case; toLowerCase kept for plain objects).
+    for (const name in client) {
+      const value = client[name];
       const key = name.toLowerCase();
       if (value === undefined || NEVER.has(key) || !FORWARD.test(key)) continue;
       out[key] = Array.isArray(value) ? value.join(', ') : value;
