@@ -9,7 +9,8 @@ import type { ConvertOptions, JsonObject } from '../../../src/formats/convert.js
 import { ChatChunkSchema, ChatResponseSchema, OpenAIErrorBodySchema } from '../../../src/formats/models/chat.js';
 import { collect, fromArray } from '../helpers/fixtures.js';
 import { runChatJson, runChatStream, toSse } from '../helpers/sdk-harness.js';
-import { expectChatGrammar, loadResponseFixtures, normalizeArgs } from './helpers.js';
+import { expectChatGrammar } from '../helpers/grammar.js';
+import { loadResponseFixtures, normalizeArgs } from './helpers.js';
 
 const fixtures = loadResponseFixtures('anthropic-to-chat');
 
@@ -42,7 +43,7 @@ describe('anthropic-to-chat fixtures', () => {
 
       it('stream: Chat grammar, and the openai SDK accumulates the expected completion', async () => {
         const events = await collect(direction.stream(fromArray(fx.upstream_events!), opts));
-        expectChatGrammar(events);
+        expectChatGrammar(events, { usage: includeUsage });
         for (const e of events) expect((e.error ? OpenAIErrorBodySchema : ChatChunkSchema).safeParse(e).success).toBe(true);
         const run = await runChatStream(await toSse('chat', events), { includeUsage });
         expect(run.warnings).toEqual([]);

@@ -9,7 +9,8 @@ import type { JsonObject, StreamEvent } from '../../../src/formats/convert.js';
 import { AnthropicResponseSchema, AnthropicStreamEventSchema } from '../../../src/formats/models/anthropic.js';
 import { collect, fromArray } from '../helpers/fixtures.js';
 import { runAnthropicJson, runAnthropicStream, toSse } from '../helpers/sdk-harness.js';
-import { expectAnthropicGrammar, loadResponseFixtures } from './helpers.js';
+import { expectAnthropicGrammar } from '../helpers/grammar.js';
+import { loadResponseFixtures } from './helpers.js';
 
 const fixtures = loadResponseFixtures('chat-to-anthropic');
 

@@ -10,7 +10,8 @@ import { direction as chatToAnthropic } from '../../../src/formats/chat-to-anthr
 import type { JsonObject } from '../../../src/formats/convert.js';
 import { fromArray } from '../helpers/fixtures.js';
 import { runAnthropicStream, toSse } from '../helpers/sdk-harness.js';
-import { expectAnthropicGrammar, loadResponseFixtures } from './helpers.js';
+import { expectAnthropicGrammar } from '../helpers/grammar.js';
+import { loadResponseFixtures } from './helpers.js';
 import { collect } from '../helpers/fixtures.js';
 
 const fixtures = loadResponseFixtures('anthropic-to-chat').filter((f) => f.upstream_response);

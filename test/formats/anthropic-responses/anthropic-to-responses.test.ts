@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { direction } from '../../../src/formats/anthropic-to-responses/index.js';
 import type { ConvertOptions } from '../../../src/formats/convert.js';
 import { AnthropicResponseSchema, ResponsesResponseSchema } from '../../../src/formats/models/index.js';
-import { collect, expectResponsesGrammar, fromArray, loadFixtures, openaiSdkFinal } from './helpers.js';
+import { expectResponsesGrammar } from '../helpers/grammar.js';
+import { collect, fromArray, loadFixtures, openaiSdkFinal } from './helpers.js';
 
 const fixtures = loadFixtures('anthropic-to-responses');
 
@@ -40,7 +41,7 @@ describe('anthropic-to-responses fixtures', () => {
 
       it('stream: Responses grammar, and the SDK accumulates the expected response', async () => {
         const events = await collect(direction.stream(fromArray(fx.upstream_events), opts));
-        expectResponsesGrammar(events);
+        expectResponsesGrammar(events, { sequentialItems: true });
         const final = await openaiSdkFinal(events);
         expect(final).toMatchObject(fx.expected);
         // The SDK adds `parsed`/`parsed_arguments` (structured-output parsing); ignore them.
@@ -65,7 +66,7 @@ describe('anthropic-to-responses stream details', () => {
   it('reports an upstream that ends before message_stop as response.failed', async () => {
     const fx = fixtures.find((f) => f.name === 'plain-text')!;
     const events = await collect(direction.stream(fromArray(fx.upstream_events.slice(0, 4)), {}));
-    expectResponsesGrammar(events);
+    expectResponsesGrammar(events, { sequentialItems: true });
     expect(events[events.length - 1]).toMatchObject({ type: 'response.failed', response: { status: 'failed' } });
   });
 });

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicErrorBodySchema, AnthropicResponseSchema, ResponsesResponseSchema } from '../../../src/formats/models/index.js';
 import { direction } from '../../../src/formats/responses-to-anthropic/index.js';
-import { anthropicSdkFinal, collect, expectAnthropicGrammar, fromArray, loadFixtures } from './helpers.js';
+import { expectAnthropicGrammar } from '../helpers/grammar.js';
+import { anthropicSdkFinal, collect, fromArray, loadFixtures } from './helpers.js';
 
 const fixtures = loadFixtures('responses-to-anthropic');
 

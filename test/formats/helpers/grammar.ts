@@ -4,15 +4,17 @@
  */
 import { expect } from 'vitest';
 import type { StreamEvent } from '../../../src/formats/convert.js';
+import { AnthropicStreamEventSchema } from '../../../src/formats/models/anthropic.js';
 import { ChatStreamEventSchema } from '../../../src/formats/models/chat.js';
 import { ResponsesStreamEventSchema } from '../../../src/formats/models/responses.js';
 
 /**
  * Responses: created → in_progress first; sequence_number 0,1,2…; output_index assigned in order
- * (added for index n only after n-1 was added); deltas only for open items; exactly one terminal
+ * (with `sequentialItems`, one item open at a time: a converter whose source streams blocks one
+ * by one must not interleave them); deltas only for open items; exactly one terminal
  * event (completed/incomplete/failed) and nothing after it.
  */
-export function expectResponsesGrammar(events: StreamEvent[]): void {
+export function expectResponsesGrammar(events: StreamEvent[], opts: { sequentialItems?: boolean } = {}): void {
   for (const ev of events) expect(ResponsesStreamEventSchema.safeParse(ev).error).toBeUndefined();
   expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
   expect(events[0]?.type).toBe('response.created');
@@ -28,6 +30,7 @@ export function expectResponsesGrammar(events: StreamEvent[]): void {
       return;
     }
     if (type === 'response.output_item.added') {
+      if (opts.sequentialItems) expect(open.size, 'an item is added only after the previous one is done').toBe(0);
       expect(ev.output_index).toBe(added++);
       open.add(ev.output_index as number);
     } else if (type === 'response.output_item.done') {
@@ -66,7 +69,7 @@ export function expectChatGrammar(events: StreamEvent[], opts: { usage?: boolean
     for (const tc of choices[0]?.delta.tool_calls ?? []) {
       if (!seen.has(tc.index)) {
         expect(tc.index, 'tool call indexes are dense').toBe(seen.size);
-        expect(tc.id && tc.type, 'first delta of a tool call has id and type').toBeTruthy();
+        expect(tc.id && tc.type === 'function' && tc.function?.name, 'first delta of a tool call has id, type and name').toBeTruthy();
         seen.add(tc.index);
       } else expect(tc.id, 'id only on the first delta').toBeUndefined();
     }
@@ -74,4 +77,48 @@ export function expectChatGrammar(events: StreamEvent[], opts: { usage?: boolean
   });
   if (errorAt === -1) expect(finishes).toBe(1);
   if (opts.usage && errorAt === -1) expect((chunks.at(-1)?.choices as unknown[]).length).toBe(0);
+}
+
+/**
+ * Anthropic: message_start first, content blocks
+ * opened and closed in order with dense indexes and never nested, message_delta right before
+ * message_stop, nothing after message_stop or error; every event valid against the model.
+ */
+export function expectAnthropicGrammar(events: StreamEvent[]): void {
+  for (const ev of events) expect(AnthropicStreamEventSchema.safeParse(ev).success, JSON.stringify(ev)).toBe(true);
+  expect(events[0]?.type).toBe('message_start');
+  let open: number | null = null;
+  let next = 0;
+  let ended = false;
+  events.forEach((ev, i) => {
+    expect(ended, `event after end: ${String(ev.type)}`).toBe(false);
+    switch (ev.type) {
+      case 'message_start':
+        expect(i).toBe(0);
+        break;
+      case 'content_block_start':
+        expect(open).toBeNull();
+        expect(ev.index).toBe(next);
+        open = next++;
+        break;
+      case 'content_block_delta':
+        expect(ev.index).toBe(open);
+        break;
+      case 'content_block_stop':
+        expect(ev.index).toBe(open);
+        open = null;
+        break;
+      case 'message_delta':
+        expect(open).toBeNull();
+        expect(events[i + 1]?.type).toBe('message_stop');
+        break;
+      case 'message_stop':
+      case 'error':
+        ended = true;
+        break;
+      default:
+        throw new Error(`unexpected Anthropic event ${String(ev.type)}`);
+    }
+  });
+  expect(ended).toBe(true);
 }
