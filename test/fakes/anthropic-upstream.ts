@@ -5,25 +5,42 @@
  *    `x-api-key` from `acceptedApiKeys`; a key listed in `clientKeys` (the dummy a client used)
  *    is refused and flagged in `leakedClientKey`; both at once or neither → 401.
  *  - replies are scripted per request: text, thinking (with signature deltas), tool_use (with
- *    `input_json_delta` chunks), real error bodies with `retry-after`, or raw bytes.
+ *    `input_json_delta` chunks), real error bodies with `retry-after`, raw bytes, a stream cut
+ *    mid-way, a slow stream (`eventDelayMs`, for abort/idle tests) or no answer at all (`hang`,
+ *    for first-byte timeouts).
  *  - SSE follows the real event order (message_start, ping, content_block_*, message_delta,
  *    message_stop) and is written in several socket writes, some split mid-event.
- * Every request is recorded (headers, raw bytes, parsed body).
+ * Every request is recorded (headers, raw bytes, parsed body, arrival and end times). Serves both
+ * the claude_api tests (the proxy in front of it) and the claude_sdk tests (the real Claude Code
+ * CLI in front of it, via `ANTHROPIC_BASE_URL`).
  */
 import http from 'node:http';
 import { listenLoopback, closeServer, readBody } from './loopback.js';
 
 export type ContentSpec =
-  | { type: 'text'; text: string }
+  /** An array is streamed as exactly those text deltas (the message text is their concatenation). */
+  | { type: 'text'; text: string | string[] }
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
 
+export interface MessageReply {
+  kind: 'message';
+  content: ContentSpec[];
+  stopReason?: string;
+  model?: string;
+  usage?: { input_tokens: number; output_tokens: number };
+  /** Pause after each SSE event, ms: a slow stream for abort and idle-timeout tests. */
+  eventDelayMs?: number;
+}
+
 export type FakeReply =
-  | { kind: 'message'; content: ContentSpec[]; stopReason?: string; model?: string; usage?: { input_tokens: number; output_tokens: number } }
+  | MessageReply
   | { kind: 'error'; status: number; type: string; message: string; retryAfter?: string }
   | { kind: 'raw'; status: number; headers?: Record<string, string>; body: string }
   /** Stream `content` but cut the connection after `afterEvents` SSE events (mid-stream failure). */
-  | { kind: 'broken'; content: ContentSpec[]; afterEvents: number };
+  | { kind: 'broken'; content: ContentSpec[]; afterEvents: number }
+  /** Never answer (no status line): for first-byte and headers timeout tests. */
+  | { kind: 'hang' };
 
 export interface RecordedRequest {
   method: string;
@@ -31,16 +48,38 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders;
   raw: Buffer;
   body: Record<string, unknown>;
+  /** ms since epoch when the request body had arrived / when its response closed. */
+  receivedAt: number;
+  finishedAt?: number;
 }
 
 export type Script = (req: RecordedRequest, index: number) => FakeReply;
 
-export const text = (t: string): FakeReply => ({ kind: 'message', content: [{ type: 'text', text: t }] });
-export const toolUse = (name: string, input: Record<string, unknown>, preface?: string): FakeReply => ({
+export const text = (t: string | string[], opts: { eventDelayMs?: number } = {}): MessageReply => ({
+  kind: 'message', content: [{ type: 'text', text: t }], ...opts,
+});
+export const toolUse = (name: string, input: Record<string, unknown>, preface?: string): MessageReply => ({
   kind: 'message',
   content: [...(preface ? [{ type: 'text' as const, text: preface }] : []), { type: 'tool_use' as const, name, input }],
   stopReason: 'tool_use',
 });
+
+/** The Anthropic error type the real API uses for each status. */
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error',
+  413: 'request_too_large', 429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error',
+};
+
+/** A real error body for `status`, with the type the API uses for it. */
+export const apiError = (status: number, message = `fake upstream error ${status}`): FakeReply => ({
+  kind: 'error', status, type: ERROR_TYPES[status] ?? 'api_error', message,
+});
+
+/** True for Claude Code's main-loop calls (they carry the tool list); side calls (titles, …) don't. */
+export const isMainRequest = (r: RecordedRequest): boolean => Array.isArray(r.body.tools) && r.body.tools.length > 0;
+
+/** A request's whole conversation (messages and tool results) as one string, for `toContain` checks. */
+export const requestText = (r: RecordedRequest): string => JSON.stringify(r.body.messages ?? []);
 
 const ERROR_BODY = (type: string, message: string): string => JSON.stringify({ type: 'error', error: { type, message }, request_id: 'req_fake_error' });
 
@@ -74,6 +113,11 @@ export class FakeAnthropicUpstream {
     return this.requests.filter((r) => /^\/v1\/messages(\?|$)/.test(r.url));
   }
 
+  /** Claude Code's main-loop message requests (see `isMainRequest`). */
+  get mainRequests(): RecordedRequest[] {
+    return this.messageRequests.filter(isMainRequest);
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     let body: Record<string, unknown> = {};
@@ -82,7 +126,8 @@ export class FakeAnthropicUpstream {
     } catch {
       return this.sendError(res, 400, 'invalid_request_error', 'There was an issue with the format or content of your request. We were unable to parse the body as JSON.');
     }
-    const rec: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body };
+    const rec: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body, receivedAt: Date.now() };
+    res.on('close', () => (rec.finishedAt = Date.now()));
     this.requests.push(rec);
 
     const refusal = this.authRefusal(req.headers);
@@ -102,6 +147,7 @@ export class FakeAnthropicUpstream {
       return this.sendError(res, 400, 'invalid_request_error', 'model, max_tokens and messages are required');
     }
     const reply = this.script(rec, this.counter++);
+    if (reply.kind === 'hang') return; // keep the socket open, never answer (close() drops it)
     if (reply.kind === 'error') return this.sendError(res, reply.status, reply.type, reply.message, reply.retryAfter);
     if (reply.kind === 'raw') {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -109,7 +155,7 @@ export class FakeAnthropicUpstream {
       return;
     }
     if (reply.kind === 'broken') {
-      const events = sseEvents(buildMessage({ kind: 'message', content: reply.content }, body.model));
+      const events = sseEvents(buildMessage({ kind: 'message', content: reply.content }, body.model), reply.content);
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
       res.write(events.slice(0, reply.afterEvents).join(''));
       await tick();
@@ -117,7 +163,7 @@ export class FakeAnthropicUpstream {
       return;
     }
     const message = buildMessage(reply, body.model);
-    if (body.stream === true) await this.stream(res, message);
+    if (body.stream === true) await this.stream(res, sseEvents(message, reply.content), reply.eventDelayMs ?? 0);
     else {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake_${this.counter}` });
       this.lastResponseBody = JSON.stringify(message);
@@ -150,25 +196,27 @@ export class FakeAnthropicUpstream {
     res.end(ERROR_BODY(type, message));
   }
 
-  private async stream(res: http.ServerResponse, message: Message): Promise<void> {
+  private async stream(res: http.ServerResponse, events: string[], eventDelayMs: number): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_fake_stream' });
-    const events = sseEvents(message);
     this.lastResponseBody = events.join('');
     // Split one event across two writes to exercise parsers that must buffer partial events.
     for (let i = 0; i < events.length; i++) {
+      if (res.destroyed) return; // the client went away (abort tests)
       const ev = events[i]!;
       if (i === 2 && ev.length > 10) {
         res.write(ev.slice(0, 7));
         await tick();
         res.write(ev.slice(7));
       } else res.write(ev);
-      if (i % 3 === 0) await tick();
+      if (eventDelayMs) await sleep(eventDelayMs);
+      else if (i % 3 === 0) await tick();
     }
     res.end();
   }
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Message {
   id: string;
@@ -183,9 +231,10 @@ interface Message {
 
 let toolCounter = 0;
 
-function buildMessage(reply: Extract<FakeReply, { kind: 'message' }>, model: string): Message {
+function buildMessage(reply: MessageReply, model: string): Message {
   const content = reply.content.map((c) => {
     if (c.type === 'tool_use') return { type: 'tool_use', id: c.id ?? `toolu_fake_${++toolCounter}`, name: c.name, input: c.input };
+    if (c.type === 'text') return { type: 'text', text: Array.isArray(c.text) ? c.text.join('') : c.text };
     return { ...c };
   });
   return {
@@ -213,7 +262,8 @@ function pieces(s: string, n = 3): string[] {
   return out;
 }
 
-export function sseEvents(m: Message): string[] {
+/** The SSE events of `m`; text blocks whose spec (by index) lists its deltas are streamed as those. */
+function sseEvents(m: Message, spec: ContentSpec[]): string[] {
   const out = [
     sse('message_start', { message: { ...m, content: [], stop_reason: null, usage: { ...m.usage, output_tokens: 1 } } }),
     sse('ping', {}),
@@ -221,7 +271,9 @@ export function sseEvents(m: Message): string[] {
   m.content.forEach((block, index) => {
     if (block.type === 'text') {
       out.push(sse('content_block_start', { index, content_block: { type: 'text', text: '' } }));
-      for (const p of pieces(block.text as string)) out.push(sse('content_block_delta', { index, delta: { type: 'text_delta', text: p } }));
+      const given = spec[index];
+      const deltas = given?.type === 'text' && Array.isArray(given.text) ? given.text : pieces(block.text as string);
+      for (const p of deltas) out.push(sse('content_block_delta', { index, delta: { type: 'text_delta', text: p } }));
     } else if (block.type === 'thinking') {
       out.push(sse('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
       for (const p of pieces(block.thinking as string)) out.push(sse('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: p } }));

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, readBody } from './loopback.js';
+import { functionCallItemEvents, messageItemEvents } from './responses-items.js';
 
 export interface ScriptedToolCall {
   name: string;
@@ -196,30 +197,11 @@ export function turnEvents(turn: ScriptedTurn, model: string): Record<string, un
     push({ type: 'response.output_item.done', output_index: index, item });
     output.push(item);
   }
-  if (turn.text !== undefined) {
-    const itemId = id('msg');
-    const index = output.length;
-    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-    push({ type: 'response.content_part.added', item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', annotations: [], text: '' } });
-    for (const d of pieces(turn.text)) push({ type: 'response.output_text.delta', item_id: itemId, output_index: index, content_index: 0, delta: d, logprobs: [] });
-    push({ type: 'response.output_text.done', item_id: itemId, output_index: index, content_index: 0, text: turn.text, logprobs: [] });
-    const part = { type: 'output_text', annotations: [], logprobs: [], text: turn.text };
-    push({ type: 'response.content_part.done', item_id: itemId, output_index: index, content_index: 0, part });
-    const item = { id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [part] };
-    push({ type: 'response.output_item.done', output_index: index, item });
-    output.push(item);
-  }
+  if (turn.text !== undefined) output.push(messageItemEvents(push, id('msg'), output.length, turn.text, pieces(turn.text)));
   for (const call of turn.toolCalls ?? []) {
-    const itemId = id('fc');
-    const index = output.length;
-    const callId = call.callId ?? id('call');
     const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
-    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name } });
-    for (const d of pieces(args)) push({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: index, delta: d });
-    push({ type: 'response.function_call_arguments.done', item_id: itemId, output_index: index, arguments: args });
-    const item = { id: itemId, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
-    push({ type: 'response.output_item.done', output_index: index, item });
-    output.push(item);
+    const itemId = id('fc');
+    output.push(functionCallItemEvents(push, itemId, output.length, { callId: call.callId ?? id('call'), name: call.name, args }, pieces(args)));
   }
   const usage = {
     input_tokens: 1200,

@@ -15,6 +15,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, closeServer, readBody } from './loopback.js';
+import { functionCallItemEvents, messageItemEvents } from './responses-items.js';
 
 export interface ChatQuirks {
   /** Tool-call arguments in one delta instead of several. */
@@ -252,32 +253,12 @@ export function responsesEvents(turn: FakeTurn, model: string): Record<string, u
   push({ type: 'response.created', response: shell('in_progress', []) });
   push({ type: 'response.in_progress', response: shell('in_progress', []) });
   const output: Record<string, unknown>[] = [];
-  if (turn.text) {
-    const itemId = rid('msg');
-    const index = output.length;
-    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
-    push({ type: 'response.content_part.added', item_id: itemId, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
-    for (const piece of turn.text.match(/.{1,8}/gs) ?? []) {
-      push({ type: 'response.output_text.delta', item_id: itemId, output_index: index, content_index: 0, delta: piece, logprobs: [] });
-    }
-    const part = { type: 'output_text', text: turn.text, annotations: [], logprobs: [] };
-    push({ type: 'response.output_text.done', item_id: itemId, output_index: index, content_index: 0, text: turn.text, logprobs: [] });
-    push({ type: 'response.content_part.done', item_id: itemId, output_index: index, content_index: 0, part });
-    const item = { id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [part] };
-    push({ type: 'response.output_item.done', output_index: index, item });
-    output.push(item);
-  }
+  if (turn.text) output.push(messageItemEvents(push, rid('msg'), output.length, turn.text, turn.text.match(/.{1,8}/gs) ?? []));
   for (const call of turn.toolCalls ?? []) {
     const itemId = rid('fc');
     const callId = call.id ?? `call_${randomBytes(6).toString('hex')}`;
-    const index = output.length;
     const args = JSON.stringify(call.arguments);
-    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name } });
-    for (const part of splitArgs(args)) push({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: index, delta: part });
-    push({ type: 'response.function_call_arguments.done', item_id: itemId, output_index: index, arguments: args });
-    const item = { id: itemId, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
-    push({ type: 'response.output_item.done', output_index: index, item });
-    output.push(item);
+    output.push(functionCallItemEvents(push, itemId, output.length, { callId, name: call.name, args }, splitArgs(args)));
   }
   const usage = { input_tokens: 21, input_tokens_details: { cached_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 30 };
   push({ type: 'response.completed', response: shell('completed', output, usage) });

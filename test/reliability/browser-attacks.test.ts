@@ -3,22 +3,11 @@
  * rebinding `Host`, a cross-origin preflight from a foreign `Origin`, and simple (no-preflight)
  * cross-origin POSTs are all refused, in the route's error format, and never reach an upstream.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultUpstream } from '../fakes/fault-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../core/helpers/http-client.js';
-import { anthropicBody, startTestProxy, type TestProxy } from './helpers.js';
+import { anthropicBody, useFaultProxy } from './helpers.js';
 
-let upstream: FaultUpstream;
-let t: TestProxy;
-
-beforeAll(async () => {
-  upstream = await new FaultUpstream().start();
-  t = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await t?.close();
-  await upstream?.close();
-});
+const t = useFaultProxy();
 
 const ROUTES = ['/claude/v1/messages', '/claude/v1/chat/completions', '/codex/v1/messages', '/codex/v1/responses'];
 const BODY = JSON.stringify(anthropicBody(false));
@@ -67,9 +56,9 @@ describe('browser attacks are refused before any upstream call', () => {
   });
 
   it('none of it reached the upstream, while a same-machine request still works', async () => {
-    expect(upstream.requests).toHaveLength(0);
+    expect(t.upstream.requests).toHaveLength(0);
     const ok = await rawRequest(`${t.proxy.url}/claude/v1/messages`, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } });
     expect(ok.status).toBe(200);
-    expect(upstream.requests).toHaveLength(1);
+    expect(t.upstream.requests).toHaveLength(1);
   });
 });

@@ -3,21 +3,10 @@
  * on the native passthrough and on both conversion paths, and nothing stays in flight.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultUpstream } from '../fakes/fault-upstream.js';
-import { anthropicBody, chatBody, expectQuiet, startTestProxy, waitFor, type TestProxy } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicBody, chatBody, expectQuiet, useFaultProxy, waitFor } from './helpers.js';
 
-let upstream: FaultUpstream;
-let t: TestProxy;
-
-beforeAll(async () => {
-  upstream = await new FaultUpstream().start();
-  t = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await t?.close();
-  await upstream?.close();
-});
+const t = useFaultProxy();
 
 /** Start a stream, wait for its first bytes, then drop the connection. */
 function readThenDisconnect(url: string, body: unknown): Promise<number> {
@@ -46,12 +35,12 @@ describe('client disconnect mid-stream', () => {
   for (const c of CASES) {
     it(`${c.name}: the upstream request is aborted within 2 s`, async () => {
       // 400 deltas 10 ms apart: the upstream would stream for ~4 s if nobody stopped it.
-      upstream.fault = { kind: 'ok', deltas: 400, delayMs: 10 };
-      const closedBefore = upstream.closedEarly;
+      t.upstream.fault = { kind: 'ok', deltas: 400, delayMs: 10 };
+      const closedBefore = t.upstream.closedEarly;
       const at = await readThenDisconnect(`${t.proxy.url}${c.path}`, c.body);
-      await waitFor(() => upstream.closedEarly > closedBefore, 2000, 'the upstream response to be closed');
+      await waitFor(() => t.upstream.closedEarly > closedBefore, 2000, 'the upstream response to be closed');
       expect(Date.now() - at).toBeLessThan(2000);
-      await expectQuiet(t.proxy, upstream);
+      await expectQuiet(t.proxy, t.upstream);
     });
   }
 });

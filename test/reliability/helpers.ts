@@ -9,9 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Agent } from 'undici';
 import type { DestinationStream } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { startProxy, type RunningProxy } from '../../src/core/runtime.js';
 import { httpContextOf } from '../../src/core/http/context.js';
 import { accessToken, makeCodexHome, type CodexHome } from '../plugins/codex/helpers.js';
+import { FaultUpstream } from '../fakes/fault-upstream.js';
 
 export const CLAUDE_KEY = 'sk-ant-api03-reliability-FAKE-KEY-0001';
 
@@ -70,6 +72,40 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
       await codexHome.cleanup();
       await fs.rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A FaultUpstream and a test proxy in front of it, as `useFaultProxy` hands them to the tests. */
+export interface FaultProxy {
+  readonly upstream: FaultUpstream;
+  readonly proxy: RunningProxy;
+  readonly codexHome: CodexHome;
+}
+
+/**
+ * Registers beforeAll/afterAll for the current file (or describe block): starts a FaultUpstream and
+ * `startTestProxy(upstream.url, opts)` in front of it, and closes both afterwards. The returned
+ * object's fields are live once beforeAll has run; reading them earlier throws.
+ */
+export function useFaultProxy(opts: TestProxyOptions = {}): FaultProxy {
+  let upstream: FaultUpstream | undefined;
+  let test: TestProxy | undefined;
+  beforeAll(async () => {
+    upstream = await new FaultUpstream().start();
+    test = await startTestProxy(upstream.url, opts);
+  });
+  afterAll(async () => {
+    await test?.close();
+    await upstream?.close();
+  });
+  const started = (): { upstream: FaultUpstream; test: TestProxy } => {
+    if (!upstream || !test) throw new Error('useFaultProxy: read before its beforeAll ran');
+    return { upstream, test };
+  };
+  return {
+    get upstream() { return started().upstream; },
+    get proxy() { return started().test.proxy; },
+    get codexHome() { return started().test.codexHome; },
   };
 }
 

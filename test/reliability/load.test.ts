@@ -6,21 +6,10 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultUpstream } from '../fakes/fault-upstream.js';
-import { anthropicBody, expectQuiet, startTestProxy, type TestProxy } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicBody, expectQuiet, useFaultProxy } from './helpers.js';
 
-let upstream: FaultUpstream;
-let t: TestProxy;
-
-beforeAll(async () => {
-  upstream = await new FaultUpstream().start();
-  t = await startTestProxy(upstream.url);
-});
-afterAll(async () => {
-  await t?.close();
-  await upstream?.close();
-});
+const t = useFaultProxy();
 
 function stream(url: string, body: unknown, agent: Agent): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -39,21 +28,21 @@ describe('load', () => {
   it('500 concurrent streams on /claude/v1/messages all complete byte-identical to the upstream', async () => {
     const N = 500;
     // 50 deltas each, with pauses, so all 500 are really open at the same time.
-    upstream.fault = { kind: 'ok', deltas: 50, delayMs: 2 };
+    t.upstream.fault = { kind: 'ok', deltas: 50, delayMs: 2 };
     const agent = new Agent({ keepAlive: false, maxSockets: N });
     try {
       const replies = await Promise.all(Array.from({ length: N }, (_, i) =>
         stream(`${t.proxy.url}/claude/v1/messages`, anthropicBody(true, { model: `claude-load-${i}` }), agent)));
-      expect(upstream.requests.length).toBeGreaterThanOrEqual(N);
+      expect(t.upstream.requests.length).toBeGreaterThanOrEqual(N);
       const sentByModel = new Map<string, string>();
-      upstream.requests.forEach((r, idx) => sentByModel.set(String(r.body.model), upstream.sent[idx]!));
+      t.upstream.requests.forEach((r, idx) => sentByModel.set(String(r.body.model), t.upstream.sent[idx]!));
       let intact = 0;
       replies.forEach((r, i) => {
         const expected = sentByModel.get(`claude-load-${i}`);
         if (r.status === 200 && expected !== undefined && r.body.equals(Buffer.from(expected))) intact++;
       });
       expect(intact).toBe(N);
-      await expectQuiet(t.proxy, upstream, 10_000);
+      await expectQuiet(t.proxy, t.upstream, 10_000);
     } finally {
       agent.destroy();
     }

@@ -5,33 +5,26 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultUpstream } from '../fakes/fault-upstream.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sandbox } from '../cli/run-cli.js';
-import { anthropicBody, chatBody, CLAUDE_KEY, post, startTestProxy, type TestProxy } from './helpers.js';
+import { anthropicBody, chatBody, CLAUDE_KEY, post, useFaultProxy } from './helpers.js';
 
 const AUTH_TOKEN = 'ccproxy-local-SECRET-auth-token-4242';
 const CLIENT_KEY = 'sk-ant-client-SECRET-should-never-leave';
 
-let upstream: FaultUpstream;
-let t: TestProxy;
 const logLines: string[] = [];
 const seen: string[] = [];
 let secrets: string[] = [];
 
+const t = useFaultProxy({
+  level: 'debug',
+  logDestination: { write: (s: string) => void logLines.push(s) },
+  core: { server: { port: 0, auth_token: AUTH_TOKEN } },
+});
+// Registered after useFaultProxy's beforeAll, so the codex auth.json exists by now.
 beforeAll(async () => {
-  upstream = await new FaultUpstream().start();
-  t = await startTestProxy(upstream.url, {
-    level: 'debug',
-    logDestination: { write: (s: string) => void logLines.push(s) },
-    core: { server: { port: 0, auth_token: AUTH_TOKEN } },
-  });
   const auth = JSON.parse(await fs.readFile(t.codexHome.authFile, 'utf8')) as { tokens: Record<string, string> };
   secrets = [CLAUDE_KEY, AUTH_TOKEN, CLIENT_KEY, auth.tokens.access_token!, auth.tokens.refresh_token!, auth.tokens.id_token!];
-});
-afterAll(async () => {
-  await t?.close();
-  await upstream?.close();
 });
 
 function expectNoSecret(where: string, text: string): void {
@@ -46,26 +39,26 @@ describe('secrets stay out of every output', () => {
   it('requests (ok, upstream errors, refused auth) at debug level', async () => {
     const headers = { authorization: `Bearer ${AUTH_TOKEN}`, 'x-client-key': CLIENT_KEY };
     const u = t.proxy.url;
-    upstream.fault = { kind: 'ok' };
+    t.upstream.fault = { kind: 'ok' };
     for (const [p, body] of [['/claude/v1/messages', anthropicBody(true)], ['/claude/v1/chat/completions', chatBody(false)], ['/codex/v1/messages', anthropicBody(true)]] as const) {
       const r = await post(`${u}${p}`, body, headers);
       expect(r.status).toBe(200);
       seen.push(r.body);
     }
     // Upstream auth failures (the proxy then explains which credential was refused, without it).
-    upstream.fault = { kind: 'status', status: 401, body: JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }) };
+    t.upstream.fault = { kind: 'status', status: 401, body: JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }) };
     for (const p of ['/claude/v1/messages', '/codex/v1/chat/completions']) {
       const r = await post(`${u}${p}`, p.includes('messages') ? anthropicBody(false) : chatBody(false), headers);
       expect(r.status).toBeGreaterThanOrEqual(400);
       seen.push(r.body);
     }
-    upstream.fault = { kind: 'status', status: 500 };
+    t.upstream.fault = { kind: 'status', status: 500 };
     seen.push((await post(`${u}/codex/v1/responses`, { model: 'gpt-5.5', input: 'hi' }, headers)).body);
     // Wrong or missing proxy token, client key in x-api-key.
     seen.push((await post(`${u}/claude/v1/messages`, anthropicBody(false), { 'x-api-key': CLIENT_KEY })).body);
     seen.push((await post(`${u}/claude/v1/messages`, '{"model":', headers)).body);
     // The upstream never saw the proxy's own token or the client's key.
-    for (const r of upstream.requests) {
+    for (const r of t.upstream.requests) {
       const h = JSON.stringify(r.headers);
       expect(h).not.toContain(AUTH_TOKEN);
       expect(h).not.toContain(CLIENT_KEY);

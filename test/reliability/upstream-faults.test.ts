@@ -8,8 +8,8 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultUpstream, type Fault } from '../fakes/fault-upstream.js';
-import { anthropicBody, chatBody, expectQuiet, post, sseData, startTestProxy, type Reply, type TestProxy } from './helpers.js';
+import type { Fault } from '../fakes/fault-upstream.js';
+import { anthropicBody, chatBody, expectQuiet, post, sseData, startTestProxy, useFaultProxy, type Reply, type TestProxy } from './helpers.js';
 
 type Api = 'anthropic' | 'chat';
 interface Route {
@@ -60,18 +60,8 @@ function expectWellFormedFailure(r: Route, reply: Reply): string {
   return expectErrorBody(r.api, events.at(-1));
 }
 
-let upstream: FaultUpstream;
-let t: TestProxy;
-
-beforeAll(async () => {
-  upstream = await new FaultUpstream().start();
-  // Short idle and headers timeouts so stalls fail fast.
-  t = await startTestProxy(upstream.url, { core: { http: { body_timeout: 0.8, headers_timeout: 0.8 } } });
-});
-afterAll(async () => {
-  await t?.close();
-  await upstream?.close();
-});
+// Short idle and headers timeouts so stalls fail fast.
+const t = useFaultProxy({ core: { http: { body_timeout: 0.8, headers_timeout: 0.8 } } });
 
 const FAULTS: Array<{ name: string; fault: Fault; expect: RegExp }> = [
   { name: 'reset mid-stream', fault: { kind: 'reset', afterEvents: 3 }, expect: /ECONNRESET|reset|closed|socket/i },
@@ -88,37 +78,37 @@ describe('upstream faults reach the client as well-formed errors', () => {
       // Native passthrough relays malformed bytes untouched (it never parses them, by design: see below).
       if (f.fault.kind === 'malformed-sse' && r.path === '/claude/v1/messages') continue;
       it(`${f.name}: ${r.name}`, async () => {
-        upstream.fault = f.fault;
+        t.upstream.fault = f.fault;
         const reply = await post(`${t.proxy.url}${r.path}`, bodyFor(r));
         const message = expectWellFormedFailure(r, reply);
         expect(message).toMatch(f.expect);
         expect(message).not.toContain('Internal proxy error');
-        await expectQuiet(t.proxy, upstream);
+        await expectQuiet(t.proxy, t.upstream);
       });
     }
   }
 
   it('native passthrough relays a malformed upstream stream byte for byte and stays healthy', async () => {
-    upstream.fault = { kind: 'malformed-sse', afterEvents: 3 };
+    t.upstream.fault = { kind: 'malformed-sse', afterEvents: 3 };
     const reply = await post(`${t.proxy.url}/claude/v1/messages`, anthropicBody(true));
     expect(reply.status).toBe(200);
     expect(reply.body).toContain('"delta":{"ty\n\n');
-    await expectQuiet(t.proxy, upstream);
+    await expectQuiet(t.proxy, t.upstream);
   });
 
   it('the server keeps serving normal requests after all of that, with the sockets reused', async () => {
-    upstream.fault = { kind: 'ok', deltas: 10 };
-    const before = upstream.requests.length;
+    t.upstream.fault = { kind: 'ok', deltas: 10 };
+    const before = t.upstream.requests.length;
     for (const r of ROUTES) {
       const reply = await post(`${t.proxy.url}${r.path}`, bodyFor(r));
       expect(reply.status, `${r.name}: ${reply.body.slice(0, 200)}`).toBe(200);
     }
-    expect(upstream.requests.length - before).toBe(ROUTES.length);
+    expect(t.upstream.requests.length - before).toBe(ROUTES.length);
     const live = await fetch(`${t.proxy.url}/health/live`);
     expect(live.status).toBe(200);
-    await expectQuiet(t.proxy, upstream);
+    await expectQuiet(t.proxy, t.upstream);
     // Keep-alive sockets may stay open for reuse, but never more than the pool ever needed.
-    expect(upstream.openSockets).toBeLessThanOrEqual(2);
+    expect(t.upstream.openSockets).toBeLessThanOrEqual(2);
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startHarness, VALID_TOKEN, type Harness } from './harness.js';
 import { runClaude } from './cli-helpers.js';
-import { text, toolUse, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
+import { isMainRequest, requestText, text, toolUse } from '../../fakes/anthropic-upstream.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,9 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-const isMain = (r: RecordedRequest): boolean => Array.isArray(r.body.tools) && r.body.tools.length > 0;
-const transcript = (r: RecordedRequest): string => JSON.stringify(r.body.messages ?? []);
 
 function assertProxied(): void {
   expect(h.upstream.leakedClientKey).toBe(false);
@@ -33,13 +30,13 @@ describe('Claude Code CLI → /claude', () => {
   it('prints the answer', async () => {
     const answer = `ANSWER-${randomBytes(4).toString('hex')}`;
     h.upstream.requests.length = 0;
-    h.upstream.script = (r) => (isMain(r) ? text(`The answer is ${answer}.`) : text('ok'));
+    h.upstream.script = (r) => (isMainRequest(r) ? text(`The answer is ${answer}.`) : text('ok'));
     const run = await runClaude(h.base, 'Say the answer.');
     expect(run.timedOut, run.stderr).toBe(false);
     expect(run.stdout).toContain(answer);
-    expect(h.upstream.messageRequests.some(isMain)).toBe(true);
+    expect(h.upstream.messageRequests.some(isMainRequest)).toBe(true);
     // Claude Code's own identity already opens its system prompt: nothing was prepended.
-    const main = h.upstream.messageRequests.find(isMain)!;
+    const main = h.upstream.messageRequests.find(isMainRequest)!;
     const system = main.body.system as Array<{ text: string }>;
     expect(system[0]!.text).toBe("You are a Claude agent, built on Anthropic's Claude Agent SDK.");
     expect(String(main.headers['user-agent'])).toMatch(/^claude-cli\//);
@@ -51,14 +48,14 @@ describe('Claude Code CLI → /claude', () => {
     const final = `DONE-${randomBytes(4).toString('hex')}`;
     h.upstream.requests.length = 0;
     h.upstream.script = (r) => {
-      if (!isMain(r)) return text('ok');
-      if (transcript(r).includes('tool_result') && transcript(r).includes(marker)) return text(`The command printed the marker. ${final}`);
+      if (!isMainRequest(r)) return text('ok');
+      if (requestText(r).includes('tool_result') && requestText(r).includes(marker)) return text(`The command printed the marker. ${final}`);
       return toolUse('Bash', { command: `echo ${marker}`, description: 'Print the marker' }, 'Running the command.');
     };
     const run = await runClaude(h.base, 'Run the marker command with Bash and tell me what it printed.');
     expect(run.timedOut, run.stderr).toBe(false);
     expect(run.stdout).toContain(final);
-    const withResult = h.upstream.messageRequests.filter(isMain).find((r) => transcript(r).includes('tool_result'));
+    const withResult = h.upstream.mainRequests.find((r) => requestText(r).includes('tool_result'));
     expect(withResult, 'a request carrying the tool_result').toBeDefined();
     const messages = withResult!.body.messages as Array<{ role: string; content: unknown }>;
     const results = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => (b as { type?: string }).type === 'tool_result');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { startHarness, VALID_TOKEN, type Harness } from './harness.js';
 import { runCodex } from './cli-helpers.js';
-import { text, toolUse, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
+import { requestText, text, toolUse } from '../../fakes/anthropic-upstream.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,8 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-const transcript = (r: RecordedRequest): string => JSON.stringify(r.body.messages ?? []);
 
 describe('Codex CLI → /claude/v1 (Responses)', () => {
   it('prints the answer', async () => {
@@ -38,16 +36,16 @@ describe('Codex CLI → /claude/v1 (Responses)', () => {
     const final = `DONE-${randomBytes(4).toString('hex')}`;
     h.upstream.requests.length = 0;
     h.upstream.script = (r) => {
-      const t = transcript(r);
+      const t = requestText(r);
       if (t.includes('tool_result') && t.includes(marker)) return text(`The command printed the marker. ${final}`);
       return toolUse('exec_command', { cmd: `echo ${marker}` });
     };
     const run = await runCodex(`${h.base}/v1`, 'Run the marker command and report its output.', 'gpt-5');
     expect(run.timedOut, run.stderr.slice(-2000)).toBe(false);
     expect(run.stdout + run.stderr).toContain(final);
-    const withResult = h.upstream.messageRequests.find((r) => transcript(r).includes('tool_result'));
+    const withResult = h.upstream.messageRequests.find((r) => requestText(r).includes('tool_result'));
     expect(withResult, 'a request carrying the tool_result').toBeDefined();
-    expect(transcript(withResult!)).toContain(marker);
+    expect(requestText(withResult!)).toContain(marker);
     expect(h.upstream.leakedClientKey).toBe(false);
   }, 60_000);
 });

@@ -4,6 +4,7 @@
  * client gets a clear error in its API's format; the plugin keeps serving afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { text } from '../../fakes/anthropic-upstream.js';
 import { isAlive, readSse, startSdkProxy, waitFor, type SdkProxy } from './harness.js';
 
 let p: SdkProxy;
@@ -20,12 +21,15 @@ async function details(): Promise<HealthDetails> {
   return (await p.health()).details as unknown as HealthDetails;
 }
 
+/** `first`, then 400 deltas ` more0` … ` more399`: with a per-event delay, a stream still running when the test acts. */
+const longText = (first: string): string[] => [first, ...Array.from({ length: 400 }, (_, i) => ` more${i}`)];
+
 const body = (content: string, stream: boolean) =>
   JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, stream, messages: [{ role: 'user', content }] });
 
 describe('claude_sdk aborts and timeouts', () => {
   it('client abort mid-stream: the CLI process exits and the session is freed', async () => {
-    p.fake.responder = () => ({ text: 'slow start', extraDeltas: 400, eventDelayMs: 50 });
+    p.fake.script = () => text(longText('slow start'), { eventDelayMs: 50 });
     const ac = new AbortController();
     const res = await fetch(`${p.base}/conv-abort/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('go slow', true), signal: ac.signal });
     expect(res.status).toBe(200);
@@ -46,7 +50,7 @@ describe('claude_sdk aborts and timeouts', () => {
   });
 
   it('first-chunk timeout gives a clear error in the API format, then the plugin recovers', async () => {
-    p.fake.responder = () => ({ hang: true });
+    p.fake.script = () => ({ kind: 'hang' });
     const started = Date.now();
     const res = await fetch(`${p.base}/conv-timeout/v1/chat/completions`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -60,7 +64,7 @@ describe('claude_sdk aborts and timeouts', () => {
     expect(err.error.message).toContain('no output');
     expect(await waitFor(async () => (await details()).cli_pids.length === 0, 10_000)).toBe(true);
 
-    p.fake.responder = () => ({ text: 'recovered fine' });
+    p.fake.script = () => text('recovered fine');
     const ok = await fetch(`${p.base}/conv-timeout/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('again', false) });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { content: Array<{ text: string }> }).content[0]?.text).toBe('recovered fine');
@@ -69,7 +73,7 @@ describe('claude_sdk aborts and timeouts', () => {
   it('idle timeout after the first output ends the stream with an error event', async () => {
     const q = await startSdkProxy({ idle_timeout: 1 });
     try {
-      q.fake.responder = () => ({ text: 'slow words here', eventDelayMs: 2500 });
+      q.fake.script = () => text(['slow ', 'words ', 'here'], { eventDelayMs: 2500 });
       const res = await fetch(`${q.base}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('idle', true) });
       expect(res.status).toBe(200);
       const frames = await readSse(res);
@@ -88,7 +92,7 @@ describe('claude_sdk aborts and timeouts', () => {
   it('shutdown kills running CLI processes and ends their streams', async () => {
     const q = await startSdkProxy();
     try {
-      q.fake.responder = () => ({ text: 'long', extraDeltas: 400, eventDelayMs: 50 });
+      q.fake.script = () => text(longText('long'), { eventDelayMs: 50 });
       const res = await fetch(`${q.base}/conv-shut/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('long', true) });
       const reader = res.body!.getReader();
       let seen = '';

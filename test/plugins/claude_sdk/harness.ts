@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { Plugin } from '../../../src/plugins/claude_sdk/plugin.js';
-import { FakeAnthropicSdkUpstream } from '../../fakes/anthropic-sdk-upstream.js';
+import { FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
 
 export interface SdkProxy {
   url: string;
   base: string;
-  fake: FakeAnthropicSdkUpstream;
+  fake: FakeAnthropicUpstream;
   plugin: Plugin;
   proxy: RunningProxy;
   home: string;
@@ -22,11 +22,14 @@ export interface SdkProxy {
   close(): Promise<void>;
 }
 
+/** The dummy key the CLI sends; the fake upstream accepts only this one. */
+export const CLI_API_KEY = 'sk-ant-test-dummy';
+
 /** Environment that keeps the CLI on loopback, away from the real ~/.claude. */
 export function cliEnv(fakeUrl: string, home: string): Record<string, string> {
   return {
     ANTHROPIC_BASE_URL: fakeUrl,
-    ANTHROPIC_API_KEY: 'sk-ant-test-dummy',
+    ANTHROPIC_API_KEY: CLI_API_KEY,
     HOME: home,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_TELEMETRY: '1',
@@ -36,7 +39,8 @@ export function cliEnv(fakeUrl: string, home: string): Record<string, string> {
 
 /** The real proxy (core runtime) with only this plugin, its CLI pointed at a fresh fake upstream. */
 export async function startSdkProxy(config: Record<string, unknown> = {}): Promise<SdkProxy> {
-  const fake = await new FakeAnthropicSdkUpstream().start();
+  const fake = await new FakeAnthropicUpstream().start();
+  fake.acceptedApiKeys.add(CLI_API_KEY);
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-home-'));
   const project = path.join(home, 'project');
   await fs.mkdir(project);

@@ -2,6 +2,7 @@
  * /claude/sdk/v1/messages end to end: real Agent SDK, real Claude Code CLI, fake Anthropic upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError, text as textReply } from '../../fakes/anthropic-upstream.js';
 import { readSse, startSdkProxy, type SdkProxy } from './harness.js';
 
 let p: SdkProxy;
@@ -17,7 +18,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 describe('claude_sdk /v1/messages', () => {
   it('returns the upstream text as one Anthropic message (non-stream)', async () => {
-    p.fake.responder = () => ({ text: 'Plain answer from upstream.' });
+    p.fake.script = () => textReply('Plain answer from upstream.');
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
@@ -26,7 +27,7 @@ describe('claude_sdk /v1/messages', () => {
     expect(body.content).toEqual([{ type: 'text', text: 'Plain answer from upstream.' }]);
     expect(body.stop_reason).toBe('end_turn');
     expect((body.usage as Record<string, number>).output_tokens).toBeGreaterThan(0);
-    const upstream = p.fake.mainRequests().at(-1);
+    const upstream = p.fake.mainRequests.at(-1);
     expect(JSON.stringify(upstream?.body.messages)).toContain('hello there');
     // Detection has run by now: startup info and health report the CLI and the key from env.
     expect(p.plugin.startupInfo().credentials).toMatchObject({ ok: true, message: 'logged in (env:ANTHROPIC_API_KEY)' });
@@ -36,7 +37,7 @@ describe('claude_sdk /v1/messages', () => {
   });
 
   it('streams one message_start … message_stop with the upstream text', async () => {
-    p.fake.responder = () => ({ text: 'Streamed answer here.' });
+    p.fake.script = () => textReply('Streamed answer here.');
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'stream please' }] });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -53,7 +54,7 @@ describe('claude_sdk /v1/messages', () => {
   });
 
   it('carries the system prompt and earlier turns to the CLI', async () => {
-    p.fake.responder = () => ({ text: 'ok' });
+    p.fake.script = () => textReply('ok');
     const res = await post('/v1/messages', {
       model: 'claude-sonnet-4-5',
       max_tokens: 100,
@@ -65,7 +66,7 @@ describe('claude_sdk /v1/messages', () => {
       ],
     });
     expect(res.status).toBe(200);
-    const upstream = p.fake.mainRequests().at(-1);
+    const upstream = p.fake.mainRequests.at(-1);
     const all = JSON.stringify(upstream?.body);
     expect(all).toContain('SYSTEM_MARKER_7');
     expect(all).toContain('USER_TURN_A');
@@ -74,26 +75,26 @@ describe('claude_sdk /v1/messages', () => {
   });
 
   it('passes image blocks of the new turn through to the upstream', async () => {
-    p.fake.responder = () => ({ text: 'a red pixel' });
+    p.fake.script = () => textReply('a red pixel');
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
     const res = await post('/v1/messages', {
       model: 'claude-sonnet-4-5', max_tokens: 50,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this IMG_Q' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }],
     });
     expect(res.status).toBe(200);
-    const up = JSON.stringify(p.fake.mainRequests().at(-1)?.body.messages);
+    const up = JSON.stringify(p.fake.mainRequests.at(-1)?.body.messages);
     expect(up).toContain('IMG_Q');
     expect(up).toContain(png);
   });
 
   it('answers count_tokens with an estimate and starts no CLI', async () => {
-    const before = p.fake.mainRequests().length;
+    const before = p.fake.mainRequests.length;
     const res = await post('/v1/messages/count_tokens', { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
     expect(res.status).toBe(200);
     const { input_tokens } = (await res.json()) as { input_tokens: number };
     expect(input_tokens).toBeGreaterThan(900);
     expect(input_tokens).toBeLessThan(1200);
-    expect(p.fake.mainRequests().length).toBe(before);
+    expect(p.fake.mainRequests.length).toBe(before);
   });
 
   it('refuses a request option outside the allow list with 400 naming it', async () => {
@@ -109,7 +110,7 @@ describe('claude_sdk /v1/messages', () => {
   });
 
   it('maps an upstream error to an Anthropic error before any byte', async () => {
-    p.fake.responder = () => ({ status: 401 });
+    p.fake.script = () => apiError(401);
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { type: string; error: { type: string; message: string } };

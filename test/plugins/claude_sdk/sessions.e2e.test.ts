@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestText } from '../../fakes/anthropic-sdk-upstream.js';
+import { requestText, text as textReply } from '../../fakes/anthropic-upstream.js';
 import { startSdkProxy, type SdkProxy } from './harness.js';
 
 let p: SdkProxy;
@@ -28,12 +28,12 @@ async function ask(path: string, content: string, headers: Record<string, string
 
 describe('claude_sdk sessions', () => {
   it('continues a conversation: the second upstream request contains the first exchange', async () => {
-    p.fake.responder = (req) => ({ text: requestText(req).includes('SECOND_Q') ? 'second reply' : 'FIRST_REPLY_XY' });
+    p.fake.script = (req) => textReply(requestText(req).includes('SECOND_Q') ? 'second reply' : 'FIRST_REPLY_XY');
     const first = await ask('/conv-alpha/v1/messages', 'remember FIRST_Q_ALPHA');
     expect(first).toMatchObject({ status: 200, text: 'FIRST_REPLY_XY' });
     const second = await ask('/v1/messages', 'SECOND_Q what did I say?', { 'x-session-id': 'conv-alpha' });
     expect(second).toMatchObject({ status: 200, text: 'second reply' });
-    const last = p.fake.mainRequests().at(-1);
+    const last = p.fake.mainRequests.at(-1);
     const text = requestText(last!);
     expect(text).toContain('FIRST_Q_ALPHA');
     expect(text).toContain('FIRST_REPLY_XY');
@@ -45,31 +45,31 @@ describe('claude_sdk sessions', () => {
   });
 
   it('a session the CLI lost is started over with the request history', async () => {
-    p.fake.responder = () => ({ text: 'fine' });
+    p.fake.script = () => textReply('fine');
     expect((await ask('/conv-lost/v1/messages', 'LOST_ONE')).status).toBe(200);
     await fs.rm(path.join(p.home, '.claude', 'projects'), { recursive: true, force: true });
     const again = await ask('/conv-lost/v1/messages', 'LOST_TWO');
     expect(again).toMatchObject({ status: 200, text: 'fine' });
-    expect(requestText(p.fake.mainRequests().at(-1)!)).toContain('LOST_TWO');
+    expect(requestText(p.fake.mainRequests.at(-1)!)).toContain('LOST_TWO');
   });
 
   it('without a session id, requests are independent', async () => {
-    p.fake.responder = () => ({ text: 'independent' });
+    p.fake.script = () => textReply('independent');
     await ask('/v1/messages', 'LONE_ONE');
     await ask('/v1/messages', 'LONE_TWO');
-    expect(requestText(p.fake.mainRequests().at(-1)!)).not.toContain('LONE_ONE');
+    expect(requestText(p.fake.mainRequests.at(-1)!)).not.toContain('LONE_ONE');
   });
 
   it('serializes two requests on the same session', async () => {
-    p.fake.responder = (req) => ({ text: requestText(req).includes('SERIAL_B') ? 'b done' : 'a done', eventDelayMs: 80 });
-    const before = p.fake.mainRequests().length;
+    p.fake.script = (req) => textReply(requestText(req).includes('SERIAL_B') ? 'b done' : 'a done', { eventDelayMs: 80 });
+    const before = p.fake.mainRequests.length;
     const [a, b] = await Promise.all([
       ask('/conv-serial/v1/messages', 'SERIAL_A'),
       new Promise((r) => setTimeout(r, 100)).then(() => ask('/conv-serial/v1/messages', 'SERIAL_B')),
     ]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
-    const [ra, rb] = p.fake.mainRequests().slice(before);
+    const [ra, rb] = p.fake.mainRequests.slice(before);
     expect(requestText(ra!)).toContain('SERIAL_A');
     expect(requestText(rb!)).toContain('SERIAL_B');
     // B reached the upstream only after A's response was complete, and B saw A's exchange.
@@ -78,7 +78,7 @@ describe('claude_sdk sessions', () => {
   });
 
   it('runs 10 requests on distinct sessions concurrently, all complete', async () => {
-    p.fake.responder = (req) => ({ text: `answer ${/PAR_(\d+)/.exec(requestText(req))?.[1] ?? '?'}` });
+    p.fake.script = (req) => textReply(`answer ${/PAR_(\d+)/.exec(requestText(req))?.[1] ?? '?'}`);
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(`/conv-par-${i}/v1/messages`, `PAR_${i}`)));
     expect(Date.now() - started).toBeLessThan(50_000);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordedRequest } from '../../fakes/anthropic-sdk-upstream.js';
+import { text, toolUse, type FakeReply, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
 import { readSse, startSdkProxy, type SdkProxy } from './harness.js';
 
 let p: SdkProxy | undefined;
@@ -17,9 +17,9 @@ afterEach(async () => {
 
 const MARKER_CMD = 'touch made-by-tool.txt && echo MARK_$((40+2))';
 
-function scriptToolRoundTrip(req: RecordedRequest) {
-  if (JSON.stringify(req.body.messages).includes('tool_result')) return { text: 'Final answer after the tool.' };
-  return { text: 'Let me run it.', toolUse: { name: 'Bash', input: { command: MARKER_CMD, description: 'make marker' } } };
+function scriptToolRoundTrip(req: RecordedRequest): FakeReply {
+  if (JSON.stringify(req.body.messages).includes('tool_result')) return text('Final answer after the tool.');
+  return toolUse('Bash', { command: MARKER_CMD, description: 'make marker' }, 'Let me run it.');
 }
 
 async function ask(proxy: SdkProxy) {
@@ -40,10 +40,10 @@ function toolResultOf(req: RecordedRequest | undefined): { content: unknown; is_
 describe('claude_sdk tool use inside the CLI', () => {
   it('runs an allowed tool; the result goes upstream and the client sees formatted activity', async () => {
     p = await startSdkProxy({ allowed_tools: ['Bash'] });
-    p.fake.responder = scriptToolRoundTrip;
+    p.fake.script = scriptToolRoundTrip;
     const frames = await ask(p);
 
-    const main = p.fake.mainRequests();
+    const main = p.fake.mainRequests;
     expect(main).toHaveLength(2);
     expect(JSON.stringify(toolResultOf(main[1])?.content)).toContain('MARK_42');
     expect(fs.existsSync(path.join(p.project, 'made-by-tool.txt'))).toBe(true);
@@ -70,10 +70,10 @@ describe('claude_sdk tool use inside the CLI', () => {
 
   it('does not run a tool that is not allowed', async () => {
     p = await startSdkProxy({ allowed_tools: [] });
-    p.fake.responder = scriptToolRoundTrip;
+    p.fake.script = scriptToolRoundTrip;
     const frames = await ask(p);
 
-    const main = p.fake.mainRequests();
+    const main = p.fake.mainRequests;
     expect(main).toHaveLength(2);
     const result = toolResultOf(main[1]);
     expect(result?.is_error).toBe(true);
