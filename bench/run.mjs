@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (after `npm run build`): one run, on this machine, of a lean fake upstream, the
- * built ccproxy (`dist/`), a bare node:http+undici forwarder (the floor for any Node proxy) and a
- * peer (`@portkey-ai/gateway`, installed into bench/peers/), driven by autocannon. Writes
- * bench/results.json and the benchmark sections of docs/performance.md (other sections are kept).
+ * built ccproxy (`dist/`), two floors (a bare node:http + undici forwarder, and the same behind
+ * Fastify) and the peers (`@portkey-ai/gateway`, `@musistudio/claude-code-router`, installed into
+ * bench/peers/), driven by autocannon. Writes bench/results.json and the benchmark sections of
+ * docs/performance.md (other sections are kept).
  *
  * Options: `--quick` (shorter runs, for trying the harness), `--no-peer`, `--report-only`
  * (rewrite docs/performance.md from the last bench/results.json without measuring).
@@ -15,29 +16,18 @@ import { fileURLToPath } from 'node:url';
 import { fetch } from 'undici';
 import { concurrentStreams, latencyC1, rssMb, startNode, stop, throughput } from './lib/measure.mjs';
 import { evaluateTargets, writeReport } from './lib/report.mjs';
-import { freePort, prepare } from './lib/setup.mjs';
+import { installedPeers, startPeer } from './lib/peers.mjs';
+import { prepare } from './lib/setup.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 2 : 5;
 const C1_N = QUICK ? 100 : 300;
+const C1_WARMUP = QUICK ? 50 : 200;
+const C1_ROUNDS = QUICK ? 1 : 3;
 const CONNECTIONS = 16;
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-function ensurePeers() {
-  if (process.argv.includes('--no-peer')) return null;
-  const entry = path.join(BENCH, 'peers/node_modules/@portkey-ai/gateway/build/start-server.js');
-  if (!existsSync(entry)) {
-    log('installing peers into bench/peers (npm install)...');
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: path.join(BENCH, 'peers'), stdio: 'inherit' });
-    if (r.status !== 0 || !existsSync(entry)) {
-      log('peer install failed: running without the peer');
-      return null;
-    }
-  }
-  return entry;
-}
 
 /** One request's status and body start, to say why a target failed a workload. */
 async function sampleFailure(url, headers, body) {
@@ -51,8 +41,8 @@ async function sampleFailure(url, headers, body) {
 
 async function main() {
   if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
-  const peerEntry = ensurePeers();
-  const { tmp, small, workloads, startCcproxy: startProxyAt } = await prepare();
+  const peerList = process.argv.includes('--no-peer') ? [] : installedPeers(log);
+  const { tmp, workloads, streams500: slowSpecs, startCcproxy: startProxyAt } = await prepare();
   const startCcproxy = (_tmp, upstream, opts) => startProxyAt(upstream, opts);
 
   log('starting the fake upstream');
@@ -74,39 +64,82 @@ async function main() {
   const rssIdle = rssMb(ccproxy.pid);
   log(`ccproxy ready on ${ccproxy.port}, idle RSS ${rssIdle.toFixed(1)} MB`);
   const bare = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream } });
-  let peer = null;
-  if (peerEntry) {
-    const port = await freePort();
-    peer = await startNode([peerEntry, `--port=${port}`, '--headless'], { env: { NODE_ENV: 'production' }, readyUrl: `http://127.0.0.1:${port}/` }).catch((e) => {
-      log(`peer did not start: ${e.message.split('\n')[0]}`);
-      return null;
-    });
-  }
-  const peerHeaders = { 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': `${upstream}/v1`, 'x-api-key': 'sk-ant-bench-key' };
-
-  const J = (o) => JSON.stringify(o);
+  const fastify = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream, MODE: 'fastify' } });
   const targets = {
     direct: { base: upstream, headers: {} },
     ccproxy: { base: ccUrl, headers: {} },
     bare: { base: `http://127.0.0.1:${bare.port}`, headers: {} },
-    ...(peer ? { peer: { base: `http://127.0.0.1:${peer.port}`, headers: peerHeaders } } : {}),
+    fastify: { base: `http://127.0.0.1:${fastify.port}`, headers: {} },
   };
+  const peers = [];
+  let stopping = false;
+  /** (Re)start a peer; a crash is logged with its stderr tail and counted in the results. */
+  const launchPeer = async (p) => {
+    const server = await startPeer(p, { upstream, tmp, log });
+    if (!server) return false;
+    let stderr = '';
+    server.child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+    server.child.on('exit', (code, signal) => {
+      if (stopping) return;
+      p.crashes.push(stderr.trim().split('\n').find((l) => /^[A-Za-z]*Error\b/.test(l.trim()))?.trim().slice(0, 200) ?? `exit ${signal ?? code}`);
+      log(`${p.label} exited (${signal ?? code}): ${p.crashes.at(-1)}`);
+    });
+    p.server = server;
+    targets[p.id] = { base: server.base, headers: server.headers };
+    return true;
+  };
+  /** A peer that crashed on an earlier cell is started again, so one crash does not void the rest. */
+  const ensureUp = async (name) => {
+    const p = peers.find((x) => x.id === name);
+    if (p && p.server.child.exitCode !== null) await launchPeer(p);
+  };
+  for (const p of peerList) {
+    const peer = { ...p, crashes: [] };
+    if (await launchPeer(peer)) peers.push(peer);
+  }
+
+  // Every (workload, target) cell that applies: the Fastify floor forwards the same requests as the bare one.
+  const cells = [];
+  for (const w of workloads) {
+    for (const name of Object.keys(targets)) {
+      const spec = w[name] ?? (name === 'fastify' ? w.bare : undefined);
+      if (spec) cells.push({ w, name, path: spec[0], body: spec[1] });
+    }
+  }
+  const urlOf = (c) => `${targets[c.name].base}${c.path}`;
+
+  // Latency first, on servers no load has touched yet: one developer's requests, one at a time,
+  // is how a local proxy is used. Throughput floods grow V8's heap and leave GC work behind that
+  // would slow the sequential requests measured after them (≈ +0.1–0.2 ms here). Three rounds
+  // over all cells, median of the rounds: a moment of noise on the machine then hits one round of
+  // every target instead of all of one target's samples.
+  const rounds = new Map(cells.map((c) => [c, []]));
+  for (let round = 0; round < C1_ROUNDS; round++) {
+    for (const c of cells) {
+      await ensureUp(c.name);
+      rounds.get(c).push(await latencyC1({ url: urlOf(c), headers: targets[c.name].headers, body: c.body, n: C1_N, warmup: C1_WARMUP }));
+    }
+  }
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  log('latency at concurrency 1 measured; throughput next');
 
   const results = [];
   for (const w of workloads) {
     const row = { id: w.id, name: w.name, stream: w.stream, targets: {} };
-    for (const [name, t] of Object.entries(targets)) {
-      if (!w[name]) continue;
-      const [p, body] = w[name];
-      const url = `${t.base}${p}`;
-      const c1 = await latencyC1({ url, headers: t.headers, body, n: C1_N });
-      const tp = await throughput({ url, headers: t.headers, body, connections: CONNECTIONS, seconds: SECONDS });
+    for (const c of cells.filter((x) => x.w === w)) {
+      const { name, body } = c;
+      await ensureUp(name);
+      const url = urlOf(c);
+      const headers = targets[name].headers;
+      const r = rounds.get(c);
+      const c1 = { p50: median(r.map((x) => x.p50)), p99: median(r.map((x) => x.p99)), ttfb50: median(r.map((x) => x.ttfb50)), errors: r.reduce((n, x) => n + x.errors, 0) };
+      const tp = await throughput({ url, headers, body, connections: CONNECTIONS, seconds: SECONDS });
       const entry = { rps: tp.rps, p50: tp.p50, p99: tp.p99, c1p50: c1.p50, c1p99: c1.p99, ttfb: w.stream ? c1.ttfb50 : undefined, errors: tp.errors + c1.errors };
       if (name === 'ccproxy') entry.rssMb = rssMb(ccproxy.pid);
       // A target that fails most requests does not support the workload: its speed means nothing.
-      if (entry.errors > 0.1 * (tp.total + C1_N)) entry.failed = await sampleFailure(url, t.headers, body);
+      if (entry.errors > 0.1 * (tp.total + C1_ROUNDS * C1_N)) entry.failed = await sampleFailure(url, headers, body);
       row.targets[name] = entry;
-      log(`${w.id} ${name.padEnd(7)} ${tp.rps.toFixed(0).padStart(6)} req/s  c1 p50 ${c1.p50.toFixed(3)} ms${w.stream ? `  ttfb ${c1.ttfb50.toFixed(3)} ms` : ''}  errors ${entry.errors}`);
+      log(`${w.id} ${name.padEnd(8)} ${tp.rps.toFixed(0).padStart(6)} req/s  c1 p50 ${c1.p50.toFixed(3)} ms${w.stream ? `  ttfb ${c1.ttfb50.toFixed(3)} ms` : ''}  errors ${entry.errors}`);
     }
     results.push(row);
   }
@@ -117,13 +150,19 @@ async function main() {
   // otherwise be counted as the cost of holding 500 streams.
   log('500 concurrent streams through a fresh ccproxy');
   const fresh = await startCcproxy(tmp, upstream);
-  const slowBody = J({ ...small, model: 'bench-slow', stream: true });
-  const streams500 = await concurrentStreams({ url: `http://127.0.0.1:${fresh.port}/claude/v1/messages`, body: slowBody, n: 500, pid: fresh.pid });
-  let peerStreams500 = null;
-  if (peer) peerStreams500 = await concurrentStreams({ url: `http://127.0.0.1:${peer.port}/v1/messages`, headers: peerHeaders, body: slowBody, n: 500, pid: peer.pid });
+  const [slowPath, slowBody] = slowSpecs.ccproxy;
+  const streams500 = await concurrentStreams({ url: `http://127.0.0.1:${fresh.port}${slowPath}`, body: slowBody, n: 500, pid: fresh.pid });
+  const peerStreams500 = {};
+  for (const p of peers) {
+    await ensureUp(p.id);
+    const [pp, pb] = slowSpecs[p.id];
+    peerStreams500[p.id] = await concurrentStreams({ url: `${p.server.base}${pp}`, headers: p.server.headers, body: pb, n: 500, pid: p.server.pid });
+    log(`500 streams through ${p.label}: ${peerStreams500[p.id].ok}/500 ok, peak RSS ${peerStreams500[p.id].peakRssMb.toFixed(1)} MB`);
+  }
   log(`500 streams: ${streams500.ok}/500 ok, peak RSS ${streams500.peakRssMb.toFixed(1)} MB; RSS after the throughput runs ${rssAfterLoad.toFixed(1)} MB`);
 
-  await Promise.all([stop(fresh), stop(bare), stop(peer), stop(up)]);
+  stopping = true;
+  await Promise.all([stop(fresh), stop(bare), stop(fastify), ...peers.map((p) => stop(p.server)), stop(up)]);
   rmSync(tmp, { recursive: true, force: true });
 
   const machine = {
@@ -136,7 +175,7 @@ async function main() {
   };
   const data = {
     machine,
-    settings: { connections: CONNECTIONS, seconds: SECONDS, c1Requests: C1_N, peer: peer ? '@portkey-ai/gateway 1.15.2' : null },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, c1Requests: C1_N, c1Warmup: C1_WARMUP, c1Rounds: C1_ROUNDS, peers: peers.map((p) => ({ id: p.id, label: p.label, version: p.version, crashes: p.crashes })) },
     startToReadyMs: readyRuns,
     rss: { idleMb: rssIdle, streams500: streams500, afterLoadMb: rssAfterLoad, peerStreams500 },
     workloads: results,

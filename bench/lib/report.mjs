@@ -25,17 +25,20 @@ export function evaluateTargets(data) {
     const a = added(w, 'ccproxy');
     push(`${w.name}: added p50 at concurrency 1 ≤ ${max} ms`, `${f(a, 3)} ms`, a <= max);
   }
-  for (const w of data.workloads) {
-    if (!w.targets.peer) continue;
-    if (w.targets.peer.failed) {
-      push(`${w.name}: ≥ 5× the peer's throughput, ≤ 1/10 of its added latency`, `not comparable: the peer fails this workload (${w.targets.peer.failed})`, null);
-      continue;
+  for (const peer of data.settings.peers) {
+    for (const w of data.workloads) {
+      const t = w.targets[peer.id];
+      if (!t) continue;
+      if (t.failed) {
+        push(`${w.name}: ≥ 5× ${peer.label}'s throughput, ≤ 1/10 of its added latency`, `not comparable: ${peer.label} fails this workload (${t.failed})`, null);
+        continue;
+      }
+      const ratio = w.targets.ccproxy.rps / t.rps;
+      push(`${w.name}: ≥ 5× ${peer.label}'s throughput`, `${f(ratio, 2)}×`, ratio >= 5);
+      const a = added(w, 'ccproxy');
+      const p = added(w, peer.id);
+      push(`${w.name}: added latency ≤ 1/10 of ${peer.label}'s`, `${f(a, 3)} ms vs ${f(p, 3)} ms (${f(p / a, 1)}×)`, a <= p / 10);
     }
-    const ratio = w.targets.ccproxy.rps / w.targets.peer.rps;
-    push(`${w.name}: ≥ 5× the peer's throughput`, `${f(ratio, 2)}×`, ratio >= 5);
-    const a = added(w, 'ccproxy');
-    const p = added(w, 'peer');
-    push(`${w.name}: added latency ≤ 1/10 of the peer's`, `${f(a, 3)} ms vs ${f(p, 3)} ms (${f(p / a, 1)}×)`, a <= p / 10);
   }
   push('RSS idle ≤ 100 MB', `${f(data.rss.idleMb)} MB`, data.rss.idleMb <= 100);
   const s = data.rss.streams500;
@@ -46,8 +49,9 @@ export function evaluateTargets(data) {
 }
 
 function tables(data) {
-  const names = ['direct', 'ccproxy', 'bare', 'peer'];
-  const label = { direct: 'direct (limit)', ccproxy: '**ccproxy**', bare: 'bare forwarder', peer: 'portkey gateway' };
+  const peers = data.settings.peers;
+  const names = ['direct', 'ccproxy', 'bare', 'fastify', ...peers.map((p) => p.id)];
+  const label = { direct: 'direct (limit)', ccproxy: '**ccproxy**', bare: 'bare forwarder', fastify: 'Fastify forwarder', ...Object.fromEntries(peers.map((p) => [p.id, p.label])) };
   const lines = [
     '| workload | target | req/s | p50 / p99 ms (c=16) | p50 ms (c=1) | added p50 ms | TTFB ms (c=1) | ccproxy RSS MB |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -64,12 +68,20 @@ function tables(data) {
       lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' ? f(t.rssMb) : ''} |`);
     }
   }
-  const ratios = ['| workload | ccproxy / direct (req/s) | ccproxy / peer (req/s) | bare / direct (req/s) | peer added ÷ ccproxy added |', '|---|---:|---:|---:|---:|'];
+  const ratios = [
+    `| workload | ccproxy / direct (req/s) | bare / direct | Fastify fwd / direct | ccproxy added − Fastify fwd added (ms) | ${peers.map((p) => `ccproxy / ${p.label} (req/s) | ${p.label} added ÷ ccproxy added`).join(' | ')} |`,
+    `|---|---:|---:|---:|---:|${peers.map(() => '---:|---:|').join('')}`,
+  ];
   for (const w of data.workloads) {
     const t = w.targets;
     const r = (a, b) => (a && b && !a.failed && !b.failed ? f(a.rps / b.rps, 2) : '–');
-    const lat = t.peer && !t.peer.failed ? f(added(w, 'peer') / added(w, 'ccproxy'), 1) : '–';
-    ratios.push(`| ${w.name} | ${r(t.ccproxy, t.direct)} | ${r(t.ccproxy, t.peer)} | ${r(t.bare, t.direct)} | ${lat} |`);
+    const own = t.fastify ? f(added(w, 'ccproxy') - added(w, 'fastify'), 3) : '–';
+    const vsPeers = peers.map((p) => {
+      const pt = t[p.id];
+      const lat = pt && !pt.failed ? f(added(w, p.id) / added(w, 'ccproxy'), 1) : '–';
+      return `${r(t.ccproxy, pt)} | ${lat}`;
+    });
+    ratios.push(`| ${w.name} | ${r(t.ccproxy, t.direct)} | ${r(t.bare, t.direct)} | ${r(t.fastify, t.direct)} | ${own} | ${vsPeers.join(' | ')} |`);
   }
   return { main: lines.join('\n'), ratios: ratios.join('\n') };
 }
@@ -78,18 +90,28 @@ export function generated(data) {
   const { main, ratios } = tables(data);
   const m = data.machine;
   const s = data.rss.streams500;
-  const ps = data.rss.peerStreams500;
+  const peerStreams = data.settings.peers
+    .filter((p) => data.rss.peerStreams500?.[p.id])
+    .map((p) => `${p.label}: ${data.rss.peerStreams500[p.id].ok}/${data.rss.peerStreams500[p.id].n}, peak ${f(data.rss.peerStreams500[p.id].peakRssMb)} MB`);
+  const crashed = data.settings.peers.filter((p) => p.crashes?.length);
+  const crashes = crashed.length
+    ? `\n\n${crashed.map((p) => `${p.label} crashed ${p.crashes.length} time(s) during the run and was restarted for the next cell (${[...new Set(p.crashes)].join('; ').replace(/\|/g, '/')}).`).join(' ')}`
+    : '';
+  const peerNames = data.settings.peers.map((p) => p.version).join(' and ') || 'no peer (install failed or --no-peer)';
   const verdicts = data.targets.map((t) => `| ${t.holds === null ? 'n/a' : t.holds ? '✅' : '❌'} | ${t.target} | ${t.value} |`).join('\n');
   return `${START}
 ## Benchmark
 
 One run of \`npm run bench\` on ${m.date.slice(0, 16).replace('T', ' ')} UTC: a lean fake upstream
 (\`bench/fake-upstream.mjs\`), the built ccproxy (\`dist/\`, claude_api with an API key and codex,
-log level warn), a bare \`node:http\` + undici forwarder (\`bench/bare-forwarder.mjs\`, the floor for
-any Node proxy) and ${data.settings.peer ?? 'no peer (install failed)'} as the peer, all on this machine. Throughput:
+log level warn), two floors from \`bench/bare-forwarder.mjs\` — a bare \`node:http\` server forwarding
+with undici's \`dispatch\` and nothing else (the floor for any Node proxy), and the same forwarding
+behind one Fastify route (the floor for a Fastify-based proxy, which ccproxy is by design) — and
+the peers ${peerNames}, all on this machine. Throughput:
 autocannon, ${data.settings.connections} connections, ${data.settings.seconds} s per cell. Latency at
 concurrency 1 and time to first byte: ${data.settings.c1Requests} sequential requests on one
-keep-alive connection (after a warm-up), timed with \`performance.now()\`. "Added" is the p50 at
+keep-alive connection after ${data.settings.c1Warmup ?? 50} warm-up requests, timed with \`performance.now()\`, in
+${data.settings.c1Rounds ?? 1} round(s) over all cells before any throughput run (median of the rounds' p50). "Added" is the p50 at
 concurrency 1 minus the direct p50. For the conversion workloads "direct" is the upstream answering
 its own API (Anthropic Messages for (4), the Codex Responses stream for (5)).
 
@@ -98,10 +120,10 @@ ${main}
 ${ratios}
 
 Memory: idle ${f(data.rss.idleMb)} MB RSS after start; on a fresh instance, ${s.ok}/${s.n} concurrent
-1-second streams completed with a peak of ${f(s.peakRssMb)} MB${ps ? ` (the peer: ${ps.ok}/${ps.n}, peak ${f(ps.peakRssMb)} MB)` : ''};
+1-second streams completed with a peak of ${f(s.peakRssMb)} MB${peerStreams.length ? ` (${peerStreams.join('; ')})` : ''};
 ${f(data.rss.afterLoadMb)} MB after all the throughput runs (V8 keeps the heap it grew under load;
 the reliability suite's forced-GC test shows the live heap stays flat). Start to ready (\`ccproxy serve\` spawned →
-\`/health/ready\` answers 200, CLI detection enabled): ${data.startToReadyMs.map((r) => f(r, 0)).join(', ')} ms.
+\`/health/ready\` answers 200, CLI detection enabled): ${data.startToReadyMs.map((r) => f(r, 0)).join(', ')} ms.${crashes}
 
 ### Targets (issue 8)
 
@@ -122,7 +144,7 @@ ${m.memory}
 ### Reproduce
 
 \`\`\`sh
-npm run bench            # builds, installs bench/peers if missing, ~3 min; writes bench/results.json and this section
+npm run bench            # builds, installs bench/peers if missing, ~4 min; writes bench/results.json and this section
 node bench/run.mjs --quick --no-peer   # a short smoke run of the harness
 \`\`\`
 ${END}`;
