@@ -108,7 +108,8 @@ log level warn), two floors from \`bench/bare-forwarder.mjs\` — a bare \`node:
 with undici's \`dispatch\` and nothing else (the floor for any Node proxy), and the same forwarding
 behind one Fastify route (the floor for a Fastify-based proxy, which ccproxy is by design) — and
 the peers ${peerNames}, all on this machine. Throughput:
-autocannon, ${data.settings.connections} connections, ${data.settings.seconds} s per cell. Latency at
+autocannon, ${data.settings.connections} connections, ${data.settings.tpRounds ?? 1} run(s) of ${data.settings.seconds} s per cell,
+interleaved across the targets of a workload, median run reported. Latency at
 concurrency 1 and time to first byte: ${data.settings.c1Requests} sequential requests on one
 keep-alive connection after ${data.settings.c1Warmup ?? 50} warm-up requests, timed with \`performance.now()\`, in
 ${data.settings.c1Rounds ?? 1} round(s) over all cells before any throughput run (median of the rounds' p50). "Added" is the p50 at
