@@ -16,10 +16,11 @@ import type { ClaudeDetectionService } from './detection.js';
 import type { AnthropicEvent } from './merge.js';
 import { REQUEST_OPTIONS_FIELD, resolveOptions, type EffectiveOptions } from './options.js';
 import { buildPrompt } from './prompt.js';
-import { SdkRun } from './runner.js';
+import { cliSpecOf, SdkRun, type RunParams } from './runner.js';
 import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
 import type { Semaphore } from './semaphore.js';
 import { serializeSse, withErrorEvent } from './sse.js';
+import type { WarmPool } from './warm-pool.js';
 
 export interface AdapterDeps {
   plugin: string;
@@ -28,6 +29,8 @@ export interface AdapterDeps {
   sessions: SessionPool;
   limiter: Semaphore;
   registry: CliProcessRegistry;
+  /** A CLI started ahead for the next request (undefined: prewarm off). */
+  warm?: WarmPool;
   /** Last failure, for health. */
   onError(err: ProxyError): void;
 }
@@ -66,13 +69,13 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     try {
       releaseSlot = await this.d.limiter.acquire(req.signal);
       const t0 = Date.now();
-      let run = this.launch(req, body, options, lease);
+      let run = await this.launch(req, body, options, lease);
       let failure = await settle(run.ready);
       if (failure && lease?.session.cliSessionId && !req.signal.aborted) {
         // The CLI may no longer have this session (transcript gone, other cwd): start it over with the full history.
         await run.done;
         lease.session.cliSessionId = undefined;
-        run = this.launch(req, body, options, lease);
+        run = await this.launch(req, body, options, lease);
         failure = await settle(run.ready);
       }
       // From here the run owns the slot and the session lock: released once the CLI process is gone,
@@ -86,6 +89,10 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
         if (r.error) this.d.onError(r.error);
         releaseSlot?.();
         lease?.release();
+        // The next request is most likely the same client with the same options: have its CLI
+        // started by then. Only after a complete stateless run: a session's next request resumes
+        // its own CLI session (another spec), and a cancelled or failed run says nothing about one.
+        if (!lease && r.merger.result && !r.error) this.d.warm?.prepare(r.spec);
       });
       if (failure) throw failure;
       req.observer?.upstreamResponse(200, Date.now() - t0);
@@ -100,12 +107,12 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     }
   }
 
-  /** Starts one CLI run (its first output is awaited through `run.ready`). */
-  private launch(req: AdapterRequest, body: JsonObject, options: EffectiveOptions, lease: SessionLease | undefined): SdkRun {
+  /** Starts one CLI run, on a warm CLI when one was started for the same spec (its first output is awaited through `run.ready`). */
+  private async launch(req: AdapterRequest, body: JsonObject, options: EffectiveOptions, lease: SessionLease | undefined): Promise<SdkRun> {
     const det = this.d.detection.detection;
     if (!det?.cliPath) throw new ProxyError('api_error', det?.error ?? 'Claude Code CLI not found', { plugin: this.d.plugin, status: 503, code: 'CCPROXY_ERR_SDK_NO_CLI' });
     const resume = lease?.session.cliSessionId;
-    return new SdkRun({
+    const params: RunParams = {
       plugin: this.d.plugin,
       prompt: buildPrompt(body, resume !== undefined),
       options,
@@ -120,7 +127,9 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
       messageId: `msg_sdk_${randomUUID().replace(/-/g, '')}`,
       firstChunkMs: this.d.config.first_chunk_timeout * 1000,
       idleMs: this.d.config.idle_timeout * 1000,
-    });
+    };
+    const warm = resume === undefined ? await this.d.warm?.take(cliSpecOf(params)) : undefined;
+    return new SdkRun(warm ? { ...params, warm } : params);
   }
 
   private toAnthropic(req: AdapterRequest): JsonObject {

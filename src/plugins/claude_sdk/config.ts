@@ -61,6 +61,8 @@ export const ClaudeSdkConfigSchema = ProviderConfigSchema.extend({
   max_concurrent: z.number().int().positive().default(16).describe('CLI processes running at once; further requests wait'),
   first_chunk_timeout: z.number().positive().default(120).describe('Seconds from the CLI being up to the model\'s first output before giving up'),
   idle_timeout: z.number().positive().default(600).describe('Seconds of CLI silence (no message at all) after the first output before the request fails; start-up gets the longer of the two timeouts'),
+  prewarm: z.boolean().default(true).describe('Keep one CLI started with the last request\'s options, so the next request like it skips the CLI start-up (~0.3 s); it holds one idle process'),
+  prewarm_idle_timeout: z.number().positive().default(300).describe('Seconds an unused prewarmed CLI is kept before it is stopped'),
   detection_interval: z.number().positive().default(3600).describe('Seconds between CLI detection refreshes (version, login state)'),
   models: z.array(z.string()).default(['claude-opus-4-1', 'claude-sonnet-4-5', 'claude-haiku-4-5']).describe('Model ids listed on /v1/models'),
 });

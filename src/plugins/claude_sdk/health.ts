@@ -13,6 +13,8 @@ export interface HealthInputs {
   sessions: SessionStats;
   running: number;
   processes: number[];
+  /** The prewarmed CLI waiting for the next request, if any. */
+  warmPid?: number;
   lastError?: { message: string; at: string };
 }
 
@@ -32,6 +34,7 @@ export function claudeSdkHealth(h: HealthInputs): HealthCheckResult {
     running_requests: h.running,
     cli_processes: h.processes.length,
     cli_pids: h.processes,
+    prewarmed_cli_pid: h.warmPid ?? null,
     last_error: h.lastError ?? null,
   };
   const base = { componentId: h.plugin, componentType: 'provider', time: new Date().toISOString(), details, ...(d?.version ? { version: d.version } : {}) };

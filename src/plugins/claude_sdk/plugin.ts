@@ -18,6 +18,7 @@ import { claudeSdkRoutes } from './routes.js';
 import { Semaphore } from './semaphore.js';
 import { SessionPool } from './sessions.js';
 import { detectionRefreshTask, sessionCleanupTask } from './tasks.js';
+import { WarmPool } from './warm-pool.js';
 
 const NAME = 'claude_sdk';
 const CLI_FIX = 'npm install -g @anthropic-ai/claude-code, or set plugins.claude_sdk.cli_path';
@@ -29,6 +30,7 @@ interface State {
   sessions: SessionPool;
   limiter: Semaphore;
   registry: CliProcessRegistry;
+  warm?: WarmPool;
   adapter: ClaudeSdkAdapter;
   /** The last request failure, for health. */
   errors: { last?: { message: string; at: string } };
@@ -51,13 +53,16 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     const limiter = new Semaphore(config.max_concurrent);
     const registry = new CliProcessRegistry();
     const errors: State['errors'] = {};
+    const warm = config.prewarm
+      ? new WarmPool({ registry, idleMs: config.prewarm_idle_timeout * 1000, onError: (err) => logger.debug({ err }, 'prewarming a CLI failed') })
+      : undefined;
     const adapter = new ClaudeSdkAdapter({
-      plugin: NAME, config, detection, sessions, limiter, registry,
+      plugin: NAME, config, detection, sessions, limiter, registry, warm,
       onError: (err: ProxyError) => {
         errors.last = { message: err.message, at: new Date().toISOString() };
       },
     });
-    const state: State = { config, logger, detection, sessions, limiter, registry, adapter, errors };
+    const state: State = { config, logger, detection, sessions, limiter, registry, warm, adapter, errors };
     this.state = state;
     // Detection spawns the CLI twice (version, auth state): never let it delay startup.
     void detection.refresh().then((d) => {
@@ -70,6 +75,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     const s = this.state;
     if (!s) return;
     s.sessions.close();
+    s.warm?.close();
     s.limiter.rejectAll(new PluginError(NAME, 'shutting down'));
     await s.registry.killAll();
   }
@@ -98,6 +104,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
       sessions: s.sessions.stats(),
       running: s.adapter.running,
       processes: s.registry.pids,
+      warmPid: s.warm?.pid,
       lastError: s.errors.last,
     });
   }

@@ -7,9 +7,10 @@
  * `ready` settles once the client-visible message has started (or the run failed before it),
  * which is when the adapter commits the response.
  */
-import type { McpServerConfig, Options, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
+import { launchCold, type CliLaunch, type CliSpec, type WarmCli } from './cli-start.js';
 import { TurnMerger, type AnthropicEvent } from './merge.js';
 import type { EffectiveOptions } from './options.js';
 import type { SdkPrompt } from './prompt.js';
@@ -30,6 +31,13 @@ export interface RunParams {
   messageId: string;
   firstChunkMs: number;
   idleMs: number;
+  /** A CLI started ahead for this spec (warm-pool.ts); else one is started now. */
+  warm?: WarmCli;
+}
+
+/** What the CLI of a run is started with (the warm pool matches on it). */
+export function cliSpecOf(p: Pick<RunParams, 'options' | 'prompt' | 'systemPromptMode' | 'cliPath' | 'env' | 'resume'>): CliSpec {
+  return { options: p.options, system: p.prompt.system, systemPromptMode: p.systemPromptMode, cliPath: p.cliPath, env: p.env, resume: p.resume };
 }
 
 /** How long a CLI may keep running after its result before it is stopped. */
@@ -42,13 +50,14 @@ type Item = { event: AnthropicEvent } | { error: ProxyError } | { end: true };
 
 export class SdkRun {
   readonly merger: TurnMerger;
-  readonly cli: CliRun = { stderr: '' };
   /** Resolves when the message started (or ended); rejects when the run failed before that. */
   readonly ready: Promise<void>;
   /** Resolves when the CLI run is over (process ended); never rejects. */
   readonly done: Promise<void>;
   error?: ProxyError;
-  private readonly ac = new AbortController();
+  /** The CLI once started; until then an abort is only remembered. */
+  private launch?: CliLaunch;
+  private aborted = false;
   private readonly items: Item[] = [];
   private wake?: () => void;
   private settleReady!: { resolve: () => void; reject: (e: ProxyError) => void };
@@ -64,8 +73,19 @@ export class SdkRun {
     this.done = this.pump();
   }
 
+  /** The CLI's process record (pid, stderr tail, exit). */
+  get cli(): CliRun {
+    return this.launch?.cli ?? NO_CLI;
+  }
+
+  /** What the run's CLI was started with (the warm pool starts the next one like it). */
+  get spec(): CliSpec {
+    return cliSpecOf(this.p);
+  }
+
   abort(): void {
-    this.ac.abort();
+    this.aborted = true;
+    this.launch?.ac.abort();
   }
 
   /** The merged Anthropic events; throws the run's ProxyError after the events before it. */
@@ -122,9 +142,9 @@ export class SdkRun {
     // The first-chunk clock starts once the CLI is up; its start-up gets the longer of the two bounds.
     this.arm(Math.max(this.p.idleMs, this.p.firstChunkMs), 'did not start');
     try {
-      // Loaded on first use: the SDK costs ~28 MB of RSS and startup time in every proxy otherwise.
-      const { query } = await import('@anthropic-ai/claude-agent-sdk');
-      const q = query({ prompt: this.input(), options: this.sdkOptions() });
+      this.launch = this.p.warm ?? (await launchCold(this.spec, this.p.registry));
+      if (this.aborted) this.launch.ac.abort();
+      const q = this.launch.run(this.input());
       for await (const msg of q) {
         this.onMessage(msg);
       }
@@ -133,7 +153,7 @@ export class SdkRun {
       }
     } catch (err) {
       // Our own abort (timeout already reported, consumer gone) and a crash after the result are not errors.
-      if (!this.error && !this.ac.signal.aborted && !this.merger.finished) this.fail(this.crashError((err as Error).message));
+      if (!this.error && !this.aborted && !this.merger.finished) this.fail(this.crashError((err as Error).message));
     } finally {
       clearTimeout(this.timer);
       this.p.signal.removeEventListener('abort', onClientAbort);
@@ -190,35 +210,6 @@ export class SdkRun {
       parent_tool_use_id: null,
     };
   }
-
-  private sdkOptions(): Options {
-    const o = this.p.options;
-    const system = this.p.prompt.system;
-    const append = [system, o.appendSystemPrompt].filter(Boolean).join('\n\n') || undefined;
-    const systemPrompt: Options['systemPrompt'] =
-      this.p.systemPromptMode === 'replace' && system
-        ? [system, o.appendSystemPrompt].filter(Boolean).join('\n\n')
-        : { type: 'preset', preset: 'claude_code', ...(append ? { append } : {}) };
-    const hasMcp = Object.keys(o.mcpServers).length > 0;
-    return {
-      abortController: this.ac,
-      includePartialMessages: true,
-      pathToClaudeCodeExecutable: this.p.cliPath,
-      env: this.p.env,
-      cwd: o.cwd,
-      model: o.model,
-      maxTurns: o.maxTurns,
-      allowedTools: o.allowedTools,
-      disallowedTools: o.disallowedTools,
-      permissionMode: o.permissionMode,
-      allowDangerouslySkipPermissions: o.permissionMode === 'bypassPermissions',
-      // Nobody can answer a permission prompt behind an API: anything needing approval is denied.
-      permissionPrompts: 'none',
-      ...(hasMcp ? { mcpServers: o.mcpServers as Record<string, McpServerConfig>, mcpServersDelivery: 'initialize' as const } : {}),
-      maxThinkingTokens: o.maxThinkingTokens,
-      systemPrompt,
-      resume: this.p.resume,
-      spawnClaudeCodeProcess: this.p.registry.spawner(this.cli),
-    };
-  }
 }
+
+const NO_CLI: CliRun = Object.freeze({ stderr: '' });

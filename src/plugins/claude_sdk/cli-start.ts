@@ -1,0 +1,114 @@
+/**
+ * Starting the Claude Code CLI for a run, cold (`query()` spawns it when the request is there) or
+ * warm (the Agent SDK's `startup()` spawned it earlier and it has finished its initialize
+ * handshake, so the request skips the ~0.3 s the CLI takes to load). Both give a CliLaunch: the
+ * run's abort controller, its process record and how to start its query.
+ */
+import type { McpServerConfig, Options, Query, SDKUserMessage, WarmQuery } from '@anthropic-ai/claude-agent-sdk';
+import type { CliProcessRegistry, CliRun } from './cli-process.js';
+import type { EffectiveOptions } from './options.js';
+
+/** Everything the CLI is started with; equal specs can share a warm CLI. */
+export interface CliSpec {
+  options: EffectiveOptions;
+  /** The client's system prompt (on the CLI's command line, not in the message). */
+  system: string;
+  systemPromptMode: 'append' | 'replace';
+  /** Executable for the SDK; undefined → the SDK's bundled binary. */
+  cliPath?: string;
+  env: Record<string, string | undefined>;
+  resume?: string;
+}
+
+/**
+ * Equal keys ⇔ a CLI started for one spec can serve the other. `env` is left out: it is the
+ * plugin's configured environment over the proxy's own, the same for every request, except that
+ * the Agent SDK adds variables of its own to `process.env` after its first run.
+ */
+export function specKey(spec: CliSpec): string {
+  return JSON.stringify([spec.options, spec.system, spec.systemPromptMode, spec.cliPath ?? null, spec.resume ?? null]);
+}
+
+export interface CliLaunch {
+  /** Aborting it stops the CLI (the SDK closes its input, then kills it). */
+  readonly ac: AbortController;
+  readonly cli: CliRun;
+  /** Starts the query with the run's input (called once). */
+  run(input: AsyncIterable<SDKUserMessage>): Query;
+}
+
+// Loaded on first use: the SDK costs ~28 MB of RSS and startup time in every proxy otherwise.
+const sdk = () => import('@anthropic-ai/claude-agent-sdk');
+
+export async function launchCold(spec: CliSpec, registry: CliProcessRegistry): Promise<CliLaunch> {
+  const { query } = await sdk();
+  const ac = new AbortController();
+  const cli: CliRun = { stderr: '' };
+  const options = sdkOptions(spec, ac, cli, registry);
+  return { ac, cli, run: (input) => query({ prompt: input, options }) };
+}
+
+/** A CLI started ahead of the request it will serve. */
+export class WarmCli implements CliLaunch {
+  readonly ac = new AbortController();
+  readonly cli: CliRun = { stderr: '' };
+  private warm?: WarmQuery;
+  private claimed = false;
+
+  private constructor(readonly key: string) {}
+
+  /** Spawns the CLI and waits for its initialize handshake. */
+  static async start(spec: CliSpec, registry: CliProcessRegistry, initializeTimeoutMs = 60_000): Promise<WarmCli> {
+    const { startup } = await sdk();
+    const w = new WarmCli(specKey(spec));
+    w.warm = await startup({ options: sdkOptions(spec, w.ac, w.cli, registry), initializeTimeoutMs });
+    return w;
+  }
+
+  /** Not claimed, not closed, and its process still running. */
+  get available(): boolean {
+    return !this.claimed && !this.ac.signal.aborted && this.cli.exitCode === undefined && this.cli.signal === undefined;
+  }
+
+  run(input: AsyncIterable<SDKUserMessage>): Query {
+    this.claimed = true;
+    return this.warm!.query(input);
+  }
+
+  /** Discard it unused (or stop it once claimed). */
+  close(): void {
+    if (!this.claimed) this.warm?.close();
+    this.ac.abort();
+  }
+}
+
+function sdkOptions(spec: CliSpec, ac: AbortController, cli: CliRun, registry: CliProcessRegistry): Options {
+  const o = spec.options;
+  const system = spec.system;
+  const append = [system, o.appendSystemPrompt].filter(Boolean).join('\n\n') || undefined;
+  const systemPrompt: Options['systemPrompt'] =
+    spec.systemPromptMode === 'replace' && system
+      ? [system, o.appendSystemPrompt].filter(Boolean).join('\n\n')
+      : { type: 'preset', preset: 'claude_code', ...(append ? { append } : {}) };
+  const hasMcp = Object.keys(o.mcpServers).length > 0;
+  return {
+    abortController: ac,
+    includePartialMessages: true,
+    pathToClaudeCodeExecutable: spec.cliPath,
+    env: spec.env,
+    cwd: o.cwd,
+    model: o.model,
+    maxTurns: o.maxTurns,
+    allowedTools: o.allowedTools,
+    disallowedTools: o.disallowedTools,
+    permissionMode: o.permissionMode,
+    allowDangerouslySkipPermissions: o.permissionMode === 'bypassPermissions',
+    // Nobody can answer a permission prompt behind an API: anything needing approval is denied.
+    permissionPrompts: 'none',
+    ...(hasMcp ? { mcpServers: o.mcpServers as Record<string, McpServerConfig>, mcpServersDelivery: 'initialize' as const } : {}),
+    maxThinkingTokens: o.maxThinkingTokens,
+    systemPrompt,
+    resume: spec.resume,
+    spawnClaudeCodeProcess: registry.spawner(cli),
+  };
+}
