@@ -145,7 +145,7 @@ ${m.memory}
 ### Reproduce
 
 \`\`\`sh
-npm run bench            # builds, installs bench/peers if missing, ~4 min; writes bench/results.json and this section
+npm run bench            # builds, installs bench/peers if missing, ~6 min; writes bench/results.json and this section
 node bench/run.mjs --quick --no-peer   # a short smoke run of the harness
 \`\`\`
 ${END}`;
