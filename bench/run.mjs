@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { fetch } from 'undici';
 import { concurrentStreams, latencyC1, rssMb, startNode, stop, throughput } from './lib/measure.mjs';
 import { evaluateTargets, writeReport } from './lib/report.mjs';
-import { installedPeers, startPeer } from './lib/peers.mjs';
+import { installedPeers, RunningPeers } from './lib/peers.mjs';
 import { prepare } from './lib/setup.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -72,42 +72,22 @@ async function main() {
     bare: { base: `http://127.0.0.1:${bare.port}`, headers: {} },
     fastify: { base: `http://127.0.0.1:${fastify.port}`, headers: {} },
   };
-  const peers = [];
-  let stopping = false;
-  /** (Re)start a peer; a crash is logged with its stderr tail and counted in the results. */
-  const launchPeer = async (p) => {
-    const server = await startPeer(p, { upstream, tmp, log });
-    if (!server) return false;
-    let stderr = '';
-    server.child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
-    server.child.on('exit', (code, signal) => {
-      if (stopping) return;
-      p.crashes.push(stderr.trim().split('\n').find((l) => /^[A-Za-z]*Error\b/.test(l.trim()))?.trim().slice(0, 200) ?? `exit ${signal ?? code}`);
-      log(`${p.label} exited (${signal ?? code}): ${p.crashes.at(-1)}`);
-    });
-    p.server = server;
-    targets[p.id] = { base: server.base, headers: server.headers };
-    return true;
+  const peers = new RunningPeers({ upstream, tmp, log });
+  await peers.start(peerList);
+  const targetOf = (name) => {
+    const p = peers.get(name);
+    return p ? { base: p.server.base, headers: p.server.headers } : targets[name];
   };
-  /** A peer that crashed on an earlier cell is started again, so one crash does not void the rest. */
-  const ensureUp = async (name) => {
-    const p = peers.find((x) => x.id === name);
-    if (p && p.server.child.exitCode !== null) await launchPeer(p);
-  };
-  for (const p of peerList) {
-    const peer = { ...p, crashes: [] };
-    if (await launchPeer(peer)) peers.push(peer);
-  }
 
   // Every (workload, target) cell that applies: the Fastify floor forwards the same requests as the bare one.
   const cells = [];
   for (const w of workloads) {
-    for (const name of Object.keys(targets)) {
+    for (const name of [...Object.keys(targets), ...peers.list.map((p) => p.id)]) {
       const spec = w[name] ?? (name === 'fastify' ? w.bare : undefined);
       if (spec) cells.push({ w, name, path: spec[0], body: spec[1] });
     }
   }
-  const urlOf = (c) => `${targets[c.name].base}${c.path}`;
+  const urlOf = (c) => `${targetOf(c.name).base}${c.path}`;
 
   // Latency first, on servers no load has touched yet: one developer's requests, one at a time,
   // is how a local proxy is used. Throughput floods grow V8's heap and leave GC work behind that
@@ -117,8 +97,8 @@ async function main() {
   const rounds = new Map(cells.map((c) => [c, []]));
   for (let round = 0; round < C1_ROUNDS; round++) {
     for (const c of cells) {
-      await ensureUp(c.name);
-      rounds.get(c).push(await latencyC1({ url: urlOf(c), headers: targets[c.name].headers, body: c.body, n: C1_N, warmup: C1_WARMUP }));
+      await peers.ensureUp(c.name);
+      rounds.get(c).push(await latencyC1({ url: urlOf(c), headers: targetOf(c.name).headers, body: c.body, n: C1_N, warmup: C1_WARMUP }));
     }
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -133,8 +113,8 @@ async function main() {
     const runs = new Map(wcells.map((c) => [c, []]));
     for (let round = 0; round < TP_ROUNDS; round++) {
       for (const c of wcells) {
-        await ensureUp(c.name);
-        runs.get(c).push(await throughput({ url: urlOf(c), headers: targets[c.name].headers, body: c.body, connections: CONNECTIONS, seconds: SECONDS }));
+        await peers.ensureUp(c.name);
+        runs.get(c).push(await throughput({ url: urlOf(c), headers: targetOf(c.name).headers, body: c.body, connections: CONNECTIONS, seconds: SECONDS }));
         if (c.name === 'ccproxy') c.rssMb = rssMb(ccproxy.pid);
       }
     }
@@ -150,8 +130,8 @@ async function main() {
       if (name === 'ccproxy') entry.rssMb = c.rssMb;
       // A target that fails most requests does not support the workload: its speed means nothing.
       if (entry.errors > 0.1 * (tpTotal + C1_ROUNDS * C1_N)) {
-        await ensureUp(name);
-        entry.failed = await sampleFailure(urlOf(c), targets[name].headers, body);
+        await peers.ensureUp(name);
+        entry.failed = await sampleFailure(urlOf(c), targetOf(name).headers, body);
       }
       row.targets[name] = entry;
       log(`${w.id} ${name.padEnd(8)} ${tp.rps.toFixed(0).padStart(6)} req/s (${entry.rpsRuns.join(' / ')})  c1 p50 ${c1.p50.toFixed(3)} ms${w.stream ? `  ttfb ${c1.ttfb50.toFixed(3)} ms` : ''}  errors ${entry.errors}`);
@@ -168,16 +148,15 @@ async function main() {
   const [slowPath, slowBody] = slowSpecs.ccproxy;
   const streams500 = await concurrentStreams({ url: `http://127.0.0.1:${fresh.port}${slowPath}`, body: slowBody, n: 500, pid: fresh.pid });
   const peerStreams500 = {};
-  for (const p of peers) {
-    await ensureUp(p.id);
+  for (const p of peers.list) {
+    await peers.ensureUp(p.id);
     const [pp, pb] = slowSpecs[p.id];
     peerStreams500[p.id] = await concurrentStreams({ url: `${p.server.base}${pp}`, headers: p.server.headers, body: pb, n: 500, pid: p.server.pid });
     log(`500 streams through ${p.label}: ${peerStreams500[p.id].ok}/500 ok, peak RSS ${peerStreams500[p.id].peakRssMb.toFixed(1)} MB`);
   }
   log(`500 streams: ${streams500.ok}/500 ok, peak RSS ${streams500.peakRssMb.toFixed(1)} MB; RSS after the throughput runs ${rssAfterLoad.toFixed(1)} MB`);
 
-  stopping = true;
-  await Promise.all([stop(fresh), stop(bare), stop(fastify), ...peers.map((p) => stop(p.server)), stop(up)]);
+  await Promise.all([stop(fresh), stop(bare), stop(fastify), peers.stopAll(stop), stop(up)]);
   rmSync(tmp, { recursive: true, force: true });
 
   const machine = {
@@ -190,7 +169,7 @@ async function main() {
   };
   const data = {
     machine,
-    settings: { connections: CONNECTIONS, seconds: SECONDS, tpRounds: TP_ROUNDS, c1Requests: C1_N, c1Warmup: C1_WARMUP, c1Rounds: C1_ROUNDS, peers: peers.map((p) => ({ id: p.id, label: p.label, version: p.version, crashes: p.crashes })) },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, tpRounds: TP_ROUNDS, c1Requests: C1_N, c1Warmup: C1_WARMUP, c1Rounds: C1_ROUNDS, peers: peers.list.map((p) => ({ id: p.id, label: p.label, version: p.version, crashes: p.crashes })) },
     startToReadyMs: readyRuns,
     rss: { idleMb: rssIdle, streams500: streams500, afterLoadMb: rssAfterLoad, peerStreams500 },
     workloads: results,

@@ -74,3 +74,53 @@ export async function startPeer(peer, { upstream, tmp, log }) {
     return null;
   }
 }
+
+/**
+ * The peers of one bench run: started once, restarted when one died on an earlier cell (so one
+ * crash does not void the rest of its row), each crash logged with its error line and kept.
+ */
+export class RunningPeers {
+  list = [];
+  #stopping = false;
+
+  constructor({ upstream, tmp, log }) {
+    this.ctx = { upstream, tmp, log };
+  }
+
+  async start(peers) {
+    for (const p of peers) {
+      const peer = { ...p, crashes: [], server: null };
+      if (await this.#launch(peer)) this.list.push(peer);
+    }
+  }
+
+  get(id) {
+    return this.list.find((p) => p.id === id);
+  }
+
+  /** Restart `id` if it is a peer whose process has exited; no-op for anything else. */
+  async ensureUp(id) {
+    const p = this.get(id);
+    if (p && p.server.child.exitCode !== null) await this.#launch(p);
+  }
+
+  async stopAll(stop) {
+    this.#stopping = true;
+    await Promise.all(this.list.map((p) => stop(p.server)));
+  }
+
+  async #launch(p) {
+    const server = await startPeer(p, this.ctx);
+    if (!server) return false;
+    let stderr = '';
+    server.child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
+    server.child.on('exit', (code, signal) => {
+      if (this.#stopping) return;
+      const line = stderr.trim().split('\n').find((l) => /^[A-Za-z]*Error\b/.test(l.trim()));
+      p.crashes.push(line?.trim().slice(0, 200) ?? `exit ${signal ?? code}`);
+      this.ctx.log(`${p.label} exited (${signal ?? code}): ${p.crashes.at(-1)}`);
+    });
+    p.server = server;
+    return true;
+  }
+}
