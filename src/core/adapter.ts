@@ -25,8 +25,13 @@ export interface AdapterRequest {
   /** Raw bytes as received, for byte-faithful passthrough. */
   rawBody?: Buffer;
   headers: IncomingHttpHeaders;
-  /** Aborted when the client disconnects or the server shuts down. */
+  /**
+   * Aborted when the client disconnects or the server shuts down. A standard AbortSignal, built on
+   * first read: hand `abort` to `upstreamRequest` instead, which costs nothing until it fires.
+   */
   signal: AbortSignal;
+  /** The same abort as `signal`, without building an AbortSignal: what `upstreamRequest({ signal })` takes. */
+  abort: AbortSignalLike;
   requestId: string;
   /** Target model chosen by routing (`[routing.models]` with `model = ...`); overrides body.model. */
   modelOverride?: string;
@@ -34,6 +39,14 @@ export interface AdapterRequest {
   sessionId?: string;
   /** Lets the adapter report what only it knows (usage, upstream timing) to the request's events. */
   observer?: RequestObserver;
+}
+
+/** The part of AbortSignal that `upstreamRequest` uses; an AbortSignal is one. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export interface RequestObserver {

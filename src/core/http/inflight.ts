@@ -1,9 +1,14 @@
 /**
- * In-flight request tracking for graceful shutdown: every provider request registers its
- * AbortController here so that, once the shutdown grace period is over, the server can abort them.
+ * In-flight request tracking for graceful shutdown: every provider request registers its abort
+ * here so that, once the shutdown grace period is over, the server can abort them.
  */
+
+/** What a tracked request exposes: AbortController and RequestAbort both fit. */
+export interface Abortable {
+  abort(reason: Error): void;
+}
 export class InflightRequests {
-  private readonly controllers = new Set<AbortController>();
+  private readonly controllers = new Set<Abortable>();
   private idleWaiters: Array<() => void> = [];
   private closing = false;
 
@@ -20,11 +25,11 @@ export class InflightRequests {
     this.closing = true;
   }
 
-  add(controller: AbortController): void {
+  add(controller: Abortable): void {
     this.controllers.add(controller);
   }
 
-  delete(controller: AbortController): void {
+  delete(controller: Abortable): void {
     if (!this.controllers.delete(controller)) return;
     if (this.controllers.size === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;

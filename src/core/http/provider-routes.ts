@@ -9,6 +9,7 @@ import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAda
 import type { TokenUsage } from '../events.js';
 import { ValidationError, toProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
+import { RequestAbort } from './request-abort.js';
 import { sendAdapterResponse, type SendResult } from './send.js';
 import './fastify-types.js';
 
@@ -86,7 +87,7 @@ export async function handleModelRequest(
   const model = typeof (body as Record<string, unknown>).model === 'string' ? ((body as Record<string, unknown>).model as string) : undefined;
 
   // Aborted when the client disconnects before we finished, or when shutdown runs out of patience.
-  const controller = new AbortController();
+  const controller = new RequestAbort();
   const raw = reply.raw;
   if (raw.destroyed || request.raw.socket?.destroyed) {
     // Gone while the body was being read: 'close' already fired and will not fire again.
@@ -106,7 +107,10 @@ export async function handleModelRequest(
     body: body as Record<string, unknown>,
     rawBody: request.rawBody,
     headers: request.headers,
-    signal: controller.signal,
+    get signal() {
+      return controller.signal;
+    },
+    abort: controller,
     requestId,
     // Only when someone listens: adapters then skip usage sniffing, which parses every streamed
     // chunk (~9 % of the proxy's CPU on a passthrough stream when nobody uses the result).

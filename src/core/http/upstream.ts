@@ -1,6 +1,7 @@
 /**
- * One function every provider uses to call its upstream: undici `request` on the shared dispatcher,
- * with error statuses and connection failures turned into ProxyErrors the HTTP layer can render.
+ * One function every provider uses to call its upstream: undici `dispatch` on the shared
+ * dispatcher, the body delivered as an UpstreamBody (upstream-body.ts), with error statuses and
+ * connection failures turned into ProxyErrors the HTTP layer can render.
  *
  * Compression: we always ask for `accept-encoding: identity`. Provider bodies are SSE streams that
  * are parsed or passed through byte for byte, and the client sits on loopback, so compression only
@@ -10,15 +11,12 @@
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ProxyError, UpstreamConnectionError, UpstreamError } from '../errors.js';
+import type { AbortSignalLike } from '../adapter.js';
+import { UpstreamBody } from './upstream-body.js';
 
-/** The body of an upstream response: a Readable with undici's consumption helpers. */
-export interface UpstreamBody extends Readable {
-  text(): Promise<string>;
-  json(): Promise<unknown>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
+export { UpstreamBody } from './upstream-body.js';
 
 export interface UpstreamRequestOptions {
   dispatcher: Dispatcher;
@@ -26,7 +24,8 @@ export interface UpstreamRequestOptions {
   method?: Dispatcher.HttpMethod;
   headers: Record<string, string | string[] | undefined>;
   body?: string | Buffer | Uint8Array | Readable | null;
-  signal?: AbortSignal;
+  /** An AbortSignal, or an adapter request's `abort` (the same without building a signal). */
+  signal?: AbortSignalLike;
   /** Plugin name stamped on raised errors. */
   plugin?: string;
 }
@@ -51,10 +50,8 @@ const HOP_BY_HOP = new Set([
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * Parsed http(s) URLs by string. undici's top-level `request(url)` runs `new URL` and copies the
- * options on every call (≈ 4 % of the proxy's CPU on the small-body workload); providers call a
- * handful of fixed URLs, so parse each once and call the dispatcher directly. Anything unusual
- * (not http(s), unparsable) returns null and goes through `request()` for its usual errors.
+ * Parsed http(s) URLs by string: providers call a handful of fixed URLs, and `new URL` per
+ * request showed in the profile. Anything else (not http(s), unparsable) maps to null.
  */
 const targets = new Map<string, { origin: string; path: string } | null>();
 const MAX_TARGETS = 256;
@@ -85,42 +82,117 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
   }
   headers['accept-encoding'] = 'identity';
 
-  let res: Dispatcher.ResponseData;
+  const target = targetOf(opts.url);
+  if (!target) {
+    throw new UpstreamConnectionError('Upstream URL is not a valid http(s) URL', { plugin: opts.plugin, retryable: false });
+  }
+  let res: UpstreamResponse;
   try {
-    const target = targetOf(opts.url);
-    res = target
-      ? await opts.dispatcher.request({
-        origin: target.origin,
-        path: target.path,
-        method: opts.method ?? 'POST',
-        headers,
-        body: opts.body ?? null,
-        signal: opts.signal,
-      })
-      : await request(opts.url, {
-        dispatcher: opts.dispatcher,
-        method: opts.method ?? 'POST',
-        headers,
-        body: opts.body ?? null,
-        signal: opts.signal,
-      });
+    res = await dispatchRequest(opts.dispatcher, {
+      origin: target.origin,
+      path: target.path,
+      method: opts.method ?? 'POST',
+      headers,
+      body: opts.body ?? null,
+    }, opts.signal);
   } catch (err) {
     throw connectionError(err, opts);
   }
 
   const encoding = res.headers['content-encoding'];
-  let body = res.body as unknown as UpstreamBody;
+  let body = res.body;
   if (typeof encoding === 'string' && encoding !== 'identity') {
-    body = decodeBody(res.body, encoding);
+    body = decodeBody(body, encoding);
     delete res.headers['content-encoding'];
     delete res.headers['content-length'];
   }
 
-  if (res.statusCode >= 400) {
+  if (res.status >= 400) {
     const text = await readBounded(body, MAX_ERROR_BODY).catch(() => '');
-    throw errorFromResponse(res.statusCode, res.headers, scrubCredentials(text, headers), opts.plugin);
+    throw errorFromResponse(res.status, res.headers, scrubCredentials(text, headers), opts.plugin);
   }
-  return { status: res.statusCode, headers: res.headers, body: guardBody(body, opts) };
+  return { status: res.status, headers: res.headers, body: guardBody(body, opts) };
+}
+
+/**
+ * One request through `dispatcher.dispatch`: resolves at the response headers (1xx skipped) with
+ * the body still arriving; rejects with undici's error (or the signal's reason) before them.
+ */
+function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignalLike | undefined): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason ?? new Error('aborted'));
+      return;
+    }
+    const call = new DispatchCall(resolve, reject, signal);
+    try {
+      dispatcher.dispatch(options, call);
+    } catch (err) {
+      call.onResponseError(null, err as Error);
+    }
+  });
+}
+
+/** The dispatch handler of one upstream request (a class: one object per request, no closures). */
+class DispatchCall implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | null = null;
+  #body: UpstreamBody | null = null;
+  #settled = false;
+  readonly #signal: AbortSignalLike | undefined;
+
+  constructor(
+    private readonly resolve: (res: UpstreamResponse) => void,
+    private readonly reject: (err: unknown) => void,
+    signal: AbortSignalLike | undefined,
+  ) {
+    this.#signal = signal;
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  readonly #onAbort = (): void => {
+    const reason = this.#signal!.reason instanceof Error ? this.#signal!.reason : new Error('aborted');
+    if (this.#controller) this.#controller.abort(reason);
+    else this.#fail(reason);
+  };
+
+  readonly #unlisten = (): void => {
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#settled && !this.#body) controller.abort(new Error('aborted'));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (status < 200 || this.#settled) return;
+    this.#settled = true;
+    const body = new UpstreamBody(this.#signal ? this.#unlisten : undefined);
+    body.attach(controller);
+    this.#body = body;
+    this.resolve({ status, headers, body });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#body?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.#unlisten();
+    this.#body?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
+    this.#unlisten();
+    if (this.#body) this.#body.fail(err);
+    else this.#fail(err);
+  }
+
+  #fail(err: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.reject(err);
+  }
 }
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie', 'proxy-authorization'];
@@ -149,56 +221,54 @@ export function scrubCredentials(text: string, sent: Record<string, string | str
  * that is not JSON an UpstreamError (502), instead of an unknown error the client sees as a 500.
  */
 function guardBody(body: UpstreamBody, opts: UpstreamRequestOptions): UpstreamBody {
-  const fail = (err: unknown): never => {
-    if (err instanceof SyntaxError) {
-      throw new UpstreamError(502, 'Upstream sent a response body that is not valid JSON', { plugin: opts.plugin, kind: 'api_error', cause: err });
-    }
-    throw connectionError(err, opts);
-  };
-  const { text, json, arrayBuffer } = body;
-  body.text = () => text.call(body).catch(fail);
-  body.json = () => json.call(body).catch(fail);
-  body.arrayBuffer = () => arrayBuffer.call(body).catch(fail);
-  return body;
+  return body.mapReadErrors((err) =>
+    err instanceof SyntaxError
+      ? new UpstreamError(502, 'Upstream sent a response body that is not valid JSON', { plugin: opts.plugin, kind: 'api_error', cause: err })
+      : connectionError(err, opts),
+  );
 }
 
-/** Wrap a compressed body in the matching zlib decoder, keeping text()/json()/arrayBuffer(). */
-export function decodeBody(body: Readable, encoding: string): UpstreamBody {
+/** Put the matching zlib decoder in front of a compressed body. */
+export function decodeBody(body: UpstreamBody, encoding: string): UpstreamBody {
   const enc = encoding.trim().toLowerCase();
   const decoder = enc === 'gzip' || enc === 'x-gzip' ? createGunzip()
     : enc === 'br' ? createBrotliDecompress()
     : enc === 'deflate' ? createInflate()
     : null;
-  if (!decoder) return body as UpstreamBody;
-  body.on('error', (e) => decoder.destroy(e));
-  const out = body.pipe(decoder) as unknown as UpstreamBody;
-  out.text = async () => (await collect(out)).toString('utf8');
-  out.json = async () => JSON.parse((await collect(out)).toString('utf8')) as unknown;
-  out.arrayBuffer = async () => {
-    const b = await collect(out);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  };
+  if (!decoder) return body;
+  const out = new UpstreamBody();
+  out.attach({
+    pause: () => decoder.pause(),
+    resume: () => decoder.resume(),
+    abort: (reason) => {
+      decoder.destroy();
+      body.destroy(reason);
+    },
+  });
+  decoder.on('data', (c: Buffer) => out.push(c));
+  decoder.on('end', () => out.end());
+  decoder.on('error', (e) => out.fail(e));
+  void (async () => {
+    try {
+      for await (const c of body) {
+        if (!decoder.write(c)) await new Promise((r) => decoder.once('drain', r));
+      }
+      decoder.end();
+    } catch (err) {
+      decoder.destroy(err as Error);
+    }
+  })();
   return out;
 }
 
-async function collect(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of stream) parts.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
-  return Buffer.concat(parts);
-}
-
-/** Read at most `limit` bytes as text, then discard the rest (destroying the stream frees the socket). */
-async function readBounded(stream: Readable, limit: number): Promise<string> {
+/** Read at most `limit` bytes as text, then discard the rest (destroying the body frees the socket). */
+async function readBounded(body: UpstreamBody, limit: number): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const c of stream) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+  for await (const b of body) {
     parts.push(b);
     size += b.length;
-    if (size >= limit) {
-      stream.destroy();
-      break;
-    }
+    if (size >= limit) break;
   }
   return Buffer.concat(parts).subarray(0, limit).toString('utf8');
 }
@@ -297,7 +367,7 @@ const CONNECTION_MESSAGES: Record<string, string> = {
  * Map a thrown transport error to UpstreamConnectionError. Only the origin (no path/query, which
  * may carry keys) and the error code go into the message.
  */
-export function connectionError(err: unknown, opts: { url: string | URL; plugin?: string; signal?: AbortSignal }): ProxyError {
+export function connectionError(err: unknown, opts: { url: string | URL; plugin?: string; signal?: AbortSignalLike }): ProxyError {
   if (err instanceof ProxyError) return err;
   let origin = 'upstream';
   try {

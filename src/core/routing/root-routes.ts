@@ -93,7 +93,7 @@ async function withFallback(
     } catch (err) {
       const e = toProxyError(err, step.provider);
       const next = plan[i + 1];
-      if (!e.retryable || !next || request.signal.aborted) {
+      if (!e.retryable || !next || request.abort.aborted) {
         logger.info({ reqId: request.requestId, model, provider: step.provider, status: e.status, ...(failed.length ? { failed } : {}) }, 'routed request failed');
         throw e;
       }

@@ -38,7 +38,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       path: '/v1/messages',
       clientHeaders: request.headers,
       stream,
-      signal: request.signal,
+      signal: request.abort,
       body: (cred) => this.bodyBytes(body, cred, body === request.body ? request.rawBody : undefined),
     });
     request.observer?.upstreamResponse(res.status, res.upstreamMs);
@@ -51,10 +51,10 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       path: '/v1/messages/count_tokens',
       clientHeaders: request.headers,
       stream: false,
-      signal: request.signal,
+      signal: request.abort,
       body: (cred) => this.bodyBytes(request.body, cred, request.rawBody),
     });
-    return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: Buffer.from(await res.body.arrayBuffer()) };
+    return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: await res.body.bytes() };
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -99,7 +99,7 @@ async function passThrough(res: UpstreamResponse, request: AdapterRequest): Prom
     const events = request.observer ? sniffed(res.body, new AnthropicUsageSniffer(), request) : relayed(res.body, request);
     return { kind: 'stream', status: res.status, headers: passHeaders(res, ct), events };
   }
-  const bytes = Buffer.from(await res.body.arrayBuffer());
+  const bytes = await res.body.bytes();
   if (request.observer) {
     const sniffer = new AnthropicUsageSniffer();
     try {
@@ -140,7 +140,7 @@ async function* relayed(body: AsyncIterable<Buffer>, request: AdapterRequest): A
  * sees a failure instead of a silently truncated answer.
  */
 function interruptedEvent(err: unknown, request: AdapterRequest): string {
-  const reason: unknown = request.signal.aborted ? request.signal.reason : err;
+  const reason: unknown = request.abort.aborted ? request.abort.reason : err;
   const message = `Upstream stream interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
   return `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
 }

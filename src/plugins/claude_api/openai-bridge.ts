@@ -25,7 +25,7 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
     path: '/v1/messages',
     clientHeaders: null,
     stream,
-    signal: request.signal,
+    signal: request.abort,
     body: (cred) => JSON.stringify(adapter.prepare(converted, cred).body),
   });
   request.observer?.upstreamResponse(res.status, res.upstreamMs);

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AbortSignalLike } from '../../core/adapter.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
 import { UpstreamError } from '../../core/errors.js';
 import type { ClaudeTokenSource, UpstreamCredential } from './auth/token-source.js';
@@ -31,7 +32,7 @@ export interface CallOptions {
   stream: boolean;
   /** Body bytes for a given credential. */
   body: (cred: UpstreamCredential) => string | Buffer;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /**
@@ -51,6 +52,10 @@ class RecordedStats implements UpstreamStats {
   }
 }
 
+function isUnauthorized(err: unknown): boolean {
+  return err instanceof UpstreamError && err.status === 401;
+}
+
 export class ClaudeUpstream {
   readonly stats: RecordedStats = new RecordedStats();
   constructor(
@@ -58,14 +63,18 @@ export class ClaudeUpstream {
     private readonly tokens: ClaudeTokenSource,
     private readonly detector: ClaudeDetector,
     private readonly dispatcher: Dispatcher,
-  ) {}
+  ) {
+    this.base = config.base_url.replace(/\/+$/, '');
+  }
+
+  private readonly base: string;
 
   async call(opts: CallOptions): Promise<UpstreamResponse & { upstreamMs: number }> {
     const started = performance.now();
     try {
       const res = await this.tokens.withCredential(
         (cred) => this.once(opts, cred),
-        (err) => err instanceof UpstreamError && err.status === 401,
+        isUnauthorized,
       );
       const stats = this.stats;
       stats.lastStatus = res.status;
@@ -92,7 +101,7 @@ export class ClaudeUpstream {
     const query = cred.kind === 'oauth' ? '?beta=true' : '';
     return upstreamRequest({
       dispatcher: this.dispatcher,
-      url: `${this.config.base_url.replace(/\/+$/, '')}${opts.path}${query}`,
+      url: `${this.base}${opts.path}${query}`,
       method: 'POST',
       headers,
       body: opts.body(cred),

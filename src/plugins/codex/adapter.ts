@@ -85,7 +85,7 @@ export class CodexAdapter implements ProviderAdapter {
             'content-type': 'application/json',
           },
           body: payload,
-          signal: req.signal,
+          signal: req.abort,
           plugin: PLUGIN,
         });
       } catch (err) {
