@@ -45,20 +45,20 @@ function copyHeaders(target: OutgoingHttpHeaders, src: Record<string, string> | 
 
 export async function sendAdapterResponse(reply: FastifyReply, res: AdapterResponse, opts: SendOptions = {}): Promise<SendResult> {
   if (res.kind === 'json') {
-    if (res.headers) {
-      const h: OutgoingHttpHeaders = {};
-      copyHeaders(h, res.headers);
-      reply.headers(h);
+    const headers = res.headers;
+    if (headers) {
+      for (const k in headers) {
+        const key = k.toLowerCase();
+        if (!DROP.has(key)) reply.header(key, headers[k]);
+      }
     }
     reply.code(res.status);
     const body = res.body;
-    if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array) {
-      // Already-serialized passthrough: send bytes as they are.
-      if (!reply.hasHeader('content-type')) reply.header('content-type', 'application/json');
-      reply.send(body);
-    } else {
-      reply.send(body);
+    // Already-serialized passthrough bytes go as they are.
+    if ((typeof body === 'string' || body instanceof Uint8Array) && !reply.hasHeader('content-type')) {
+      reply.header('content-type', 'application/json');
     }
+    reply.send(body);
     return { status: res.status, bytes: 0, chunks: 0, completed: true };
   }
   return sendStream(reply, res.status, res.headers, res.events, opts);

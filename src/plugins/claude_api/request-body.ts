@@ -127,7 +127,7 @@ interface Breakpoint {
 /** Find every cache_control in tools → system → messages order (the API's prefix order). */
 function findBreakpoints(body: JsonObject): Breakpoint[] {
   const found: Breakpoint[] = [];
-  const has = (o: unknown): boolean => !!o && typeof o === 'object' && (o as JsonObject).cache_control != null;
+  const has = hasCacheControl;
   (Array.isArray(body.tools) ? body.tools : []).forEach((t, i) => has(t) && found.push({ where: 'tools', path: [i] }));
   (Array.isArray(body.system) ? body.system : []).forEach((b, i) => has(b) && found.push({ where: 'system', path: [i] }));
   (Array.isArray(body.messages) ? body.messages : []).forEach((m, i) => {
@@ -137,7 +137,26 @@ function findBreakpoints(body: JsonObject): Breakpoint[] {
   return found;
 }
 
+function hasCacheControl(o: unknown): boolean {
+  return !!o && typeof o === 'object' && (o as JsonObject).cache_control != null;
+}
+
+/** How many breakpoints there are, without allocating (most bodies are under the cap). */
+function countBreakpoints(body: JsonObject): number {
+  let n = 0;
+  if (Array.isArray(body.tools)) for (const t of body.tools as unknown[]) if (hasCacheControl(t)) n++;
+  if (Array.isArray(body.system)) for (const b of body.system as unknown[]) if (hasCacheControl(b)) n++;
+  if (Array.isArray(body.messages)) {
+    for (const m of body.messages as Array<JsonObject | null>) {
+      const content = m?.content;
+      if (Array.isArray(content)) for (const b of content as unknown[]) if (hasCacheControl(b)) n++;
+    }
+  }
+  return n;
+}
+
 function capCacheControl(body: JsonObject, max: number): JsonObject {
+  if (countBreakpoints(body) <= max) return body;
   const all = findBreakpoints(body);
   if (all.length <= max) return body;
   // Drop the earliest message breakpoints first; then (if still too many) the earliest others.

@@ -47,9 +47,16 @@ export class ClaudeTokenSource {
     });
   }
 
+  /** The mode when configuration alone decides it (auth_type api_key), else undefined. */
+  private fixedMode(): 'api_key' | 'none' | undefined {
+    if (this.config.auth_type === 'api_key') return this.config.api_key ? 'api_key' : 'none';
+    return undefined;
+  }
+
   /** OAuth is used when forced, or in auto mode when the file holds a token. */
   async mode(): Promise<'oauth' | 'api_key' | 'none'> {
-    if (this.config.auth_type === 'api_key') return this.config.api_key ? 'api_key' : 'none';
+    const fixed = this.fixedMode();
+    if (fixed) return fixed;
     if (this.config.auth_type === 'oauth') return 'oauth';
     // A corrupt or unreadable file throws here: better a clear error than silently using the key.
     const stored = await this.refresher.current();
@@ -62,11 +69,14 @@ export class ClaudeTokenSource {
    * Errors that mean "no usable credentials" become AuthError (401) with the fix in the message.
    */
   async withCredential<R>(fn: (cred: UpstreamCredential) => Promise<R>, isUnauthorized: (err: unknown) => boolean): Promise<R> {
-    let mode: 'oauth' | 'api_key' | 'none';
-    try {
-      mode = await this.mode();
-    } catch (err) {
-      throw asAuthError(err);
+    // A configured API key needs no file read: no await on that (hot) path.
+    let mode: 'oauth' | 'api_key' | 'none' | undefined = this.fixedMode();
+    if (mode === undefined) {
+      try {
+        mode = await this.mode();
+      } catch (err) {
+        throw asAuthError(err);
+      }
     }
     if (mode === 'api_key') {
       try {
