@@ -111,8 +111,9 @@ the peers ${peerNames}, all on this machine. Throughput:
 autocannon, ${data.settings.connections} connections, ${data.settings.tpRounds ?? 1} run(s) of ${data.settings.seconds} s per cell,
 interleaved across the targets of a workload, median run reported. Latency at
 concurrency 1 and time to first byte: ${data.settings.c1Requests} sequential requests on one
-keep-alive connection after ${data.settings.c1Warmup ?? 50} warm-up requests, timed with \`performance.now()\`, in
-${data.settings.c1Rounds ?? 1} round(s) over all cells before any throughput run (median of the rounds' p50). "Added" is the p50 at
+keep-alive connection, timed with \`performance.now()\`, in ${data.settings.c1Rounds ?? 1} round(s) over all cells before any
+throughput run (median of the rounds' p50); each server first gets ${data.settings.c1Warmup ?? 50} warm-up requests of the workload
+(its steady state: V8 has optimized the request path) and ${data.settings.c1Rewarm ?? 0} more before each later round. "Added" is the p50 at
 concurrency 1 minus the direct p50. For the conversion workloads "direct" is the upstream answering
 its own API (Anthropic Messages for (4), the Codex Responses stream for (5)).
 
