@@ -3,24 +3,11 @@
  * Registered for every content type: model API clients sometimes omit or vary it, and browsers'
  * form posts never get here (the origin guard refuses them before routing).
  */
-import { isAscii, isUtf8, transcode } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.js';
+import { decodeUtf8 } from './utf8.js';
 import './fastify-types.js';
-
-/**
- * Decode bytes already checked to be valid UTF-8 (ASCII bodies are copied as latin1 above: same
- * characters, a one-byte string). Node 20's UTF-8 → string decoder drops to a slow per-character
- * path at the first non-ASCII byte: for the 49 KB Claude Code body (98 non-ASCII characters spread
- * through it) it took ≈ 55 µs, ≈ 10 % of the proxy's CPU on that workload. ICU's transcode to
- * UTF-16 plus a plain UTF-16 copy gives the identical string in ≈ 30 µs. Small bodies keep the
- * direct decode (the converter setup is not worth it there), as do Node builds without ICU.
- */
-const TRANSCODE_MIN = 4096;
-function decodeUtf8(body: Buffer): string {
-  if (body.length < TRANSCODE_MIN || typeof transcode !== 'function') return body.toString('utf8');
-  return transcode(body, 'utf8', 'ucs2').toString('ucs2');
-}
 
 export function installJsonParser(app: FastifyInstance): void {
   // Declared up front so every request object keeps one shape (V8 hidden class) on the hot path.

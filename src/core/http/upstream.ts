@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import { ProxyError, UpstreamConnectionError, UpstreamError } from '../errors.js';
 import type { AbortSignalLike } from '../adapter.js';
 import { UpstreamBody } from './upstream-body.js';
+import { encodeUtf8 } from './utf8.js';
 
 export { UpstreamBody } from './upstream-body.js';
 
@@ -93,7 +94,7 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
       path: target.path,
       method: opts.method ?? 'POST',
       headers,
-      body: opts.body ?? null,
+      body: typeof opts.body === 'string' ? encodeUtf8(opts.body) : opts.body ?? null,
     }, opts.signal);
   } catch (err) {
     throw connectionError(err, opts);
