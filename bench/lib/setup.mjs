@@ -11,6 +11,7 @@ import { startNode } from './measure.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
+export const CAPTURE = 'test/fixtures/captures/claude-code-2.1.331-interactive-messages.json';
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -58,15 +59,17 @@ export async function prepare() {
   rmSync(path.join(tmp, 'cache'), { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(tmp, 'auth.json'), codexAuth(), { mode: 0o600 });
-  const capture = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/captures/claude-code-2.1.331-messages.json'), 'utf8'));
+  // What Claude Code's interactive session sends (bench/capture-claude-interactive.mjs records it).
+  const capture = JSON.parse(readFileSync(path.join(ROOT, CAPTURE), 'utf8'));
   const { convertRequest } = await import(path.join(ROOT, 'dist/formats/index.js'));
   const small = { model: 'claude-sonnet-4-6', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
   const cc = { ...capture.body, stream: false };
   const ccChat = { ...convertRequest('anthropic', 'chat', cc, { model: 'claude-sonnet-4-6' }), model: 'claude-sonnet-4-6' };
   const J = (o) => JSON.stringify(o);
+  const ccKb = `${Math.round(Buffer.byteLength(J(cc)) / 1000)} KB`;
   const workloads = [
     { id: 'w1', name: '(1) small /v1/messages, non-stream', stream: false, direct: ['/v1/messages', J(small)], ccproxy: ['/claude/v1/messages', J(small)], portkey: ['/v1/messages', J(small)], ccr: ['/v1/messages', J(small)], bare: ['/v1/messages', J(small)] },
-    { id: 'w2', name: '(2) Claude Code body (49 KB), non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/messages', J(cc)], portkey: ['/v1/messages', J(cc)], ccr: ['/v1/messages', J(cc)], bare: ['/v1/messages', J(cc)] },
+    { id: 'w2', name: `(2) Claude Code body (${ccKb}), non-stream`, stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/messages', J(cc)], portkey: ['/v1/messages', J(cc)], ccr: ['/v1/messages', J(cc)], bare: ['/v1/messages', J(cc)] },
     { id: 'w3', name: '(3) 50-delta stream passthrough', stream: true, direct: ['/v1/messages', J({ ...small, stream: true })], ccproxy: ['/claude/v1/messages', J({ ...small, stream: true })], portkey: ['/v1/messages', J({ ...small, stream: true })], ccr: ['/v1/messages', J({ ...small, stream: true })], bare: ['/v1/messages', J({ ...small, stream: true })] },
     { id: 'w4', name: '(4) Chat → Anthropic, Claude Code body, non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/chat/completions', J(ccChat)], portkey: ['/v1/chat/completions', J(ccChat)] },
     { id: 'w4s', name: '(4) Chat → Anthropic, Claude Code body, stream', stream: true, direct: ['/v1/messages', J({ ...cc, stream: true })], ccproxy: ['/claude/v1/chat/completions', J({ ...ccChat, stream: true })], portkey: ['/v1/chat/completions', J({ ...ccChat, stream: true })] },

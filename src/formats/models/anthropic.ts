@@ -164,7 +164,9 @@ export const AnthropicToolChoiceSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('none') }),
 ]);
 
-const thinkingDisplay = z.enum(['summarized', 'omitted']).nullish();
+// `summarized` and `omitted` are documented; Claude Code's interactive session (2.1.331) sends
+// `updates` (its thinking-display-updates beta). New values must not make a real request invalid.
+const thinkingDisplay = z.string().nullish();
 
 export const AnthropicThinkingConfigSchema = z.union([
   z.discriminatedUnion('type', [

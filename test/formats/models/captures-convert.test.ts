@@ -21,6 +21,7 @@ function body(file: string): JsonObject {
 
 const CASES: [string, ApiFormat, ApiFormat[]][] = [
   ['claude-code-2.1.331-messages.json', 'anthropic', ['chat', 'responses']],
+  ['claude-code-2.1.331-interactive-messages.json', 'anthropic', ['chat', 'responses']],
   ['codex-0.169.0-responses.json', 'responses', ['anthropic', 'chat']],
 ];
 

@@ -23,6 +23,13 @@ describe('models accept real client captures', () => {
     expect(parsed).toEqual(body);
   });
 
+  it('Claude Code interactive-session request (its own tool set, safeguards)', () => {
+    const body = captureBody('claude-code-2.1.331-interactive-messages.json');
+    const parsed = AnthropicRequestSchema.parse(body);
+    expect(parsed.tools?.map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Read', 'Edit', 'Write']));
+    expect(parsed).toEqual(body);
+  });
+
   it('Codex /v1/responses request (developer messages, custom/tool_search/web_search tools)', () => {
     const body = captureBody('codex-0.169.0-responses.json');
     const parsed = ResponsesRequestSchema.parse(body);

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { prepareMessagesBody } from '../../../src/plugins/claude_api/request-body.js';
 import { spliceRemovedSystemBlocks } from '../../../src/plugins/claude_api/raw-splice.js';
 
-const capture = JSON.parse(readFileSync(new URL('../../fixtures/captures/claude-code-2.1.331-messages.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> };
+const load = (file: string): { body: Record<string, unknown> } =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/captures/${file}`, import.meta.url), 'utf8')) as { body: Record<string, unknown> };
+const capture = load('claude-code-2.1.331-messages.json');
+/** `claude -p` and the interactive session send different bodies (entry point, identity, tools). */
+const CAPTURES = ['claude-code-2.1.331-messages.json', 'claude-code-2.1.331-interactive-messages.json'];
 const opts = { injection: 'none' as const, maxBreakpoints: 4 };
 
 function spliceOf(body: Record<string, unknown>, raw = Buffer.from(JSON.stringify(body))): Buffer | null {
@@ -13,8 +17,8 @@ function spliceOf(body: Record<string, unknown>, raw = Buffer.from(JSON.stringif
 }
 
 describe('spliceRemovedSystemBlocks', () => {
-  it('the real Claude Code body: same JSON as re-serializing, billing block gone', () => {
-    const body = capture.body;
+  it.each(CAPTURES)('the real Claude Code body (%s): same JSON as re-serializing, billing block gone', (file) => {
+    const body = load(file).body;
     const prepared = prepareMessagesBody(body, opts);
     expect(prepared.edits).toEqual(['billing-header']);
     const spliced = spliceOf(body)!;

@@ -46,12 +46,15 @@ describe('prepareMessagesBody', () => {
     expect(kept.map((b) => b.signature)).toEqual(['EuYBCkQYAiJA', undefined]);
   });
 
-  it('the real Claude Code capture: billing block dropped, no identity added, breakpoints kept', async () => {
-    const capture = JSON.parse(await fs.readFile('test/fixtures/captures/claude-code-2.1.331-messages.json', 'utf8')) as { body: Record<string, unknown> };
+  it.each([
+    ['claude-code-2.1.331-messages.json', "You are a Claude agent, built on Anthropic's Claude Agent SDK."],
+    ['claude-code-2.1.331-interactive-messages.json', "You are Claude Code, Anthropic's official CLI for Claude."],
+  ])('the real Claude Code capture %s: billing block dropped, no identity added, breakpoints kept', async (file, identity) => {
+    const capture = JSON.parse(await fs.readFile(`test/fixtures/captures/${file}`, 'utf8')) as { body: Record<string, unknown> };
     const out = prepareMessagesBody(capture.body, opts);
     expect(out.edits).toEqual(['billing-header']);
     const system = out.body.system as Array<{ text: string }>;
-    expect(system[0]!.text).toBe("You are a Claude agent, built on Anthropic's Claude Agent SDK.");
+    expect(system[0]!.text).toBe(identity);
     expect(JSON.stringify(system)).not.toContain('x-anthropic-billing-header');
     expect(startsWithIdentity(out.body.system)).toBe(true);
     // Everything else is the very same object (byte-faithful re-serialization).
