@@ -125,12 +125,35 @@ async function* sniffed(body: AsyncIterable<Buffer>, sniffer: AnthropicUsageSnif
   request.observer?.usage(sniffer.usage, sniffer.model);
 }
 
-/** The same relay without usage sniffing (nobody listens for usage). */
-async function* relayed(body: AsyncIterable<Buffer>, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (err) {
-    yield interruptedEvent(err, request);
+/**
+ * The same relay without usage sniffing (nobody listens for usage): a plain iterator rather than an
+ * async generator, which allocated ≈ 1.4 KB per request on the stream passthrough.
+ */
+function relayed(body: AsyncIterable<Buffer>, request: AdapterRequest): AsyncIterable<Uint8Array | string> {
+  return { [Symbol.asyncIterator]: () => new Relay(body[Symbol.asyncIterator](), request) };
+}
+
+class Relay implements AsyncIterator<Uint8Array | string> {
+  #failed = false;
+  constructor(
+    private readonly source: AsyncIterator<Buffer>,
+    private readonly request: AdapterRequest,
+  ) {}
+
+  next(): Promise<IteratorResult<Uint8Array | string>> {
+    if (this.#failed) return Promise.resolve({ value: undefined, done: true });
+    return this.source.next().then(
+      (r) => r,
+      (err: unknown) => {
+        this.#failed = true;
+        return { value: interruptedEvent(err, this.request), done: false };
+      },
+    );
+  }
+
+  return(): Promise<IteratorResult<Uint8Array | string>> {
+    this.#failed = true;
+    return Promise.resolve(this.source.return?.()).then(() => ({ value: undefined, done: true }));
   }
 }
 
