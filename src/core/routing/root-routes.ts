@@ -13,6 +13,7 @@ import type { AdapterRequest, AdapterResponse, ApiFormat, ProviderAdapter } from
 import type { Settings } from '../config/schema.js';
 import { ValidationError, toProxyError } from '../errors.js';
 import { httpContextOf } from '../http/context.js';
+import { copyRequest } from '../http/model-request.js';
 import { handleModelRequest, modelList } from '../http/provider-routes.js';
 import type { AnyPlugin } from '../plugin.js';
 import type { PluginRegistry } from '../registry.js';
@@ -87,7 +88,7 @@ async function withFallback(
     const step = plan[i]!;
     reply.header(PROVIDER_HEADER, step.provider);
     try {
-      const res = await call(step.adapter, step.model ? { ...request, modelOverride: step.model } : request);
+      const res = await call(step.adapter, step.model ? copyRequest(request, { modelOverride: step.model }) : request);
       logger.info({ reqId: request.requestId, model, provider: step.provider, reason: step.reason, ...(step.model ? { target: step.model } : {}), ...(failed.length ? { failed } : {}) }, 'routed');
       return res;
     } catch (err) {

@@ -33,3 +33,19 @@ describe('RequestAbort', () => {
     expect((after.signal.reason as Error).message).toBe('gone');
   });
 });
+
+describe('ModelRequest', () => {
+  it('copies keep the signal getter and the abort they share', async () => {
+    const { ModelRequest, copyRequest } = await import('../../../src/core/http/model-request.js');
+    const abort = new RequestAbort();
+    const req = new ModelRequest('anthropic', { model: 'm' }, undefined, {}, abort, 'r1', undefined);
+    const copy = copyRequest(req, { modelOverride: 'other' });
+    expect(copy.modelOverride).toBe('other');
+    expect(req.modelOverride).toBeUndefined();
+    expect(copy.requestId).toBe('r1');
+    expect(copy.signal).toBe(req.signal);
+    abort.abort(new Error('client disconnected'));
+    expect(copy.signal.aborted).toBe(true);
+    expect(copy.abort.aborted).toBe(true);
+  });
+});
