@@ -23,7 +23,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
 const QUICK = process.argv.includes('--quick');
 const SECONDS = QUICK ? 2 : 3;
-const TP_ROUNDS = QUICK ? 1 : 3;
+const TP_ROUNDS = QUICK ? 1 : 5;
 const C1_N = QUICK ? 100 : 300;
 // The first round warms each server up to its steady state (V8 has optimized the request path:
 // a proxy in use has served thousands of requests); later rounds only re-open the connection.
@@ -108,7 +108,9 @@ async function main() {
   log('latency at concurrency 1 measured; throughput next');
 
   // Throughput: per workload, TP_ROUNDS short runs of every target, interleaved; the median run
-  // counts (one 5 s run per cell moved by ±25 % between runs here).
+  // counts (one 5 s run per cell moved by ±25 % between runs here). Ratios between targets are the
+  // median of the per-round ratios (report.mjs): the machine's speed drifts between rounds, and the
+  // runs of one round are next to each other in time.
   const results = [];
   for (const w of workloads) {
     const row = { id: w.id, name: w.name, stream: w.stream, targets: {} };
