@@ -45,12 +45,10 @@ function copyHeaders(target: OutgoingHttpHeaders, src: Record<string, string> | 
 
 export async function sendAdapterResponse(reply: FastifyReply, res: AdapterResponse, opts: SendOptions = {}): Promise<SendResult> {
   if (res.kind === 'json') {
-    const headers = res.headers;
-    if (headers) {
-      for (const k in headers) {
-        const key = k.toLowerCase();
-        if (!DROP.has(key)) reply.header(key, headers[k]);
-      }
+    if (res.headers) {
+      const h: OutgoingHttpHeaders = {};
+      copyHeaders(h, res.headers);
+      reply.headers(h);
     }
     reply.code(res.status);
     const body = res.body;

@@ -124,41 +124,28 @@ interface Breakpoint {
   path: number[];
 }
 
-/** Find every cache_control in tools → system → messages order (the API's prefix order). */
-function findBreakpoints(body: JsonObject): Breakpoint[] {
-  const found: Breakpoint[] = [];
-  const has = hasCacheControl;
-  (Array.isArray(body.tools) ? body.tools : []).forEach((t, i) => has(t) && found.push({ where: 'tools', path: [i] }));
-  (Array.isArray(body.system) ? body.system : []).forEach((b, i) => has(b) && found.push({ where: 'system', path: [i] }));
-  (Array.isArray(body.messages) ? body.messages : []).forEach((m, i) => {
-    const content = (m as JsonObject | null)?.content;
-    if (Array.isArray(content)) content.forEach((b, j) => has(b) && found.push({ where: 'messages', path: [i, j] }));
-  });
-  return found;
-}
-
-function hasCacheControl(o: unknown): boolean {
-  return !!o && typeof o === 'object' && (o as JsonObject).cache_control != null;
-}
-
-/** How many breakpoints there are, without allocating (most bodies are under the cap). */
-function countBreakpoints(body: JsonObject): number {
-  let n = 0;
-  if (Array.isArray(body.tools)) for (const t of body.tools as unknown[]) if (hasCacheControl(t)) n++;
-  if (Array.isArray(body.system)) for (const b of body.system as unknown[]) if (hasCacheControl(b)) n++;
+/**
+ * Visit every cache_control in tools → system → messages order (the API's prefix order). One walk
+ * for counting (every request, so it allocates nothing) and for collecting (only over the cap).
+ */
+function eachBreakpoint(body: JsonObject, visit: (where: Breakpoint['where'], i: number, j?: number) => void): void {
+  const has = (o: unknown): boolean => !!o && typeof o === 'object' && (o as JsonObject).cache_control != null;
+  if (Array.isArray(body.tools)) body.tools.forEach((t, i) => has(t) && visit('tools', i));
+  if (Array.isArray(body.system)) body.system.forEach((b, i) => has(b) && visit('system', i));
   if (Array.isArray(body.messages)) {
-    for (const m of body.messages as Array<JsonObject | null>) {
-      const content = m?.content;
-      if (Array.isArray(content)) for (const b of content as unknown[]) if (hasCacheControl(b)) n++;
-    }
+    body.messages.forEach((m, i) => {
+      const content = (m as JsonObject | null)?.content;
+      if (Array.isArray(content)) content.forEach((b, j) => has(b) && visit('messages', i, j));
+    });
   }
-  return n;
 }
 
 function capCacheControl(body: JsonObject, max: number): JsonObject {
-  if (countBreakpoints(body) <= max) return body;
-  const all = findBreakpoints(body);
-  if (all.length <= max) return body;
+  let count = 0;
+  eachBreakpoint(body, () => count++);
+  if (count <= max) return body;
+  const all: Breakpoint[] = [];
+  eachBreakpoint(body, (where, i, j) => all.push({ where, path: j === undefined ? [i] : [i, j] }));
   // Drop the earliest message breakpoints first; then (if still too many) the earliest others.
   const order = [...all.filter((b) => b.where === 'messages'), ...all.filter((b) => b.where !== 'messages')];
   const drop = order.slice(0, all.length - max);
