@@ -130,7 +130,9 @@ keep-alive connection, timed with \`performance.now()\`, in ${data.settings.c1Ro
 throughput run (median of the rounds' p50); each server first gets ${data.settings.c1Warmup ?? 50} warm-up requests of the workload
 (its steady state: V8 has optimized the request path) and ${data.settings.c1Rewarm ?? 0} more before each later round. "Added" is the p50 at
 concurrency 1 minus the direct p50. For the conversion workloads "direct" is the upstream answering
-its own API (Anthropic Messages for (4), the Codex Responses stream for (5)). The Claude Code
+its own API with the same conversation (the Anthropic body for (4); for (5) the Responses body the
+codex plugin builds from it, base prompt included, so the upstream reads as much as through the
+proxy). The Claude Code
 workloads send the request of Claude Code's interactive session (\`${CAPTURE}\`, recorded from
 the real CLI by \`bench/capture-claude-interactive.mjs\`; (4) sends it converted to Chat).
 

@@ -67,13 +67,20 @@ export async function prepare() {
   const ccChat = { ...convertRequest('anthropic', 'chat', cc, { model: 'claude-sonnet-4-6' }), model: 'claude-sonnet-4-6' };
   const J = (o) => JSON.stringify(o);
   const ccKb = `${Math.round(Buffer.byteLength(J(cc)) / 1000)} KB`;
+  // What the codex plugin sends the backend for that body: (5)'s direct client sends the same
+  // conversation, so "added" is the proxy's work, not the upstream reading a larger body.
+  const { shapeCodexRequest } = await import(path.join(ROOT, 'dist/plugins/codex/upstream-request.js'));
+  const { FALLBACK_CODEX_BASE_PROMPT } = await import(path.join(ROOT, 'dist/plugins/codex/detection-fallback.js'));
+  const ccResponses = shapeCodexRequest(convertRequest('anthropic', 'responses', { ...cc, stream: true }, { model: 'gpt-5.5' }), {
+    basePrompt: FALLBACK_CODEX_BASE_PROMPT, model: 'gpt-5.5', effort: 'medium', reasoningSummary: 'auto',
+  }).body;
   const workloads = [
     { id: 'w1', name: '(1) small /v1/messages, non-stream', stream: false, direct: ['/v1/messages', J(small)], ccproxy: ['/claude/v1/messages', J(small)], portkey: ['/v1/messages', J(small)], ccr: ['/v1/messages', J(small)], bare: ['/v1/messages', J(small)] },
     { id: 'w2', name: `(2) Claude Code body (${ccKb}), non-stream`, stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/messages', J(cc)], portkey: ['/v1/messages', J(cc)], ccr: ['/v1/messages', J(cc)], bare: ['/v1/messages', J(cc)] },
     { id: 'w3', name: '(3) 50-delta stream passthrough', stream: true, direct: ['/v1/messages', J({ ...small, stream: true })], ccproxy: ['/claude/v1/messages', J({ ...small, stream: true })], portkey: ['/v1/messages', J({ ...small, stream: true })], ccr: ['/v1/messages', J({ ...small, stream: true })], bare: ['/v1/messages', J({ ...small, stream: true })] },
     { id: 'w4', name: '(4) Chat → Anthropic, Claude Code body, non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/chat/completions', J(ccChat)], portkey: ['/v1/chat/completions', J(ccChat)] },
     { id: 'w4s', name: '(4) Chat → Anthropic, Claude Code body, stream', stream: true, direct: ['/v1/messages', J({ ...cc, stream: true })], ccproxy: ['/claude/v1/chat/completions', J({ ...ccChat, stream: true })], portkey: ['/v1/chat/completions', J({ ...ccChat, stream: true })] },
-    { id: 'w5', name: '(5) Anthropic → Responses (/codex/v1/messages), Claude Code body, stream', stream: true, direct: ['/backend-api/codex/responses', J({ model: 'gpt-5.5', stream: true })], ccproxy: ['/codex/v1/messages', J({ ...cc, stream: true })], ccr: ['/v1/messages', J({ ...cc, model: 'resp,gpt-5.5', stream: true })] },
+    { id: 'w5', name: '(5) Anthropic → Responses (/codex/v1/messages), Claude Code body, stream', stream: true, direct: ['/backend-api/codex/responses', J(ccResponses)], ccproxy: ['/codex/v1/messages', J({ ...cc, stream: true })], ccr: ['/v1/messages', J({ ...cc, model: 'resp,gpt-5.5', stream: true })] },
   ];
   // 500 concurrent 1-second streams (the fake upstream paces model `bench-slow`), per target.
   const slow = { ...small, model: 'bench-slow', stream: true };

@@ -1,42 +1,76 @@
 /**
  * JSON body parsing that keeps the exact bytes (`request.rawBody`) for byte-faithful passthrough.
  * Registered for every content type: model API clients sometimes omit or vary it, and browsers'
- * form posts never get here (the origin guard refuses them before routing).
+ * form posts never get here (the origin guard refuses them before routing). A `tools` list the
+ * client repeats from an earlier request is not parsed again (repeated-tools.ts): the body then
+ * holds the shared, deep-frozen copy.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8 } from '../json/utf8.js';
+import { RepeatedTools, TOOLS_PLACEHOLDER, withPlaceholder } from './repeated-tools.js';
 import './fastify-types.js';
 
 export function installJsonParser(app: FastifyInstance): void {
   // Declared up front so every request object keeps one shape (V8 hidden class) on the hot path.
   if (!app.hasRequestDecorator('rawBody')) app.decorateRequest('rawBody', undefined);
   app.removeAllContentTypeParsers();
+  const parseBody = jsonBodyParser();
   const parse = (request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void => {
     request.rawBody = body;
-    if (body.length === 0) {
-      done(new ValidationError('Request body is empty; expected a JSON object'));
-      return;
-    }
-    const ascii = isAscii(body);
-    if (!ascii && !isUtf8(body)) {
-      done(new ValidationError('Request body is not valid UTF-8'));
-      return;
-    }
-    let parsed: unknown;
+    let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(ascii ? body.toString('latin1') : decodeUtf8(body));
+      parsed = parseBody(body);
     } catch (err) {
-      done(new ValidationError(`Request body is not valid JSON: ${(err as Error).message}`));
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      done(new ValidationError('Request body must be a JSON object'));
+      done(err as Error);
       return;
     }
     done(null, parsed);
   };
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parse);
+}
+
+/** Bytes → the request's JSON object, or a ValidationError. One per server: it keeps the tool lists clients repeat. */
+export function jsonBodyParser(): (body: Buffer) => Record<string, unknown> {
+  const repeatedTools = new RepeatedTools();
+  return (body) => {
+    if (body.length === 0) throw new ValidationError('Request body is empty; expected a JSON object');
+    const ascii = isAscii(body);
+    if (!ascii && !isUtf8(body)) throw new ValidationError('Request body is not valid UTF-8');
+    const decode = ascii ? latin1 : decodeUtf8;
+    const known = parseWithKnownTools(repeatedTools, body, decode);
+    if (known) return known;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decode(body));
+    } catch (err) {
+      throw new ValidationError(`Request body is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!isObject(parsed)) throw new ValidationError('Request body must be a JSON object');
+    repeatedTools.learn(body, parsed);
+    return parsed;
+  };
+}
+
+const latin1 = (bytes: Buffer): string => bytes.toString('latin1');
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The body parsed around tools it repeats from an earlier request; undefined when there are none (or it does not parse that way). */
+function parseWithKnownTools(cache: RepeatedTools, body: Buffer, decode: (bytes: Buffer) => string): Record<string, unknown> | undefined {
+  const hit = cache.find(body);
+  if (!hit) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(withPlaceholder(decode, body, hit));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || parsed.tools !== TOOLS_PLACEHOLDER) return undefined;
+  parsed.tools = hit.value;
+  return parsed;
 }

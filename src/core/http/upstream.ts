@@ -15,7 +15,7 @@ import type { Dispatcher } from 'undici';
 import { ProxyError, UpstreamConnectionError, UpstreamError } from '../errors.js';
 import type { AbortSignalLike } from '../adapter.js';
 import { UpstreamBody } from './upstream-body.js';
-import { encodeUtf8 } from './utf8.js';
+import { encodeUtf8 } from '../json/utf8.js';
 
 export { UpstreamBody } from './upstream-body.js';
 

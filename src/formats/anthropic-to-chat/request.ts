@@ -23,6 +23,7 @@ import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoi
 import { toChatPart, toToolOutput } from './content.js';
 import { isChatReasoning } from './reasoning.js';
 import type { ChatMessage, ChatPart, ChatToolCall } from './wire.js';
+import { memoizeShared } from '../shared/shared-memo.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   top_k: 'Chat has no top_k',
@@ -135,13 +136,16 @@ function assistantMessage(blocks: AnthropicBlock[], opts: ConvertOptions): ChatM
   return message;
 }
 
-function toTools(tools: AnthropicTool[], opts: ConvertOptions): JsonObject[] {
+/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
+const toTools = memoizeShared(convertTools);
+
+function convertTools(tools: AnthropicTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];
-  if (tools.some((t) => t.cache_control)) opts.onDrop?.('tools.cache_control', 'Chat upstreams cache prompts automatically');
-  if (tools.some((t) => t.defer_loading !== undefined)) opts.onDrop?.('tools.defer_loading', 'Chat functions have no deferred loading');
+  if (tools.some((t) => t.cache_control)) onDrop('tools.cache_control', 'Chat upstreams cache prompts automatically');
+  if (tools.some((t) => t.defer_loading !== undefined)) onDrop('tools.defer_loading', 'Chat functions have no deferred loading');
   for (const tool of tools) {
     if (tool.type && tool.type !== 'custom') {
-      opts.onDrop?.(`tools.${tool.name}`, `Anthropic server tool ${tool.type} has no Chat function counterpart`);
+      onDrop(`tools.${tool.name}`, `Anthropic server tool ${tool.type} has no Chat function counterpart`);
       continue;
     }
     const fn: JsonObject = { name: tool.name, parameters: tool.input_schema ?? { type: 'object', properties: {} } };

@@ -22,6 +22,7 @@ import { view } from '../shared/wire.js';
 import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
 import { toInputPart, toToolOutput } from './content.js';
 import type { ResponsesContentPart, ResponsesItem } from './wire.js';
+import { memoizeShared } from '../shared/shared-memo.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   stop_sequences: 'Responses has no stop sequences',
@@ -151,14 +152,17 @@ function assistantItems(blocks: AnthropicBlock[], items: ResponsesItem[], opts: 
   flush();
 }
 
-function toTools(tools: AnthropicTool[], opts: ConvertOptions): JsonObject[] {
+/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
+const toTools = memoizeShared(convertTools);
+
+function convertTools(tools: AnthropicTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];
-  if (tools.some((t) => t.cache_control)) opts.onDrop?.('tools.cache_control', 'Responses caches prompts automatically');
+  if (tools.some((t) => t.cache_control)) onDrop('tools.cache_control', 'Responses caches prompts automatically');
   const deferred = tools.filter((t) => t.defer_loading !== undefined);
-  if (deferred.length) opts.onDrop?.('tools.defer_loading', 'Responses functions have no deferred loading');
+  if (deferred.length) onDrop('tools.defer_loading', 'Responses functions have no deferred loading');
   for (const tool of tools) {
     if (tool.type !== undefined && tool.type !== 'custom') {
-      opts.onDrop?.(`tools.${tool.name}`, `Anthropic server tool ${tool.type} has no Responses function counterpart`);
+      onDrop(`tools.${tool.name}`, `Anthropic server tool ${tool.type} has no Responses function counterpart`);
       continue;
     }
     out.push({

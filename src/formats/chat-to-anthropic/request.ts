@@ -27,6 +27,7 @@ import { anthropicToolChoice, toolInput } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { view } from '../shared/wire.js';
 import { partsOf, textOf, toBlock, toToolResult } from './content.js';
+import { memoizeShared } from '../shared/shared-memo.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   n: 'Anthropic returns one completion',
@@ -177,12 +178,15 @@ export function parseArguments(args: string | null | undefined, opts: ConvertOpt
   return toolInput(args, opts, 'tool_calls.function.arguments');
 }
 
-function toTools(tools: ChatTool[], opts: ConvertOptions): JsonObject[] {
+/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
+const toTools = memoizeShared(convertTools);
+
+function convertTools(tools: ChatTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];
   for (const tool of tools) {
     const fn = tool.function;
     if (tool.type !== 'function' || !fn?.name) {
-      opts.onDrop?.(`tools.${tool.type}`, 'only function tools map to Anthropic tools');
+      onDrop(`tools.${tool.type}`, 'only function tools map to Anthropic tools');
       continue;
     }
     const t: JsonObject = { name: fn.name, input_schema: fn.parameters ?? { type: 'object', properties: {} } };

@@ -18,6 +18,7 @@ import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ChatResponseFormat } from '../models/chat.js';
 import { joinText } from './mapping.js';
 import { reasoningItems } from './reasoning.js';
+import { memoizeShared } from '../shared/shared-memo.js';
 
 /** Fields with the same name and meaning in both APIs. */
 const SAME_FIELDS = [
@@ -59,7 +60,7 @@ export function chatToResponsesRequest(body: JsonObject, opts: ConvertOptions): 
 
   for (const key of SAME_FIELDS) if (req[key] !== undefined && req[key] !== null) out[key] = req[key];
 
-  if (req.tools?.length) out.tools = req.tools.flatMap((t) => convertTool(t, drop));
+  if (req.tools?.length) out.tools = toTools(req.tools, opts);
   if (req.tool_choice !== undefined) out.tool_choice = convertToolChoice(req.tool_choice);
 
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
@@ -155,6 +156,9 @@ function toolOutput(content: string | ChatContentPart[]): string | JsonObject[] 
     p.type === 'image_url' ? { type: 'input_image', image_url: (p.image_url as { url: string }).url } : { type: 'input_text', text: joinText([p]) },
   );
 }
+
+/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
+const toTools = memoizeShared((tools: ChatTool[], drop: (field: string, reason: string) => void) => tools.flatMap((t) => convertTool(t, drop)));
 
 function convertTool(tool: ChatTool, drop: (f: string, r: string) => void): JsonObject[] {
   if (tool.type === 'function') {

@@ -26,6 +26,7 @@ import { decodeAnthropicReasoning } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
 import { toBlock, toToolResult } from './content.js';
 import { parseArguments } from './response.js';
+import { memoizeShared } from '../shared/shared-memo.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   store: 'Anthropic keeps no server-side response state',
@@ -144,7 +145,10 @@ function toMessages(items: ResponsesItem[], system: JsonObject[], opts: ConvertO
   return turns.map((t) => ({ role: t.role, content: t.content }));
 }
 
-function toTools(tools: ResponsesTool[], opts: ConvertOptions): JsonObject[] {
+/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
+const toTools = memoizeShared(convertTools);
+
+function convertTools(tools: ResponsesTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];
   for (const tool of tools) {
     if (tool.type === 'function' && tool.name) {
@@ -157,7 +161,7 @@ function toTools(tools: ResponsesTool[], opts: ConvertOptions): JsonObject[] {
       if (tool.description) t.description = tool.description;
       out.push(t);
     } else {
-      opts.onDrop?.(`tools.${tool.name ?? tool.type}`, `Responses built-in tool ${tool.type} has no Anthropic counterpart`);
+      onDrop(`tools.${tool.name ?? tool.type}`, `Responses built-in tool ${tool.type} has no Anthropic counterpart`);
     }
   }
   return out;

@@ -16,6 +16,7 @@ import { prepareMessagesBody, type JsonObject } from './request-body.js';
 import { spliceRemovedSystemBlocks } from './raw-splice.js';
 import type { ClaudeUpstream } from './upstream-call.js';
 import { AnthropicUsageSniffer } from './usage.js';
+import { jsonBytes } from '../../core/json/json-bytes.js';
 
 /** Upstream response headers a client may care about (request ids, rate-limit state). */
 const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;
@@ -70,7 +71,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       const spliced = spliceRemovedSystemBlocks(raw, body.system, prepared.body.system);
       if (spliced) return spliced;
     }
-    return JSON.stringify(prepared.body);
+    return jsonBytes(prepared.body);
   }
 
   prepare(body: JsonObject, cred: UpstreamCredential): ReturnType<typeof prepareMessagesBody> {

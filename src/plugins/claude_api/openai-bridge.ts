@@ -10,6 +10,7 @@ import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
 import { AnthropicUsageSniffer } from './usage.js';
+import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
@@ -26,7 +27,7 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
     clientHeaders: null,
     stream,
     signal: request.abort,
-    body: (cred) => JSON.stringify(adapter.prepare(converted, cred).body),
+    body: (cred) => jsonBytes(adapter.prepare(converted, cred).body),
   });
   request.observer?.upstreamResponse(res.status, res.upstreamMs);
 

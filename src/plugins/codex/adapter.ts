@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
+import { jsonBytes } from '../../core/json/json-bytes.js';
 import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
@@ -63,7 +64,7 @@ export class CodexAdapter implements ProviderAdapter {
     if (shaped.dropped.length) logger.debug({ dropped: shaped.dropped, requestId: req.requestId }, 'removed parameters the ChatGPT backend rejects');
     logger.debug({ requestId: req.requestId, requested, model: target.model, effort }, 'codex request');
 
-    const payload = JSON.stringify(shaped.body);
+    const payload = jsonBytes(shaped.body);
     const started = performance.now();
     const res = await this.deps.tokens.withToken(async (creds) => {
       if (!creds.accountId) {

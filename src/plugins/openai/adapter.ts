@@ -18,6 +18,7 @@ import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { resolveModel, type ModelCatalog } from './models.js';
 import { observeUsage, reportUsage } from './usage.js';
+import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export interface OpenAIAdapterDeps {
   /** `openai` or `openai.<name>`. */
@@ -124,7 +125,7 @@ export class OpenAIAdapter implements ProviderAdapter {
           'content-type': 'application/json',
           accept: stream ? 'text/event-stream' : 'application/json',
         },
-        body: JSON.stringify(body),
+        body: jsonBytes(body),
         signal: AbortSignal.any([req.signal, timer.signal]),
         plugin: provider,
       });

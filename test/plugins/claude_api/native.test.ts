@@ -2,10 +2,12 @@
  * The native Anthropic route under /claude: byte-faithful passthrough, header handling, the OAuth
  * body edits, upstream errors, count_tokens and /v1/models — through the real proxy runtime.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHarness, VALID_TOKEN, type Harness } from './harness.js';
 import { text, type FakeReply } from '../../fakes/anthropic-upstream.js';
+import { convertRequest } from '../../../src/formats/index.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -100,6 +102,21 @@ describe('claude_api native /v1/messages', () => {
     const system = [{ type: 'text', text: "You are a Claude agent, built on Anthropic's Claude Agent SDK.", cache_control: { type: 'ephemeral' } }];
     await post('/v1/messages', { model: 'm', max_tokens: 5, system, messages: [{ role: 'user', content: 'x' }] });
     expect(h.upstream.messageRequests[0]!.body.system).toEqual(system);
+  });
+
+  it("Claude Code's real request, turn after turn: the same bytes upstream each time, from /v1/messages and from Chat", async () => {
+    const capture = JSON.parse(readFileSync(new URL('../../fixtures/captures/claude-code-2.1.331-interactive-messages.json', import.meta.url), 'utf8')).body;
+    const chat = convertRequest('anthropic', 'chat', capture, { model: capture.model });
+    for (const [path, body] of [['/v1/messages', capture], ['/v1/chat/completions', chat]] as const) {
+      h.upstream.requests.length = 0;
+      // Turn 1 parses the tools, turn 2 keeps them, turns 3 and 4 reuse them.
+      for (let turn = 0; turn < 4; turn++) expect((await post(path, { ...body, stream: false })).status).toBe(200);
+      const sent = h.upstream.messageRequests.map((r) => r.raw.toString('utf8'));
+      expect(sent).toHaveLength(4);
+      expect(JSON.parse(sent[0]!).tools).toHaveLength(capture.tools.length);
+      expect(JSON.parse(sent[0]!).system[0].text).not.toMatch(/billing-header/);
+      for (const raw of sent.slice(1)) expect(raw).toBe(sent[0]);
+    }
   });
 
   it('streams the upstream SSE bytes through unchanged (thinking signature, tool_use deltas)', async () => {

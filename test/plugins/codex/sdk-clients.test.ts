@@ -4,6 +4,7 @@
  * the upstream contract on every request.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
@@ -324,5 +325,20 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     backend.queue({ httpError: { status: 429, body: { detail: 'Rate limit reached for plus plan' } } });
     await expect(anthropic.messages.create({ model: 'claude-opus-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }))
       .rejects.toMatchObject({ status: 429, message: expect.stringContaining('Rate limit reached') });
+  });
+
+  it("Claude Code's real request, turn after turn: the backend gets the same body each time (repeated tools are parsed and serialized once)", async () => {
+    const capture = JSON.parse(readFileSync(new URL('../../fixtures/captures/claude-code-2.1.331-interactive-messages.json', import.meta.url), 'utf8')).body;
+    const sent: Array<Record<string, unknown>> = [];
+    for (let turn = 0; turn < 4; turn++) {
+      backend.queue({ text: `turn ${turn}` });
+      const res = await fetch(`${proxy.url}/codex/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...capture, stream: false }) });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { content: Array<{ type: string; text?: string }> };
+      expect(answer.content.find((b) => b.type === 'text')?.text).toBe(`turn ${turn}`);
+      sent.push(lastUpstream());
+    }
+    expect((sent[0]!.tools as unknown[]).length).toBe(capture.tools.length);
+    for (const body of sent.slice(1)) expect(body).toEqual(sent[0]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeUtf8, encodeUtf8 } from '../../../src/core/http/utf8.js';
+import { decodeUtf8, encodeUtf8 } from '../../../src/core/json/utf8.js';
 
 describe('encodeUtf8 / decodeUtf8', () => {
   it('give exactly what Buffer.from and toString give, small and large, astral and lone surrogates included', () => {
