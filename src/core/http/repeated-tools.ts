@@ -23,6 +23,8 @@ const KEY = Buffer.from('"tools":[');
 const PREFIX = 64;
 /** Smaller tool lists parse in no time; not worth an entry. */
 const MIN_VALUE_BYTES = 2048;
+/** Bounds the cache's memory (eight entries, bytes and parsed value each). */
+const MAX_VALUE_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 8;
 /** Occurrences of `"tools":[` tried per body (one, unless a message quotes such JSON). */
 const MAX_CANDIDATES = 4;
@@ -81,9 +83,10 @@ export class RepeatedTools {
     }
     if (!state) return;
     const bytes = encodeUtf8(JSON.stringify(tools));
-    const found = bytes.length >= MIN_VALUE_BYTES && this.occursAsToolsValue(body, bytes);
+    const found = bytes.length >= MIN_VALUE_BYTES && bytes.length <= MAX_VALUE_BYTES && this.occursAsToolsValue(body, bytes);
     if (!found) {
-      // A client that writes its JSON differently (spaces, escapes, key order): never try again.
+      // Too small or too large to keep, or a client that writes its JSON differently (spaces,
+      // escapes, key order): never try again for this list.
       this.pending.set(signature, false);
       return;
     }

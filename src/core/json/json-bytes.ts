@@ -13,7 +13,8 @@ const bytesOfShared = new WeakMap<object, Buffer>();
 
 /** Strings from this length on are worth a cache lookup (hashing them is ≈ 1/3 of serializing). */
 const LONG_STRING = 4096;
-const MAX_CACHED_STRING = 1 << 20;
+/** Bounds what the eight slots can hold (≈ 10 MB at most with their bytes). */
+const MAX_CACHED_STRING = 256 * 1024;
 const STRING_SLOTS = 8;
 const bytesOfString = new Map<string, Buffer>();
 
