@@ -54,7 +54,7 @@ export class RepeatedTools {
 
   constructor(private readonly minBodyBytes = 16 * 1024) {}
 
-  /** The cached tools whose bytes are this body's `"tools":` value, if any (still to be confirmed by `PLACEHOLDER`). */
+  /** The cached tools whose bytes are this body's `"tools":` value, if any (still to be confirmed by `TOOLS_PLACEHOLDER`). */
   find(body: Buffer): ToolsHit | undefined {
     if (this.size === 0 || body.length < this.minBodyBytes) return undefined;
     let at = body.indexOf(KEY);
