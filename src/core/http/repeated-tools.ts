@@ -15,6 +15,7 @@
  *   value for another leaves the rest of the document as it was. Anything else: a full parse.
  */
 import { randomUUID } from 'node:crypto';
+import { rememberJsonBytes } from '../json/json-bytes.js';
 import { shareValue } from '../json/shared-value.js';
 import { encodeUtf8 } from '../json/utf8.js';
 
@@ -57,17 +58,13 @@ export class RepeatedTools {
   /** The cached tools whose bytes are this body's `"tools":` value, if any (still to be confirmed by `TOOLS_PLACEHOLDER`). */
   find(body: Buffer): ToolsHit | undefined {
     if (this.size === 0 || body.length < this.minBodyBytes) return undefined;
-    let at = body.indexOf(KEY);
-    for (let n = 0; at !== -1 && n < MAX_CANDIDATES; n++) {
-      const start = at + KEY.length - 1;
-      const bucket = body.length - start >= MIN_VALUE_BYTES ? this.entries.get(body.toString('latin1', start, start + PREFIX)) : undefined;
-      for (const entry of bucket ?? []) {
-        const end = start + entry.bytes.length;
-        if (end <= body.length && entry.bytes.compare(body, start, end) === 0) return { start, end, value: entry.value };
-      }
-      at = body.indexOf(KEY, at + KEY.length);
-    }
-    return undefined;
+    let hit: Entry | undefined;
+    const start = firstToolsValue(body, (at) => {
+      if (body.length - at < MIN_VALUE_BYTES) return false;
+      hit = this.entries.get(body.toString('latin1', at, at + PREFIX))?.find((entry) => bytesAt(body, at, entry.bytes));
+      return hit !== undefined;
+    });
+    return hit && { start, end: start + hit.bytes.length, value: hit.value };
   }
 
   /** After a full parse: keep `parsed.tools` if this is its second sighting and it serializes to its own bytes in `body`. */
@@ -83,7 +80,7 @@ export class RepeatedTools {
     }
     if (!state) return;
     const bytes = encodeUtf8(JSON.stringify(tools));
-    const found = bytes.length >= MIN_VALUE_BYTES && bytes.length <= MAX_VALUE_BYTES && this.occursAsToolsValue(body, bytes);
+    const found = bytes.length >= MIN_VALUE_BYTES && bytes.length <= MAX_VALUE_BYTES && firstToolsValue(body, (at) => bytesAt(body, at, bytes)) !== -1;
     if (!found) {
       // Too small or too large to keep, or a client that writes its JSON differently (spaces,
       // escapes, key order): never try again for this list.
@@ -92,14 +89,8 @@ export class RepeatedTools {
     }
     this.pending.delete(signature);
     this.add({ bytes, value: shareValue(tools) });
-  }
-
-  private occursAsToolsValue(body: Buffer, bytes: Buffer): boolean {
-    for (let at = body.indexOf(KEY), n = 0; at !== -1 && n < MAX_CANDIDATES; at = body.indexOf(KEY, at + KEY.length), n++) {
-      const start = at + KEY.length - 1;
-      if (start + bytes.length <= body.length && bytes.compare(body, start, start + bytes.length) === 0) return true;
-    }
-    return false;
+    // The same bytes are what jsonBytes would serialize the shared list to.
+    rememberJsonBytes(tools, bytes);
   }
 
   private add(entry: Entry): void {
@@ -115,6 +106,19 @@ export class RepeatedTools {
     else this.entries.set(key, [entry]);
     this.size++;
   }
+}
+
+/** The first start (at its `[`) of a `"tools":[` value that `match` accepts, among the first MAX_CANDIDATES; -1 if none. */
+function firstToolsValue(body: Buffer, match: (start: number) => boolean): number {
+  for (let at = body.indexOf(KEY), n = 0; at !== -1 && n < MAX_CANDIDATES; at = body.indexOf(KEY, at + KEY.length), n++) {
+    const start = at + KEY.length - 1;
+    if (match(start)) return start;
+  }
+  return -1;
+}
+
+function bytesAt(body: Buffer, start: number, bytes: Buffer): boolean {
+  return start + bytes.length <= body.length && bytes.compare(body, start, start + bytes.length) === 0;
 }
 
 /** The body's text with the hit's bytes replaced by the placeholder string. */

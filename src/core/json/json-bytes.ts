@@ -41,18 +41,26 @@ export function jsonBytes(body: Record<string, unknown>): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Record the serialized bytes of a shared value already known to the caller (saves serializing it again). */
+export function rememberJsonBytes(value: object, bytes: Buffer): void {
+  if (isSharedValue(value)) bytesOfShared.set(value, bytes);
+}
+
 function hasReusable(body: Record<string, unknown>): boolean {
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.toJSON === 'function') return false;
   for (const key in body) {
     const value = body[key];
-    if (isSharedValue(value) || (typeof value === 'string' && value.length >= LONG_STRING && value.length <= MAX_CACHED_STRING)) return true;
+    if (isSharedValue(value) || isCachedString(value)) return true;
   }
   return false;
 }
 
+function isCachedString(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= LONG_STRING && value.length <= MAX_CACHED_STRING;
+}
+
 function reusableBytes(value: unknown): Buffer | undefined {
-  if (typeof value === 'string') {
-    if (value.length < LONG_STRING || value.length > MAX_CACHED_STRING) return undefined;
+  if (isCachedString(value)) {
     let bytes = bytesOfString.get(value);
     if (!bytes) {
       bytes = encodeUtf8(JSON.stringify(value));

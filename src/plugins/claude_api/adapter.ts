@@ -63,7 +63,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
   }
 
   /** Prepare a Messages body for `cred`: raw client bytes when no edit was needed. */
-  bodyBytes(body: JsonObject, cred: UpstreamCredential, raw?: Buffer): string | Buffer {
+  bodyBytes(body: JsonObject, cred: UpstreamCredential, raw?: Buffer): Buffer {
     const prepared = this.prepare(body, cred);
     if (!prepared.changed && raw) return raw;
     if (raw && prepared.edits.length === 1 && prepared.edits[0] === 'billing-header') {

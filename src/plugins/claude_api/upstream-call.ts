@@ -31,7 +31,7 @@ export interface CallOptions {
   clientHeaders: IncomingHttpHeaders | null;
   stream: boolean;
   /** Body bytes for a given credential. */
-  body: (cred: UpstreamCredential) => string | Buffer;
+  body: (cred: UpstreamCredential) => Buffer;
   signal?: AbortSignalLike;
 }
 
