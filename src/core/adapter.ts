@@ -20,7 +20,7 @@ export interface ModelInfo {
 export interface AdapterRequest {
   /** The API the client spoke; the response must be in the same API. */
   api: ApiFormat;
-  /** Parsed JSON body. Read-only: a `tools` list repeated from an earlier request is shared and deep-frozen (src/core/json/shared-value.ts). */
+  /** Parsed JSON body. Read-only: the parts a client repeats from an earlier request (tools, system, the conversation so far) are shared and deep-frozen (src/core/json/shared-value.ts). */
   body: Record<string, unknown>;
   /** Raw bytes as received, for byte-faithful passthrough. */
   rawBody?: Buffer;

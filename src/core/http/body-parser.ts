@@ -1,15 +1,15 @@
 /**
  * JSON body parsing that keeps the exact bytes (`request.rawBody`) for byte-faithful passthrough.
  * Registered for every content type: model API clients sometimes omit or vary it, and browsers'
- * form posts never get here (the origin guard refuses them before routing). A `tools` list the
- * client repeats from an earlier request is not parsed again (repeated-tools.ts): the body then
- * holds the shared, deep-frozen copy.
+ * form posts never get here (the origin guard refuses them before routing). What a client repeats
+ * from an earlier request (its tools, system prompt, the conversation so far) is not parsed again
+ * (repeated-parts.ts): the body then holds shared, deep-frozen copies of those parts.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../errors.js';
 import { decodeUtf8 } from '../json/utf8.js';
-import { RepeatedTools, TOOLS_PLACEHOLDER, withPlaceholder } from './repeated-tools.js';
+import { RepeatedParts, applyHits, withPlaceholders } from './repeated-parts.js';
 import './fastify-types.js';
 
 export function installJsonParser(app: FastifyInstance): void {
@@ -32,15 +32,15 @@ export function installJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parse);
 }
 
-/** Bytes → the request's JSON object, or a ValidationError. One per server: it keeps the tool lists clients repeat. */
+/** Bytes → the request's JSON object, or a ValidationError. One per server: it keeps the parts clients repeat. */
 export function jsonBodyParser(): (body: Buffer) => Record<string, unknown> {
-  const repeatedTools = new RepeatedTools();
+  const repeated = new RepeatedParts();
   return (body) => {
     if (body.length === 0) throw new ValidationError('Request body is empty; expected a JSON object');
     const ascii = isAscii(body);
     if (!ascii && !isUtf8(body)) throw new ValidationError('Request body is not valid UTF-8');
     const decode = ascii ? latin1 : decodeUtf8;
-    const known = parseWithKnownTools(repeatedTools, body, decode);
+    const known = parseAroundRepeated(repeated, body, decode);
     if (known) return known;
     let parsed: unknown;
     try {
@@ -49,7 +49,7 @@ export function jsonBodyParser(): (body: Buffer) => Record<string, unknown> {
       throw new ValidationError(`Request body is not valid JSON: ${(err as Error).message}`);
     }
     if (!isObject(parsed)) throw new ValidationError('Request body must be a JSON object');
-    repeatedTools.learn(body, parsed);
+    repeated.learn(body, parsed);
     return parsed;
   };
 }
@@ -60,17 +60,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The body parsed around tools it repeats from an earlier request; undefined when there are none (or it does not parse that way). */
-function parseWithKnownTools(cache: RepeatedTools, body: Buffer, decode: (bytes: Buffer) => string): Record<string, unknown> | undefined {
-  const hit = cache.find(body);
-  if (!hit) return undefined;
+/** The body parsed around the parts it repeats from earlier requests; undefined when there are none (or it does not parse that way). */
+function parseAroundRepeated(cache: RepeatedParts, body: Buffer, decode: (bytes: Buffer) => string): Record<string, unknown> | undefined {
+  const hits = cache.find(body);
+  if (!hits) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(withPlaceholder(decode, body, hit));
+    parsed = JSON.parse(withPlaceholders(decode, body, hits));
   } catch {
     return undefined;
   }
-  if (!isObject(parsed) || parsed.tools !== TOOLS_PLACEHOLDER) return undefined;
-  parsed.tools = hit.value;
+  if (!isObject(parsed) || !applyHits(body, parsed, hits)) return undefined;
+  cache.learn(body, parsed, hits);
   return parsed;
 }

@@ -7,10 +7,13 @@
  * Only exact, provable cases are spliced; anything else returns null and the caller serializes:
  * - the edit only removed whole system blocks (no block was rewritten, nothing else changed);
  * - each removed block, serialized the way JSON.stringify (and so every JS client) writes it and
- *   followed by a comma, occurs exactly once in the raw body;
- * - the billing marker occurs in the raw body exactly as often as blocks were removed, so the
- *   match cannot be a look-alike block elsewhere (e.g. quoted in a message).
+ *   followed by a comma, occurs exactly once in the raw body (in the system's own bytes, when the
+ *   body parser shared a repeated system and so knows where they are);
+ * - the billing marker occurs there exactly as often as blocks were removed, so the match cannot
+ *   be a look-alike block elsewhere (e.g. quoted in a message).
  */
+import { sharedRangeIn } from '../../core/json/shared-value.js';
+
 const MARKER = Buffer.from('x-anthropic-billing-header:');
 
 export function spliceRemovedSystemBlocks(raw: Buffer, before: unknown, after: unknown): Buffer | null {
@@ -18,17 +21,21 @@ export function spliceRemovedSystemBlocks(raw: Buffer, before: unknown, after: u
   const kept = new Set(after);
   if (after.length >= before.length || !after.every((b) => before.includes(b))) return null;
   const removed = before.filter((b) => !kept.has(b));
-  if (count(raw, MARKER) !== removed.length) return null;
+  // A system the client repeats is shared, and the parser knows its exact bytes: the removed blocks
+  // are in there, and so is every marker that counts (the same proof on 8 KB instead of 57 KB).
+  const [lo, hi] = sharedRangeIn(raw, before) ?? [0, raw.length];
+  const area = raw.subarray(lo, hi);
+  if (count(area, MARKER) !== removed.length) return null;
   const cuts: Array<[number, number]> = [];
   for (const block of removed) {
     const needle = Buffer.from(`${JSON.stringify(block)},`);
-    const at = raw.indexOf(needle);
+    const at = area.indexOf(needle);
     if (at === -1) return null;
     // A second occurrence of a needle holding the marker would need a second marker, and the count
-    // above allows exactly one: skip that extra scan of the whole body in the usual one-block case.
+    // above allows exactly one: skip that extra scan in the usual one-block case.
     const unique = removed.length === 1 && needle.includes(MARKER);
-    if (!unique && raw.indexOf(needle, at + 1) !== -1) return null;
-    cuts.push([at, at + needle.length]);
+    if (!unique && area.indexOf(needle, at + 1) !== -1) return null;
+    cuts.push([lo + at, lo + at + needle.length]);
   }
   cuts.sort((a, b) => a[0] - b[0]);
   const parts: Buffer[] = [];

@@ -22,6 +22,16 @@ describe('jsonBytes', () => {
     expect(jsonBytes(edge).equals(expected(edge))).toBe(true);
   });
 
+  it('matches JSON.stringify for a conversation whose leading turns are shared', () => {
+    const earlier = [{ role: 'user', content: 'Fix the “bug” ✓'.repeat(400) }, { role: 'assistant', content: [{ type: 'text', text: 'Done.' }] }].map((m) => shareValue(m));
+    for (let turn = 0; turn < 2; turn++) {
+      const body = { model: 'm', messages: [...earlier, { role: 'user', content: `turn ${turn}` }, undefined, () => 1], stream: false };
+      expect(jsonBytes(body).equals(expected(body))).toBe(true);
+    }
+    const onlyShared = { messages: [...earlier] };
+    expect(jsonBytes(onlyShared).equals(expected(onlyShared))).toBe(true);
+  });
+
   it('leaves a body with nothing reusable to JSON.stringify (toJSON included)', () => {
     const body = { when: new Date(0), nested: { toJSON: () => 'x' }, list: [1, 'two', null] };
     expect(jsonBytes(body).equals(expected(body))).toBe(true);
@@ -30,7 +40,8 @@ describe('jsonBytes', () => {
   it('matches JSON.stringify for random bodies (fast-check)', () => {
     const shared = fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null && typeof v === 'object').map((v) => shareValue(v));
     const longText = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((s) => s.repeat(Math.ceil(4200 / s.length)));
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), shared, longText, fc.constant(undefined));
+    const startsShared = fc.tuple(fc.array(shared, { minLength: 1, maxLength: 3 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 })).map(([a, b]) => [...a, ...b]);
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), shared, longText, startsShared, fc.constant(undefined));
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 8 }), value, { maxKeys: 6 }), (body) => {
         expect(jsonBytes(body).equals(expected(body))).toBe(true);

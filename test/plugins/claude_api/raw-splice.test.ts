@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { prepareMessagesBody } from '../../../src/plugins/claude_api/request-body.js';
 import { spliceRemovedSystemBlocks } from '../../../src/plugins/claude_api/raw-splice.js';
+import { jsonBodyParser } from '../../../src/core/http/body-parser.js';
+import { sharedRangeIn } from '../../../src/core/json/shared-value.js';
 
 const load = (file: string): { body: Record<string, unknown> } =>
   JSON.parse(readFileSync(new URL(`../../fixtures/captures/${file}`, import.meta.url), 'utf8')) as { body: Record<string, unknown> };
@@ -26,6 +28,24 @@ describe('spliceRemovedSystemBlocks', () => {
     expect(JSON.parse(spliced.toString('utf8'))).toEqual(prepared.body);
     expect(spliced.toString('utf8')).toBe(JSON.stringify(prepared.body));
     expect(spliced.includes('x-anthropic-billing-header')).toBe(false);
+  });
+
+  it('a system the parser shared from an earlier turn: the same splice, found within its bytes', () => {
+    const body = load('claude-code-2.1.331-interactive-messages.json').body;
+    const raw = Buffer.from(JSON.stringify(body));
+    const parse = jsonBodyParser();
+    parse(raw);
+    parse(raw);
+    const shared = parse(raw);
+    expect(sharedRangeIn(raw, shared.system)).toBeDefined();
+    expect(spliceOf(shared, raw)!.equals(spliceOf(body)!)).toBe(true);
+    // The marker quoted in a message lies outside the system's bytes and does not count there.
+    const quoted = { ...body, messages: [{ role: 'user', content: [{ type: 'text', text: 'x-anthropic-billing-header: quoted' }] }] };
+    const quotedRaw = Buffer.from(JSON.stringify(quoted));
+    const again = parse(quotedRaw);
+    expect(sharedRangeIn(quotedRaw, again.system)).toBeDefined();
+    const spliced = spliceOf(again, quotedRaw)!;
+    expect(spliced.toString()).toBe(JSON.stringify(prepareMessagesBody(quoted, opts).body));
   });
 
   it('refuses when the marker also appears elsewhere (e.g. quoted in a message)', () => {
