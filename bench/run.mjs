@@ -29,7 +29,7 @@ const C1_N = QUICK ? 100 : 300;
 // a proxy in use has served thousands of requests); later rounds only re-open the connection.
 const C1_WARMUP = QUICK ? 300 : 2000;
 const C1_REWARM = QUICK ? 20 : 100;
-const C1_ROUNDS = QUICK ? 1 : 3;
+const C1_ROUNDS = QUICK ? 1 : 5;
 const CONNECTIONS = 16;
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
@@ -94,9 +94,10 @@ async function main() {
 
   // Latency first, on servers no load has touched yet: one developer's requests, one at a time,
   // is how a local proxy is used. Throughput floods grow V8's heap and leave GC work behind that
-  // would slow the sequential requests measured after them (≈ +0.1–0.2 ms here). Three rounds
+  // would slow the sequential requests measured after them (≈ +0.1–0.2 ms here). Five rounds
   // over all cells, median of the rounds: a moment of noise on the machine then hits one round of
-  // every target instead of all of one target's samples.
+  // every target instead of all of one target's samples. "Added" pairs each round's p50 with the
+  // direct p50 of the same round (measured just before it), as the throughput ratios do.
   const rounds = new Map(cells.map((c) => [c, []]));
   for (let round = 0; round < C1_ROUNDS; round++) {
     for (const c of cells) {
@@ -123,6 +124,7 @@ async function main() {
         if (c.name === 'ccproxy') c.rssMb = rssMb(ccproxy.pid);
       }
     }
+    const directRounds = rounds.get(wcells.find((x) => x.name === 'direct'));
     for (const c of wcells) {
       const { name, body } = c;
       const r = rounds.get(c);
@@ -131,7 +133,8 @@ async function main() {
       const tp = tpRuns.slice().sort((a, b) => a.rps - b.rps)[Math.floor(tpRuns.length / 2)];
       const tpErrors = tpRuns.reduce((n, x) => n + x.errors, 0);
       const tpTotal = tpRuns.reduce((n, x) => n + x.total, 0);
-      const entry = { rps: tp.rps, rpsRuns: tpRuns.map((x) => Math.round(x.rps)), p50: tp.p50, p99: tp.p99, c1p50: c1.p50, c1p99: c1.p99, ttfb: w.stream ? c1.ttfb50 : undefined, errors: tpErrors + c1.errors };
+      const entry = { rps: tp.rps, rpsRuns: tpRuns.map((x) => Math.round(x.rps)), p50: tp.p50, p99: tp.p99, c1p50: c1.p50, c1p50Runs: r.map((x) => x.p50), c1p99: c1.p99, ttfb: w.stream ? c1.ttfb50 : undefined, errors: tpErrors + c1.errors };
+      if (name !== 'direct') entry.c1Added = median(r.map((x, i) => x.p50 - directRounds[i].p50));
       if (name === 'ccproxy') entry.rssMb = c.rssMb;
       // A target that fails most requests does not support the workload: its speed means nothing.
       if (entry.errors > 0.1 * (tpTotal + C1_ROUNDS * C1_N)) {

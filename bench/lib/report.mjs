@@ -22,7 +22,12 @@ export function rpsRatio(a, b) {
   return r.length % 2 ? r[(r.length - 1) / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
 }
 
-const added = (w, name) => (w.targets[name] && w.targets.direct ? w.targets[name].c1p50 - w.targets.direct.c1p50 : undefined);
+/** Added p50 at concurrency 1: the median of the per-round differences to direct (older results: the difference of the medians). */
+const added = (w, name) => {
+  const t = w.targets[name];
+  if (!t || !w.targets.direct) return undefined;
+  return t.c1Added ?? t.c1p50 - w.targets.direct.c1p50;
+};
 
 export function evaluateTargets(data) {
   const out = [];
@@ -128,8 +133,8 @@ machine's drift between rounds). Latency at
 concurrency 1 and time to first byte: ${data.settings.c1Requests} sequential requests on one
 keep-alive connection, timed with \`performance.now()\`, in ${data.settings.c1Rounds ?? 1} round(s) over all cells before any
 throughput run (median of the rounds' p50); each server first gets ${data.settings.c1Warmup ?? 50} warm-up requests of the workload
-(its steady state: V8 has optimized the request path) and ${data.settings.c1Rewarm ?? 0} more before each later round. "Added" is the p50 at
-concurrency 1 minus the direct p50. For the conversion workloads "direct" is the upstream answering
+(its steady state: V8 has optimized the request path) and ${data.settings.c1Rewarm ?? 0} more before each later round. "Added" is the median over
+the rounds of the target's p50 at concurrency 1 minus the direct p50 of the same round (measured just before it). For the conversion workloads "direct" is the upstream answering
 its own API with the same conversation (the Anthropic body for (4); for (5) the Responses body the
 codex plugin builds from it, base prompt included, so the upstream reads as much as through the
 proxy). The Claude Code

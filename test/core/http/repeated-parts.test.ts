@@ -14,7 +14,19 @@ const TOOLS = capture.tools as unknown[];
 const codex = JSON.parse(readFileSync(new URL('../../fixtures/captures/codex-0.169.0-responses.json', import.meta.url), 'utf8')).body;
 const bytes = (o: unknown): Buffer => Buffer.from(JSON.stringify(o));
 
-/** A parser that has seen Claude Code's tools twice (so it keeps them). */
+/** The parser gives what JSON.parse gives for `text`, or a ValidationError where JSON.parse throws. */
+function expectSameAsJsonParse(parse: (b: Buffer) => Record<string, unknown>, text: string): void {
+  let expected: unknown;
+  try {
+    expected = JSON.parse(text);
+  } catch {
+    expect(() => parse(Buffer.from(text))).toThrow(ValidationError);
+    return;
+  }
+  expect(parse(Buffer.from(text))).toEqual(expected);
+}
+
+/** A parser that has seen Claude Code's request twice (so it keeps its tools, system and messages). */
 function warmParser(): (b: Buffer) => Record<string, unknown> {
   const parse = jsonBodyParser();
   parse(bytes(capture));
@@ -79,18 +91,12 @@ describe('repeated parts in the body parser', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('tools', 'messages', 'x', 'tools'), piece), { minLength: 1, maxLength: 5 }), (fields) => {
         const text = `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-        let expected: unknown;
-        try {
-          expected = JSON.parse(text);
-        } catch {
-          expect(() => parse(Buffer.from(text))).toThrow(ValidationError);
-          return;
-        }
-        expect(parse(Buffer.from(text))).toEqual(expected);
+        expectSameAsJsonParse(parse, text);
       }),
       { numRuns: 300 },
     );
   });
+
   it('a growing conversation: each turn reuses the turns before it, and equals JSON.parse', () => {
     const parse = jsonBodyParser();
     let messages = capture.messages as unknown[];
@@ -159,14 +165,7 @@ describe('repeated parts in the body parser', () => {
       fc.property(fc.array(fc.tuple(fc.constantFrom('messages', 'system', 'x', 'messages'), piece), { minLength: 1, maxLength: 5 }), (fields) => {
         // Padded past the size from which the parser looks for repeated parts.
         const text = `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')},"pad":"${'p'.repeat(8000)}"}`;
-        let expected: unknown;
-        try {
-          expected = JSON.parse(text);
-        } catch {
-          expect(() => parse(Buffer.from(text))).toThrow(ValidationError);
-          return;
-        }
-        expect(parse(Buffer.from(text))).toEqual(expected);
+        expectSameAsJsonParse(parse, text);
       }),
       { numRuns: 300 },
     );
