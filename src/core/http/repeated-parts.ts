@@ -40,6 +40,7 @@ const MAX_CANDIDATES = 4;
 const MAX_PENDING = 256;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;
+const COMMA_BYTES = Buffer.from(',');
 
 const PROCESS_ID = randomUUID();
 const placeholderFor = (key: string): string => `ccproxy-shared-${key}-${PROCESS_ID}`;
@@ -55,7 +56,7 @@ interface Entry {
 }
 
 export interface PartHit {
-  key: string;
+  spec: KeySpec;
   /** The body's bytes replaced by the placeholder: a whole value, or the leading elements of an array. */
   start: number;
   end: number;
@@ -64,7 +65,7 @@ export interface PartHit {
   count: number;
 }
 
-interface KeySpec {
+export interface KeySpec {
   key: string;
   history: boolean;
   /** `"key":`, and `[` too for an array whose elements are kept. */
@@ -110,7 +111,7 @@ export class RepeatedParts {
   learn(body: Buffer, parsed: Record<string, unknown>, hits: PartHit[] = []): void {
     if (body.length < this.minBodyBytes) return;
     for (const spec of SPECS) {
-      const hit = hits.find((h) => h.key === spec.key);
+      const hit = hits.find((h) => h.spec === spec);
       if (hit) {
         this.touch(hit.entry);
         this.lastAt.set(spec.key, hit.start);
@@ -121,15 +122,14 @@ export class RepeatedParts {
   }
 
   private findAt(body: Buffer, spec: KeySpec, from: number): PartHit | undefined {
-    for (let at = body.indexOf(spec.needle, from), n = 0; at !== -1 && n < MAX_CANDIDATES; at = body.indexOf(spec.needle, at + spec.needle.length), n++) {
-      const start = at + spec.needle.length;
-      if (body.length - start < MIN_PART_BYTES) return undefined;
+    let hit: PartHit | undefined;
+    candidates(body, spec.needle, from, (start) => {
+      if (body.length - start < MIN_PART_BYTES) return false;
       const bucket = this.buckets.get(bucketKey(spec.key, body, start));
-      if (!bucket) continue;
-      const hit = spec.history ? matchHistory(body, start, bucket) : matchWhole(body, start, bucket);
-      if (hit) return hit;
-    }
-    return undefined;
+      hit = bucket && (spec.history ? matchHistory(body, start, spec, bucket) : matchWhole(body, start, spec, bucket));
+      return hit !== undefined;
+    });
+    return hit;
   }
 
   private learnWhole(body: Buffer, value: unknown, spec: KeySpec): void {
@@ -138,7 +138,7 @@ export class RepeatedParts {
     const bytes = encodeUtf8(JSON.stringify(value));
     let start = -1;
     if (bytes.length >= MIN_PART_BYTES && bytes.length <= MAX_PART_BYTES) {
-      start = candidates(body, spec.needle, (at) => bytesAt(body, at, bytes));
+      start = candidates(body, spec.needle, 0, (at) => bytesAt(body, at, bytes));
     }
     if (start === -1) {
       // Too small or too large to keep, or a client that writes its JSON differently (spaces,
@@ -172,7 +172,7 @@ export class RepeatedParts {
       at = hit.end;
     } else {
       const first = elementBytes(list[0]);
-      start = candidates(body, spec.needle, (s) => bytesAt(body, s, first));
+      start = candidates(body, spec.needle, 0, (s) => bytesAt(body, s, first));
       if (start === -1) {
         this.pending.set(fingerprintKey(spec.key, list[0]), false);
         return;
@@ -187,7 +187,7 @@ export class RepeatedParts {
       if (body[at] !== COMMA) break;
       const bytes = elementBytes(list[i]);
       if (size + 1 + bytes.length > MAX_PART_BYTES || !bytesAt(body, at + 1, bytes)) break;
-      parts.push(Buffer.from(','), bytes);
+      parts.push(COMMA_BYTES, bytes);
       size += 1 + bytes.length;
       ends.push(size);
       kept.push(list[i]);
@@ -251,7 +251,7 @@ export function withPlaceholders(decode: (bytes: Buffer) => string, body: Buffer
   let text = '';
   let at = 0;
   for (const hit of hits) {
-    text += decode(body.subarray(at, hit.start)) + specOf(hit.key).placeholderJson;
+    text += decode(body.subarray(at, hit.start)) + hit.spec.placeholderJson;
     at = hit.end;
   }
   return text + decode(body.subarray(at));
@@ -259,32 +259,27 @@ export function withPlaceholders(decode: (bytes: Buffer) => string, body: Buffer
 
 /** Put the kept values in place of the placeholders; false if one is not where its part must be (then parse in full). */
 export function applyHits(body: Buffer, parsed: Record<string, unknown>, hits: PartHit[]): boolean {
-  for (const hit of hits) {
-    const spec = specOf(hit.key);
-    const value = parsed[hit.key];
+  for (const { spec, entry, start, end, count } of hits) {
+    const value = parsed[spec.key];
     if (!spec.history) {
       if (value !== spec.placeholder) return false;
-      parsed[hit.key] = hit.entry.value;
-      if (typeof hit.entry.value === 'object' && hit.entry.value !== null) recordSharedRange(body, hit.entry.value, hit.start, hit.end);
+      parsed[spec.key] = entry.value;
+      if (typeof entry.value === 'object' && entry.value !== null) recordSharedRange(body, entry.value, start, end);
       continue;
     }
     if (!Array.isArray(value) || value[0] !== spec.placeholder) return false;
-    parsed[hit.key] = (hit.entry.value as unknown[]).slice(0, hit.count).concat(value.slice(1));
+    parsed[spec.key] = (entry.value as unknown[]).slice(0, count).concat(value.slice(1));
   }
   return true;
 }
 
-function specOf(key: string): KeySpec {
-  return SPECS.find((s) => s.key === key)!;
-}
-
-function matchWhole(body: Buffer, start: number, bucket: Entry[]): PartHit | undefined {
+function matchWhole(body: Buffer, start: number, spec: KeySpec, bucket: Entry[]): PartHit | undefined {
   const entry = bucket.find((e) => bytesAt(body, start, e.bytes));
-  return entry && { key: entry.key, start, end: start + entry.bytes.length, entry, count: 1 };
+  return entry && { spec, start, end: start + entry.bytes.length, entry, count: 1 };
 }
 
 /** The entry whose leading elements match the most of the array starting at `start`. */
-function matchHistory(body: Buffer, start: number, bucket: Entry[]): PartHit | undefined {
+function matchHistory(body: Buffer, start: number, spec: KeySpec, bucket: Entry[]): PartHit | undefined {
   let best: PartHit | undefined;
   for (const entry of bucket) {
     const ends = entry.ends!;
@@ -303,14 +298,14 @@ function matchHistory(body: Buffer, start: number, bucket: Entry[]): PartHit | u
     const end = start + ends[count - 1]!;
     const next = body[end];
     if ((next !== COMMA && next !== CLOSE) || end - start < MIN_PART_BYTES || (best && best.count >= count)) continue;
-    best = { key: entry.key, start, end, entry, count };
+    best = { spec, start, end, entry, count };
   }
   return best;
 }
 
-/** The first value start after an occurrence of `needle` that `match` accepts, among the first MAX_CANDIDATES; -1 if none. */
-function candidates(body: Buffer, needle: Buffer, match: (start: number) => boolean): number {
-  for (let at = body.indexOf(needle), n = 0; at !== -1 && n < MAX_CANDIDATES; at = body.indexOf(needle, at + needle.length), n++) {
+/** The first value start after an occurrence of `needle` (from `from` on) that `match` accepts, among the first MAX_CANDIDATES; -1 if none. */
+function candidates(body: Buffer, needle: Buffer, from: number, match: (start: number) => boolean): number {
+  for (let at = body.indexOf(needle, from), n = 0; at !== -1 && n < MAX_CANDIDATES; at = body.indexOf(needle, at + needle.length), n++) {
     if (match(at + needle.length)) return at + needle.length;
   }
   return -1;
