@@ -100,6 +100,23 @@ export class ValidationError extends ProxyError {
   }
 }
 
+/**
+ * A request field with the wrong shape: a 400 that names it, in the message (`system.0: must be an
+ * object, got null`, the form Anthropic's own validation errors take) and as OpenAI's `param`.
+ * `path` is the field's path with dots, array indices as numbers (`messages.3.content`).
+ */
+export function invalidField(path: string | ReadonlyArray<string | number>, problem: string): ValidationError {
+  const param = typeof path === 'string' ? path : path.join('.');
+  return new ValidationError(`${param}: ${problem}`, { param, code: 'CCPROXY_ERR_INVALID_FIELD' });
+}
+
+/** How a value reads in an error message: its JSON type (`null`, `array`, `string`…). */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
 /** Missing/expired/unrefreshable credentials, or the client failed the proxy's own auth. */
 export class AuthError extends ProxyError {
   constructor(message: string, opts: ProxyErrorOptions = {}) {
