@@ -21,7 +21,7 @@ import type { AnyPlugin, HealthCheckResult } from './plugin.js';
 import { VERSION } from './version.js';
 import { loadSettings, originOf } from './config/load.js';
 import { discoverPlugins, type DiscoverOptions, type PluginRecord } from './loader/index.js';
-import { checkConfig, disabledReason, refuseDuplicates, refusePrefixConflicts } from './loader/policy.js';
+import { checkConfig, disabledReason, refuseDuplicates, refusePrefixConflicts, refuseUnknownPluginSettings } from './loader/policy.js';
 import { PluginRegistry } from './registry.js';
 import { rootRoutes } from './routing/root-routes.js';
 
@@ -155,10 +155,11 @@ function inlineRecords(plugins: AnyPlugin[], settings: Settings, logger: Logger)
   }));
   refuseDuplicates(records);
   const origin = originOf(settings);
+  refuseUnknownPluginSettings(records, settings, origin, logger);
   for (const record of records) {
     const disabled = disabledReason(record.name, settings);
     if (disabled) Object.assign(record, { state: 'disabled', reason: disabled });
-    else checkConfig(record, settings, origin, logger);
+    else checkConfig(record, settings, origin);
   }
   refusePrefixConflicts(records);
   return records;

@@ -76,7 +76,7 @@ describe('commands in-process', () => {
     await expect(pluginsSettings('boom', opts())).rejects.toThrow(/could not be loaded: import failed/);
   });
 
-  it('config show masks secrets, keeps sections of unknown plugins', async () => {
+  it('config show masks secrets, keeps sections no loaded plugin owns (one failed to import)', async () => {
     capture();
     await configShow({ ...opts(), env: { HOME: dir, PLUGINS__KEYED__ACCOUNT: 'acc' } });
     expect(out).toMatch(/plugins\.alpha\.api_key\s+file\s+\*{8}/);
@@ -85,6 +85,16 @@ describe('commands in-process', () => {
     expect(out).toMatch(/plugins\.keyed\.account\s+env PLUGINS__KEYED__ACCOUNT\s+"acc"/);
     expect(maskValue('server.auth_token', '')).toBe('""');
     expect(maskValue('plugins.x.token_url', 'u')).toBe('"u"');
+  });
+
+  it('config show marks a plugin value its schema refuses, with the reason, and exits 1', async () => {
+    capture();
+    await configShow({ ...opts(), env: { HOME: dir, PLUGINS__ALPHA__COUNT: 'x' } });
+    expect(out).toMatch(/KEY\s+SOURCE\s+VALUE\s+PROBLEM\n/);
+    expect(out).toMatch(/plugins\.alpha\.count\s+env PLUGINS__ALPHA__COUNT\s+"x"\s+INVALID: expected number, got "x"\n/);
+    expect(out).toMatch(/plugins\.alpha\.api_key\s+file\s+\*{8}\n/);
+    expect(out).toContain('1 invalid value: plugin alpha will not start.');
+    expect(process.exitCode).toBe(1);
   });
 
   it('config init renders a template that parses and loads', async () => {
@@ -191,9 +201,11 @@ describe('helpers', () => {
     expect(t(z.string().transform((s) => s.length))).toBe('string');
     const text = renderTemplate([{ name: 'demo', schema: z.object({ m: z.record(z.string(), z.string()).optional(), n: z.number().optional() }) as unknown as ZodLike }]);
     expect(text).toContain('# m = {}');
-    expect(text).toContain('# n = 0');
+    expect(text).toContain('# n = 1');
+    // A sub-table that needs keys gets dotted keys in its parent, never a header that breaks alone.
     const needs = renderTemplate([{ name: 'd', schema: z.object({ sub: z.object({ key: z.string() }), ok: z.object({ k: z.string().default('') }) }) as unknown as ZodLike }]);
-    expect(needs).toContain('# [plugins.d.sub]');
+    expect(needs).toContain('\n[plugins.d]\n## sub.key (no default; example). string; env PLUGINS__D__SUB__KEY\n# sub.key = "example"\n');
+    expect(needs).not.toContain('[plugins.d.sub]');
     expect(needs).toContain('\n[plugins.d.ok]');
   });
 

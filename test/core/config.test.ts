@@ -93,10 +93,19 @@ describe('loadSettings', () => {
     expect([...sources.values()].every((s) => s === 'default')).toBe(true);
   });
 
-  it('refuses a misspelt key under a known section, naming the variable or file', async () => {
-    await expect(loadSettings({ cwd: dir, env: { HOME: home, SERVER__PROT: '1' } })).rejects.toThrow(/SERVER__PROT/);
-    await writeToml(join(dir, '.ccproxy.toml'), '[sever]\nport = 1\n');
-    await expect(loadSettings({ cwd: dir, env: { HOME: home } })).rejects.toThrow(/sever.*\.ccproxy\.toml/);
+  it('refuses a misspelt key, naming the variable or file and the nearest known key', async () => {
+    await expect(loadSettings({ cwd: dir, env: { HOME: home, SERVER__PROT: '1' } }))
+      .rejects.toThrow('Unknown setting SERVER__PROT in the environment (did you mean SERVER__PORT?)');
+    const file = await writeToml(join(dir, '.ccproxy.toml'), '[sever]\nport = 1\n');
+    await expect(loadSettings({ cwd: dir, env: { HOME: home } })).rejects.toThrow(`Unknown setting \`sever\` in ${file} (did you mean \`server\`?)`);
+    await writeToml(file, '[server]\nauth_tokn = "x"\n[loging]\nlevel = "info"\n');
+    const err = (await loadSettings({ cwd: dir, env: { HOME: home } }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toContain('`server.auth_tokn`');
+    expect(err.message).toContain('(did you mean `server.auth_token`?)');
+    expect(err.message).toContain('(did you mean `logging`?)');
+    // Nothing close: no guess.
+    await writeToml(file, 'completely_unrelated = 1\n');
+    await expect(loadSettings({ cwd: dir, env: { HOME: home } })).rejects.toThrow(/^Unknown setting `completely_unrelated` in \S+ \(see/);
   });
 
   it('names the file, the key and what was expected for a bad value', async () => {
@@ -117,9 +126,26 @@ describe('loadSettings', () => {
       .rejects.toThrow(/logging\.level.*expected one of "fatal"/);
   });
 
-  it('reports TOML syntax errors with file and line', async () => {
-    const file = await writeToml(join(dir, 'broken.toml'), '[server]\nport = = 1\n');
-    await expect(loadSettings({ cwd: dir, env: { HOME: home }, configFile: file })).rejects.toThrow(/broken\.toml at line 2/);
+  it('reports TOML syntax errors with file, line and column, in words that say what to fix', async () => {
+    const load = async (text: string): Promise<string> => {
+      const file = await writeToml(join(dir, 'broken.toml'), text);
+      const err = await loadSettings({ cwd: dir, env: { HOME: home }, configFile: file }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).not.toContain('\n');
+      return message.replace(`Invalid TOML in ${file} at `, '');
+    };
+    expect(await load('[server]\nport = = 1\n')).toMatch(/^line 2, column 8: `=` is not a value TOML knows/);
+    // An unterminated string is not "control characters are not allowed".
+    expect(await load('[server]\nhost = "127.0.0.1\nport = 1\n')).toBe(
+      'line 2, column 18: a string is not closed: add the closing quote before the end of the line (use """ ... """ for text over several lines) (line 2: host = "127.0.0.1)',
+    );
+    expect(await load('[server]\nhost = localhost\n')).toContain('`localhost` is not a value TOML knows: put text in quotes ("localhost")');
+    expect(await load('[server]\nport = 1\nport = 2\n')).toBe('line 3, column 1: key `port` is set twice: each key (and each [table]) may appear only once (line 3: port = 2)');
+    expect(await load('[server\nport = 1\n')).toContain('a [table] header is not closed: add `]`');
+    expect(await load('server.allowed_hosts = ["a", "b"\n')).toContain('a list or inline table is not closed');
+    expect(await load('plugin_dirs = ["C:\\new\\x"]\n')).toContain('a string has an invalid escape (a backslash and what follows it): write a backslash as \\\\');
+    expect(await load('x = "\u0001"\n')).toContain('control character U+0001');
   });
 
   it('finds the file: --config, then CCPROXY_CONFIG, then ./.ccproxy.toml, then XDG', async () => {

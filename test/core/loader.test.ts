@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,37 @@ describe('discoverPlugins', () => {
     expect(byName(deny, 'alpha_sub').state).toBe('discovered');
     const off = await discover(['good'], {}, { PLUGINS__ALPHA__ENABLED: 'false' });
     expect(byName(off, 'alpha')).toMatchObject({ state: 'disabled', reason: 'plugins.alpha.enabled = false' });
+  });
+
+  it('refuses a plugin section no plugin owns, naming the nearest plugin, from a file or the environment', async () => {
+    const file = join(empty, 'typo.toml');
+    await writeFile(file, '[plugins.alpah]\ngreeting = "x"\n');
+    const { settings } = await loadSettings({ cwd: empty, env: { HOME: empty }, configFile: file, overrides: { plugin_dirs: [join(FIXTURES, 'good')] } });
+    const err = await discoverPlugins(settings, { logger, builtinDir: empty, nodeModulesDirs: [], cwd: empty }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(`Unknown plugin section \`plugins.alpah\` in ${file} (did you mean \`plugins.alpha\`?); plugins found: alpha`);
+    await expect(discover(['good'], {}, { PLUGINS__ALPAH__ENABLED: 'true' }))
+      .rejects.toThrow('Unknown plugin section PLUGINS__ALPAH__ENABLED in the environment (did you mean PLUGINS__ALPHA__ENABLED?)');
+    // Nothing near enough: no guess, only the plugins that exist.
+    await expect(discover(['good'], { plugins: { zzzzzz: {} } })).rejects.toThrow(/^Unknown plugin section `plugins\.zzzzzz` from the command line; plugins found: alpha$/);
+  });
+
+  it('refuses an unknown key inside a plugin section (nested ones too), naming the nearest key', async () => {
+    await expect(discover(['good'], {}, { PLUGINS__ALPHA__GREETNG: 'x' }))
+      .rejects.toThrow('Unknown setting PLUGINS__ALPHA__GREETNG in the environment (did you mean PLUGINS__ALPHA__GREETING?); `ccproxy plugins settings alpha` lists its keys');
+    await expect(discover(['good'], { plugins: { alpha: { upstream: { ulr: 'http://x' } } } }))
+      .rejects.toThrow('Unknown setting `plugins.alpha.upstream.ulr` from the command line (did you mean `plugins.alpha.upstream.url`?)');
+  });
+
+  it('keeps the sections of disabled plugins valid, and still checks their keys', async () => {
+    const records = await discover(['good'], { disabled_plugins: ['alpha'], plugins: { alpha: { greeting: 'x' } } });
+    expect(byName(records, 'alpha')).toMatchObject({ state: 'disabled' });
+    await expect(discover(['good'], { disabled_plugins: ['alpha'], plugins: { alpha: { greting: 'x' } } })).rejects.toThrow(/did you mean `plugins\.alpha\.greeting`/);
+  });
+
+  it('only warns about an unowned section when a module failed before its name was known', async () => {
+    const records = await discover(['good', 'throws'], { plugins: { ghost: { x: 1 } } });
+    expect(byName(records, 'alpha').state).toBe('discovered');
   });
 
   it('bounds a slow import without holding up the others', async () => {

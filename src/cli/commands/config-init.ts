@@ -1,7 +1,7 @@
 /**
  * `ccproxy config init [path]`: write a commented TOML file listing every core setting and every
  * discovered plugin's section with defaults and descriptions. Keys are commented out so the file
- * changes nothing until edited; an existing file is kept unless --force.
+ * changes nothing until edited (each is valid once uncommented); an existing file is kept unless --force.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ export async function configInit(path: string | undefined, opts: GlobalOptions &
   const plugins = records
     .filter((r) => r.plugin)
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((r) => ({ name: r.name, description: r.plugin?.description, schema: r.plugin?.configSchema as unknown as ZodLike }));
+    .map((r) => ({ name: r.name, description: r.plugin?.description, schema: r.plugin?.configSchema as unknown as ZodLike, provider: r.plugin?.kind === 'provider' }));
   await mkdir(dirname(target), { recursive: true });
   await writeFile(target, renderTemplate(plugins), { mode: 0o600 });
   process.stdout.write(`Wrote ${target} (${plugins.length} plugin section${plugins.length === 1 ? '' : 's'})\n`);

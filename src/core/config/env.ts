@@ -6,14 +6,15 @@
  */
 import { coerceEnvValue } from './coerce.js';
 import { lookup, setPath, type Tree } from './tree.js';
+import type { UnknownKey } from './unknown.js';
 import { unwrap, type ZodLike } from './zod-walk.js';
 
 export interface EnvLayer {
   tree: Tree;
   /** Dotted key path → the variable it came from (for error messages and `config show`). */
   names: Map<string, string>;
-  /** Variables that look like ours but name no known key (`SERVER__PROT`). */
-  unknown: string[];
+  /** Variables that look like ours but name no known key (`SERVER__PROT`), with what is known there. */
+  unknown: Array<{ name: string; key: UnknownKey }>;
 }
 
 /** `plugins.codex.base_url` → `PLUGINS__CODEX__BASE_URL`. */
@@ -32,8 +33,8 @@ export function readEnvLayer(env: NodeJS.ProcessEnv, schema: ZodLike): EnvLayer 
     const top = path[0];
     if (top === undefined || !Object.hasOwn(shape, top) || path.some((p) => p === '')) continue;
     const found = lookup(schema, path);
-    if (!found.schema && !found.free) {
-      layer.unknown.push(name);
+    if (found.unknown) {
+      layer.unknown.push({ name, key: found.unknown });
       continue;
     }
     const kind = found.schema ? unwrap(found.schema).base._zod.def.type : 'unknown';

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { ConfigError } from '../errors.js';
+import { describeTomlError } from './toml-errors.js';
 import type { Tree } from './tree.js';
 
 export interface FileLocationOptions {
@@ -64,8 +65,7 @@ export function readTomlFile(path: string): Tree {
     return parse(text) as Tree;
   } catch (err) {
     if (err instanceof TomlError) {
-      const first = err.message.split('\n')[0] ?? 'invalid TOML';
-      throw new ConfigError(`Invalid TOML in ${path} at line ${err.line}, column ${err.column}: ${first}`, { cause: err });
+      throw new ConfigError(`Invalid TOML in ${path} at ${describeTomlError(err.message, err, text)}`, { cause: err });
     }
     throw new ConfigError(`Invalid TOML in ${path}: ${(err as Error).message}`, { cause: err });
   }

@@ -59,16 +59,22 @@ function expectation(issue: ZodIssueLike): string {
   }
 }
 
+/** One issue: its dotted path (with `prefix`) and what was expected, with the value found. */
+export function explainIssue(issue: ZodIssueLike, raw: unknown, prefix: string[]): { path: string; problem: string } {
+  const rel = issue.path.map(String);
+  const path = [...prefix, ...rel].join('.') || '(root)';
+  const got = issue.code === 'unrecognized_keys' ? '' : `, got ${shown(getPath(raw, rel), path)}`;
+  return { path, problem: `${expectation(issue)}${got}` };
+}
+
 /**
  * One line for all issues. `prefix` is prepended to issue paths (e.g. `plugins.codex`), `raw` is
  * the input that was validated (to show the offending value), `where(path)` says where a key was set.
  */
 export function describeIssues(issues: readonly ZodIssueLike[], raw: unknown, prefix: string[], where: (path: string) => string): string {
   return issues.map((issue) => {
-    const rel = issue.path.map(String);
-    const path = [...prefix, ...rel].join('.') || '(root)';
-    const got = issue.code === 'unrecognized_keys' ? '' : `, got ${shown(getPath(raw, rel), path)}`;
+    const { path, problem } = explainIssue(issue, raw, prefix);
     const origin = where(path);
-    return `${path}${origin ? ` ${origin}` : ''}: ${expectation(issue)}${got}`;
+    return `${path}${origin ? ` ${origin}` : ''}: ${problem}`;
   }).join('; ');
 }

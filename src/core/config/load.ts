@@ -10,9 +10,10 @@ import type { AnyPlugin } from '../plugin.js';
 import { repairToSchema } from './coerce.js';
 import { envNameFor, readEnvLayer } from './env.js';
 import { expandPath, readTomlFile, resolveConfigFile } from './file.js';
-import { describeIssues, type ZodIssueLike } from './issues.js';
+import { describeIssues, explainIssue, type ZodIssueLike } from './issues.js';
 import { SettingsSchema, type Settings } from './schema.js';
 import { deepMerge, isPlainObject, leaves, unknownKeys, type Tree } from './tree.js';
+import { describeUnknown, type KeySource } from './unknown.js';
 import type { ZodLike } from './zod-walk.js';
 
 export type ConfigSource = 'default' | 'file' | 'env' | 'flag';
@@ -58,19 +59,41 @@ export function sourceOf(origin: ConfigOrigin | undefined, path: string): Config
   return 'default';
 }
 
+/** The variable that set `path` (or the ancestor set as a whole by one JSON-valued variable). */
+export function envNameOf(origin: ConfigOrigin | undefined, path: string): string {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const name = origin?.envNames.get(p);
+    if (name) return name;
+  }
+  return envNameFor(path.split('.'));
+}
+
 /** " in FILE", " from env VAR", " from the command line", or "" for defaults. */
 export function describeOrigin(origin: ConfigOrigin | undefined, path: string): string {
   const source = sourceOf(origin, path);
   if (source === 'file') return `in ${origin?.file ?? 'the config file'}`;
   if (source === 'flag') return 'from the command line';
-  if (source === 'env') {
-    for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
-      const name = origin?.envNames.get(p);
-      if (name) return `from env ${name}`;
-    }
-    return `from env ${envNameFor(path.split('.'))}`;
-  }
+  if (source === 'env') return `from env ${envNameOf(origin, path)}`;
   return '';
+}
+
+/** Where a key, or the first key below it (a whole section), was written. */
+export function keySource(origin: ConfigOrigin | undefined, path: string): KeySource {
+  let source = sourceOf(origin, path);
+  let leaf = path;
+  if (source === 'default') {
+    for (const [p, s] of origin?.sources ?? []) {
+      if (s !== 'default' && p.startsWith(`${path}.`)) {
+        source = s;
+        leaf = p;
+        break;
+      }
+    }
+  }
+  if (source === 'env') return { kind: 'env', name: envNameOf(origin, leaf) };
+  // An empty table records no source: it came from the file, if there is one.
+  if (source === 'flag' || !origin?.file) return { kind: 'flag' };
+  return { kind: 'file', file: origin.file };
 }
 
 /** plugin_dirs entries relative to the file that names them (or to cwd), `~` expanded. */
@@ -91,12 +114,15 @@ export async function loadSettings(opts: LoadSettingsOptions = {}): Promise<Load
   let fileTree: Tree = {};
   if (file) {
     fileTree = readTomlFile(file);
-    const unknown = unknownKeys(fileTree, schema);
-    if (unknown.length) throw new ConfigError(`Unknown setting ${unknown.join(', ')} in ${file} (see \`ccproxy plugins settings core\`)`);
+    const unknown = unknownKeys(fileTree, schema).map((u) => describeUnknown(u, { kind: 'file', file }));
+    if (unknown.length) throw new ConfigError(`Unknown setting ${unknown.join(', ')} (see \`ccproxy plugins settings core\`)`);
     fileTree = resolveDirs(fileTree, dirname(file), env);
   }
   const envLayer = readEnvLayer(env, schema);
-  if (envLayer.unknown.length) throw new ConfigError(`Unknown setting in environment variable ${envLayer.unknown.join(', ')} (see \`ccproxy plugins settings core\`)`);
+  if (envLayer.unknown.length) {
+    const unknown = envLayer.unknown.map((u) => describeUnknown(u.key, { kind: 'env', name: u.name }));
+    throw new ConfigError(`Unknown setting ${unknown.join(', ')} (see \`ccproxy plugins settings core\`)`);
+  }
   const envTree = resolveDirs(envLayer.tree, cwd, env);
   const flagTree = resolveDirs(isPlainObject(opts.overrides) ? opts.overrides : {}, cwd, env);
 
@@ -138,4 +164,15 @@ export function resolvePluginConfig<C>(
     throw new ConfigError(`Invalid config for plugin ${plugin.name}: ${detail}`);
   }
   return parsed.data as C;
+}
+
+/** Every problem in one plugin section, by dotted key path (`config show` marks those rows). */
+export function pluginConfigProblems(
+  plugin: { name: string; configSchema: AnyPlugin['configSchema'] },
+  raw: Record<string, unknown>,
+): Array<{ path: string; problem: string }> {
+  const input = repairToSchema(raw, plugin.configSchema as unknown as ZodLike);
+  const parsed = plugin.configSchema.safeParse(input);
+  if (parsed.success) return [];
+  return (parsed.error.issues as ZodIssueLike[]).map((issue) => explainIssue(issue, input, ['plugins', plugin.name]));
 }

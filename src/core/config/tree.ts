@@ -2,6 +2,7 @@
  * Plain-object helpers for config layers: deep merge (objects merge, arrays and scalars replace),
  * leaf flattening to dotted key paths, and finding keys a schema does not know (typos).
  */
+import type { UnknownKey } from './unknown.js';
 import { unwrap, type ZodLike } from './zod-walk.js';
 
 export type Tree = Record<string, unknown>;
@@ -53,36 +54,58 @@ export function leaves(tree: Tree, prefix = ''): Array<[string, unknown]> {
   return out;
 }
 
-/** Result of looking a path up in a schema: `free` means below a z.unknown()/z.any() (no checks). */
+/**
+ * Result of looking a path up in a schema: `free` means below a z.unknown()/z.any() (no checks);
+ * `unknown` is the first segment no schema has, with the names known at its level.
+ */
 export interface Lookup {
   schema?: ZodLike;
   free: boolean;
+  unknown?: UnknownKey;
+}
+
+/** Keys an object schema accepts besides its shape (`.catchall()`, `.passthrough()`): any. */
+function acceptsAnyKey(def: ReturnType<typeof unwrap>['base']['_zod']['def']): boolean {
+  const rest = (def as { catchall?: ZodLike }).catchall;
+  return rest !== undefined && rest._zod.def.type !== 'never';
+}
+
+/** The schema one level down, undefined when `key` is not accepted there. */
+function child(schema: ZodLike, key: string): ZodLike | 'free' | undefined {
+  const def = unwrap(schema).base._zod.def;
+  if (def.type === 'unknown' || def.type === 'any') return 'free';
+  if (def.type === 'record') return def.valueType;
+  if (def.type !== 'object') return undefined;
+  const next = def.shape?.[key];
+  if (next) return next;
+  return acceptsAnyKey(def) ? 'free' : undefined;
+}
+
+function knownNames(schema: ZodLike): string[] {
+  return Object.keys(unwrap(schema).base._zod.def.shape ?? {});
 }
 
 export function lookup(schema: ZodLike, path: readonly string[]): Lookup {
   let cur: ZodLike = schema;
-  for (const key of path) {
-    const def = unwrap(cur).base._zod.def;
-    if (def.type === 'unknown' || def.type === 'any') return { free: true };
-    const next = def.type === 'object' ? def.shape?.[key] : def.type === 'record' ? def.valueType : undefined;
-    if (!next) return { free: false };
+  for (let i = 0; i < path.length; i++) {
+    const next = child(cur, path[i]!);
+    if (next === 'free') return { free: true };
+    if (!next) return { free: false, unknown: { path: path.slice(0, i + 1), known: knownNames(cur) } };
     cur = next;
   }
   return { schema: cur, free: false };
 }
 
-/** Dotted paths in `raw` that `schema` has no key for (descends objects and records). */
-export function unknownKeys(raw: Tree, schema: ZodLike, prefix: string[] = []): string[] {
-  const def = unwrap(schema).base._zod.def;
-  const out: string[] = [];
+/** Keys in `raw` that `schema` has no place for (descends objects and records), with the known names. */
+export function unknownKeys(raw: Tree, schema: ZodLike, prefix: string[] = []): UnknownKey[] {
+  const kind = unwrap(schema).base._zod.def.type;
+  if (kind !== 'object' && kind !== 'record') return [];
+  const out: UnknownKey[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    const child = def.type === 'object' ? def.shape?.[k] : def.type === 'record' ? def.valueType : undefined;
-    if (def.type !== 'object' && def.type !== 'record') continue;
-    if (!child) {
-      out.push([...prefix, k].join('.'));
-      continue;
-    }
-    if (isPlainObject(v)) out.push(...unknownKeys(v, child, [...prefix, k]));
+    const next = child(schema, k);
+    if (next === 'free') continue;
+    if (!next) out.push({ path: [...prefix, k], known: knownNames(schema) });
+    else if (isPlainObject(v)) out.push(...unknownKeys(v, next, [...prefix, k]));
   }
   return out;
 }

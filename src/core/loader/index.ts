@@ -11,7 +11,7 @@ import type { Settings } from '../config/schema.js';
 import { originOf } from '../config/load.js';
 import { dedupeCandidates, defaultNodeModulesDirs, scanNodeModules, scanPluginDir } from './candidates.js';
 import { instantiate } from './instantiate.js';
-import { checkConfig, disabledReason, refuseDuplicates, refusePrefixConflicts } from './policy.js';
+import { checkConfig, disabledReason, refuseDuplicates, refusePrefixConflicts, refuseUnknownPluginSettings } from './policy.js';
 import type { DiscoverOptions, PluginCandidate, PluginRecord } from './types.js';
 
 export type { DiscoverOptions, PluginRecord, PluginSource, PluginState } from './types.js';
@@ -46,13 +46,14 @@ export async function discoverPlugins(settings: Settings, opts: DiscoverOptions)
 
   refuseDuplicates(records);
   const origin = originOf(settings);
+  refuseUnknownPluginSettings(records, settings, origin, logger);
   for (const record of records) {
     const disabled = disabledReason(record.name, settings);
     if (disabled) {
       record.state = 'disabled';
       record.reason = disabled;
     } else if (record.state === 'discovered') {
-      checkConfig(record, settings, origin, logger);
+      checkConfig(record, settings, origin);
     }
     if (record.state === 'failed') logger.error({ plugin: record.name, location: record.location, reason: record.reason }, 'plugin failed to load');
   }

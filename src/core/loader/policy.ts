@@ -5,9 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { repairToSchema } from '../config/coerce.js';
-import { resolvePluginConfig, type ConfigOrigin } from '../config/load.js';
+import { keySource, resolvePluginConfig, type ConfigOrigin } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
 import { unknownKeys } from '../config/tree.js';
+import { describeUnknown } from '../config/unknown.js';
 import type { ZodLike } from '../config/zod-walk.js';
 import { ConfigError } from '../errors.js';
 import { errorMessage } from '../plugin-lifecycle.js';
@@ -26,13 +27,11 @@ export function disabledReason(name: string, settings: Settings): string | undef
  * the raw section in `settings.plugins` is replaced by its type-coerced form so the plugin's own
  * `configSchema.parse(services.getPluginConfig(name))` sees numbers where env gave strings.
  */
-export function checkConfig(record: PluginRecord, settings: Settings, origin: ConfigOrigin | undefined, logger: Logger): void {
+export function checkConfig(record: PluginRecord, settings: Settings, origin: ConfigOrigin | undefined): void {
   const plugin = record.plugin;
   if (!plugin) return;
   const raw = settings.plugins[record.name] ?? {};
   const schema = plugin.configSchema as unknown as ZodLike;
-  const stray = unknownKeys(raw, schema);
-  if (stray.length) logger.warn({ plugin: record.name, keys: stray.map((k) => `plugins.${record.name}.${k}`) }, 'unknown plugin config keys ignored');
   try {
     const repaired = repairToSchema(raw, schema) as Record<string, unknown>;
     record.config = resolvePluginConfig(plugin, repaired, origin);
@@ -45,6 +44,34 @@ export function checkConfig(record: PluginRecord, settings: Settings, origin: Co
     record.state = 'failed';
     record.reason = errorMessage(err);
   }
+}
+
+/**
+ * A `[plugins.<name>]` section no plugin owns (`[plugins.codx]`, `PLUGINS__CODX__ENABLED`) and a key
+ * a plugin's schema does not have (`base_urll`) are typos: refused like unknown core keys, with the
+ * nearest known name. Disabled plugins' sections are checked too (the plugin was imported, its
+ * schema is known). A module that could not be imported may own a section under a name we never
+ * learned: then an unowned section is only a warning, so the import error stays the one reported.
+ */
+export function refuseUnknownPluginSettings(records: PluginRecord[], settings: Settings, origin: ConfigOrigin | undefined, logger: Logger): void {
+  const owners = new Map(records.map((r) => [r.name, r]));
+  const nameless = records.some((r) => !r.plugin);
+  const problems: string[] = [];
+  for (const [name, section] of Object.entries(settings.plugins)) {
+    const owner = owners.get(name);
+    if (!owner) {
+      const key = { path: ['plugins', name], known: [...owners.keys()].sort() };
+      const where = describeUnknown(key, keySource(origin, `plugins.${name}`));
+      if (nameless) logger.warn({ section: `plugins.${name}` }, `no loaded plugin owns section ${where}`);
+      else problems.push(`Unknown plugin section ${where}; plugins found: ${key.known.join(', ') || 'none'}`);
+      continue;
+    }
+    if (!owner.plugin) continue;
+    const stray = unknownKeys(section, owner.plugin.configSchema as unknown as ZodLike, ['plugins', name]);
+    for (const u of stray) problems.push(`Unknown setting ${describeUnknown(u, keySource(origin, u.path.join('.')))}`);
+    if (stray.length) problems[problems.length - 1] += `; \`ccproxy plugins settings ${name}\` lists its keys`;
+  }
+  if (problems.length) throw new ConfigError(problems.join('; '));
 }
 
 function describe(r: PluginRecord): string {

@@ -21,18 +21,18 @@ export const DetectionSettingsSchema = z.object({
   enabled: z.boolean().default(true).describe('Run the installed Claude CLI once (in the background) to capture its headers and system prompt'),
   timeout_seconds: z.number().positive().default(45).describe('Bound for one detection run'),
   refresh_interval_seconds: z.number().int().positive().default(3600).describe('How often the detection task re-checks the CLI version'),
-  cache_dir: z.string().optional().describe('Where detection results are cached per CLI version (default $XDG_CACHE_HOME/ccproxy)'),
+  cache_dir: z.string().optional().describe('Where detection results are cached per CLI version (default $XDG_CACHE_HOME/ccproxy)').meta({ examples: ['/var/cache/ccproxy'] }),
 });
 
 export const ClaudeApiConfigSchema = ProviderConfigSchema.extend({
   base_url: z.string().url().default('https://api.anthropic.com').describe('Anthropic API base URL'),
   auth_type: z.enum(['auto', 'oauth', 'api_key']).default('auto').describe('auto: OAuth credentials when present, else api_key; oauth or api_key force one'),
-  api_key: z.string().min(1).optional().describe('Anthropic API key (sent as x-api-key, no OAuth headers). Never read from ANTHROPIC_API_KEY'),
-  credentials_file: z.string().optional().describe('Claude Code credentials file (default $CLAUDE_CONFIG_DIR/.credentials.json, else ~/.claude/.credentials.json)'),
+  api_key: z.string().min(1).optional().describe('Anthropic API key (sent as x-api-key, no OAuth headers). Never read from ANTHROPIC_API_KEY').meta({ examples: ['sk-ant-api03-...'] }),
+  credentials_file: z.string().optional().describe('Claude Code credentials file (default $CLAUDE_CONFIG_DIR/.credentials.json, else ~/.claude/.credentials.json)').meta({ examples: ['~/.claude/.credentials.json'] }),
   refresh_margin_seconds: z.number().int().min(0).default(300).describe('Refresh the OAuth access token this long before it expires'),
   oauth: OAuthSettingsSchema.default(OAuthSettingsSchema.parse({})).describe('OAuth endpoints and client (override for tests or proxies)'),
   anthropic_version: z.string().default('2023-06-01').describe('anthropic-version sent when the client sent none'),
-  cli_path: z.string().optional().describe('Claude CLI executable for detection (default: node_modules/.bin/claude, then claude on PATH)'),
+  cli_path: z.string().optional().describe('Claude CLI executable for detection (default: node_modules/.bin/claude, then claude on PATH)').meta({ examples: ['/usr/local/bin/claude'] }),
   system_prompt_injection: z.enum(['minimal', 'full', 'none']).default('minimal').describe('OAuth only: prepend the Claude Code identity (minimal), the detected CLI system prompt (full), or nothing'),
   max_cache_breakpoints: z.number().int().min(0).max(4).default(4).describe('Keep at most this many cache_control breakpoints (the API refuses more than 4)'),
   model_map: z.record(z.string(), z.string()).default({

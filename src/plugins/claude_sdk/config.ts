@@ -41,17 +41,17 @@ export const McpServerSchema = z.union([
 ]);
 
 export const ClaudeSdkConfigSchema = ProviderConfigSchema.extend({
-  cli_path: z.string().optional().describe('Claude Code executable; default: `claude` on PATH, else the binary bundled with the Agent SDK'),
+  cli_path: z.string().optional().describe('Claude Code executable; default: `claude` on PATH, else the binary bundled with the Agent SDK').meta({ examples: ['/usr/local/bin/claude'] }),
   env: z.record(z.string(), z.string()).default({}).describe('Extra environment for the CLI process (e.g. ANTHROPIC_BASE_URL, HTTPS_PROXY, ANTHROPIC_API_KEY, HOME)'),
-  model: z.string().optional().describe('Model the CLI uses when the request names none (or may not choose one)'),
-  max_turns: z.number().int().positive().optional().describe('Upper bound on agent turns (model calls) per request'),
+  model: z.string().optional().describe('Model the CLI uses when the request names none (or may not choose one)').meta({ examples: ['claude-sonnet-4-5'] }),
+  max_turns: z.number().int().positive().optional().describe('Upper bound on agent turns (model calls) per request').meta({ examples: [20] }),
   allowed_tools: z.array(z.string()).default([]).describe('Tools the CLI may run without asking, e.g. ["Bash", "Read"] or ["Bash(git log:*)"]'),
   disallowed_tools: z.array(z.string()).default([]).describe('Tools removed from the CLI entirely'),
   permission_mode: z.enum(PERMISSION_MODES).default('default').describe('Claude Code permission mode; "default" denies anything needing approval (no one can answer prompts). "bypassPermissions" lets the CLI run anything: only for sandboxes'),
-  cwd: z.string().optional().describe('Working directory of the CLI (its project: CLAUDE.md, .mcp.json, sessions); default: the proxy\'s cwd'),
+  cwd: z.string().optional().describe('Working directory of the CLI (its project: CLAUDE.md, .mcp.json, sessions); default: the proxy\'s cwd').meta({ examples: ['/path/to/project'] }),
   mcp_servers: z.record(z.string(), McpServerSchema).default({}).describe('MCP servers given to the CLI, by name'),
-  max_thinking_tokens: z.number().int().nonnegative().optional().describe('Thinking budget for the CLI (0 disables thinking)'),
-  append_system_prompt: z.string().optional().describe('Text appended to Claude Code\'s system prompt on every request'),
+  max_thinking_tokens: z.number().int().nonnegative().optional().describe('Thinking budget for the CLI (0 disables thinking)').meta({ examples: [8000] }),
+  append_system_prompt: z.string().optional().describe('Text appended to Claude Code\'s system prompt on every request').meta({ examples: ['Keep answers short.'] }),
   system_prompt_mode: z.enum(['append', 'replace']).default('append').describe('"append": the client\'s system prompt is appended to Claude Code\'s own; "replace": it replaces it'),
   sdk_message_mode: z.enum(['formatted', 'forward', 'ignore']).default('formatted').describe('How the CLI\'s own tool activity reaches the client: readable text blocks, raw JSON in text blocks, or not at all'),
   request_options: z.array(z.enum(REQUEST_OPTION_NAMES)).default(['model', 'max_turns', 'max_thinking_tokens']).describe('Options a request may set in its `sdk_options` object; any other is refused with 400'),

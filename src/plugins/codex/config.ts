@@ -69,10 +69,10 @@ export const CodexDetectionSchema = z.object({
 
 export const CodexConfigSchema = ProviderConfigSchema.extend({
   base_url: z.string().url().default('https://chatgpt.com/backend-api/codex').describe('ChatGPT Codex backend; requests go to <base_url>/responses'),
-  credentials_file: z.string().optional().describe('Codex auth.json (default $CODEX_HOME/auth.json, else ~/.codex/auth.json)'),
+  credentials_file: z.string().optional().describe('Codex auth.json (default $CODEX_HOME/auth.json, else ~/.codex/auth.json)').meta({ examples: ['~/.codex/auth.json'] }),
   refresh_margin_seconds: z.number().int().min(0).default(300).describe('Refresh the access token this many seconds before it expires'),
   oauth: CodexOAuthSchema.default(CodexOAuthSchema.parse({})).describe('OAuth endpoints and client'),
-  cli_path: z.string().optional().describe('Codex CLI used for detection (default: `codex` on PATH)'),
+  cli_path: z.string().optional().describe('Codex CLI used for detection (default: `codex` on PATH)').meta({ examples: ['/usr/local/bin/codex'] }),
   detection: CodexDetectionSchema.default(CodexDetectionSchema.parse({})).describe('CLI detection'),
   default_model: z.string().min(1).default(DEFAULT_CODEX_MODEL).describe('Model for names no model_map rule matches and that are not Codex model names'),
   model_map: z.record(z.string(), ModelTargetSchema).default(DEFAULT_MODEL_MAP).describe('Client model name or glob → Codex model (or {model, reasoning_effort}); first match wins'),
