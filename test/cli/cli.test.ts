@@ -140,4 +140,18 @@ describe('ccproxy auth', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^ccproxy: Plugin "alpha" has no login/);
   });
+
+  it('login --no-browser with no code entered (input ended) exits 1 with a message', async () => {
+    const claude = await runCli(['auth', 'login', 'claude', '--no-browser'], box);
+    expect(claude.code).toBe(1);
+    expect(claude.stdout).toContain('paste the code shown afterwards');
+    expect(claude.stderr).toMatch(/ccproxy: Nothing entered for "Authorization code": the input ended before an answer; login cancelled\n$/);
+    // Codex asks for one thing: the address the browser ends up on.
+    const codex = await runCli(['auth', 'login', 'codex', '--no-browser'], box);
+    expect(codex.code).toBe(1);
+    expect(codex.stdout.match(/paste/g)).toHaveLength(1);
+    expect(codex.stdout).toContain('copy that full address from the address bar and paste it here');
+    expect(codex.stdout.split('\n')[0]).not.toContain('code');
+    expect(codex.stderr).toContain('Redirect URL (http://localhost:1455/auth/callback?code=...): \nccproxy: Nothing entered for "Redirect URL');
+  });
 });

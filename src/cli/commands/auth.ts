@@ -9,13 +9,29 @@ import { findPlugin, loadContext, type GlobalOptions } from '../context.js';
 
 export type AuthAction = 'login' | 'status' | 'logout';
 
-async function prompt(question: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    rl.close();
-  }
+/**
+ * Ask one question on the terminal. Input that ends (EOF, a closed pipe) or Ctrl+C before an answer
+ * is a failure with a message: left pending, the process would exit 0 with nothing said.
+ */
+export function prompt(question: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
+  const rl = createInterface({ input, output });
+  const what = question.trim().replace(/:$/, '');
+  return new Promise<string>((resolve, reject) => {
+    let answered = false;
+    rl.on('close', () => {
+      if (answered) return;
+      output.write('\n');
+      reject(new UsageError(`Nothing entered for "${what}": the input ended before an answer; login cancelled`));
+    });
+    rl.on('SIGINT', () => {
+      rl.close();
+    });
+    rl.question(question).then((answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer.trim());
+    }, () => undefined);
+  });
 }
 
 export async function authCommand(action: AuthAction, name: string, opts: GlobalOptions & { browser?: boolean }): Promise<void> {

@@ -5,7 +5,8 @@
  * port, Codex needs 1455 `/auth/callback`) receives `?code=&state=`, the browser is opened best
  * effort (failure to open never fails the flow: the URL is printed too).
  * No-browser mode: the URL is printed with the provider's manual redirect URI, and the person pastes
- * what the provider shows: `code#state`, the full callback URL, or the bare code.
+ * what the provider shows: `code#state`, the full callback URL, or the bare code (the caller says
+ * which one to ask for: one instruction, one prompt).
  * Either way the code is exchanged by the caller's `exchange` function.
  */
 import http from 'node:http';
@@ -33,6 +34,11 @@ export interface OAuthLoginOptions<T> {
   redirectUri: string;
   /** Redirect URI for no-browser mode (a provider page that displays the code). Default: redirectUri. */
   manualRedirectUri?: string;
+  /**
+   * What no-browser mode asks for, in one instruction and one prompt. Default: the code the
+   * provider's page shows. (Codex has no such page: the person pastes the redirect URL.)
+   */
+  manualInput?: { instructions: string; prompt: string };
   /** Extra query parameters for the authorize URL (e.g. `{ code: 'true' }`). */
   extraAuthorizeParams?: Record<string, string>;
   noBrowser: boolean;
@@ -55,9 +61,10 @@ export async function runOAuthLogin<T>(opts: OAuthLoginOptions<T>): Promise<T> {
     const redirectUri = opts.manualRedirectUri ?? opts.redirectUri;
     const url = buildAuthorizeUrl(opts, redirectUri, pkce.challenge, state);
     opts.onAuthorizeUrl?.(url);
-    opts.print('Open this URL in a browser, log in, and paste the code shown afterwards:');
+    const ask = opts.manualInput ?? { instructions: 'Open this URL in a browser, log in, and paste the code shown afterwards:', prompt: 'Authorization code: ' };
+    opts.print(ask.instructions);
     opts.print(url);
-    const input = await opts.prompt('Authorization code: ');
+    const input = await opts.prompt(ask.prompt);
     const got = parseAuthorizationInput(input, state);
     return opts.exchange({ code: got.code, state, verifier: pkce.verifier, redirectUri });
   }

@@ -17,9 +17,6 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
   const { oauth } = ctx.config;
   const redirectUri = `http://localhost:${oauth.redirect_port}${oauth.redirect_path}`;
   const file = fileOf(ctx.config, ctx.services.env);
-  if (ctx.noBrowser) {
-    ctx.print('After logging in, the browser lands on a localhost page that may not load: copy that page\'s full URL and paste it here.');
-  }
   const tokens = await runOAuthLogin<TokenResponse>({
     authorizeUrl: oauth.authorize_url,
     clientId: oauth.client_id,
@@ -27,6 +24,12 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
     redirectUri,
     // Same extras the Codex CLI sends, so the id token carries the ChatGPT account claims.
     extraAuthorizeParams: { id_token_add_organizations: 'true', codex_cli_simplified_flow: 'true' },
+    // OpenAI shows no code to copy: after login the browser goes to a localhost page (which may not
+    // load when the browser runs elsewhere), whose address holds the code.
+    manualInput: {
+      instructions: 'Open this URL in a browser and log in. The browser then goes to a localhost address that may not load: copy that full address from the address bar and paste it here.',
+      prompt: `Redirect URL (${redirectUri}?code=...): `,
+    },
     noBrowser: ctx.noBrowser,
     print: ctx.print,
     prompt: ctx.prompt,
