@@ -1,17 +1,18 @@
 /**
  * Claude CLI detection: which version is installed, and the headers and system prompt it really
- * sends. Runs the CLI once against a loopback capture server (temp HOME, dummy key, non-essential
- * traffic off, bounded time), in the background — startup never waits for it. Results are cached
+ * sends. Runs the CLI once against a loopback capture server (throwaway HOME and config dirs,
+ * dummy key, non-essential traffic off, bounded time), in the background — startup never waits
+ * for it, and the person's ~/.claude is never touched. Results are cached
  * per CLI version under `$XDG_CACHE_HOME/ccproxy/`; until (or unless) detection succeeds, the
  * shipped fallback is used.
  */
 import { promises as fs, constants as fsc } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
 import { runCli } from '../../core/detection/run-cli.js';
+import { withIsolatedHome } from '../../core/detection/isolated-home.js';
 import { readDetectionCache, writeDetectionCache } from '../../core/detection/cache.js';
 import { withoutBillingLines } from '../../formats/index.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
@@ -135,13 +136,10 @@ async function isExecutable(p: string): Promise<boolean> {
 }
 
 async function cliVersion(cli: string): Promise<string | null> {
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-version-'));
-  try {
-    const r = await runCli({ command: cli, args: ['--version'], env: { PATH: process.env.PATH, HOME: home, TMPDIR: home }, timeoutMs: 15_000 });
+  return withIsolatedHome('claude-version', async ({ dir, env }) => {
+    const r = await runCli({ command: cli, args: ['--version'], env, cwd: dir, timeoutMs: 15_000 });
     return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
-  } finally {
-    await fs.rm(home, { recursive: true, force: true }).catch(() => undefined);
-  }
+  });
 }
 
 /** The SSE stream the capture server answers with: a complete one-line assistant reply. */
@@ -169,46 +167,44 @@ async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): 
           ? { headers: { 'content-type': 'text/event-stream' }, body: minimalAnthropicSse('ok') }
           : { status: 404, body: '{"type":"error","error":{"type":"not_found_error","message":"not found"}}' },
   });
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-detect-'));
   const stop = new AbortController();
   const onCancel = (): void => stop.abort();
   cancel.addEventListener('abort', onCancel, { once: true });
   try {
-    const run = runCli({
-      command: cli,
-      args: ['-p', 'Reply with OK.'],
-      cwd: home,
-      timeoutMs,
-      signal: stop.signal,
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
-        ANTHROPIC_BASE_URL: server.url,
-        ANTHROPIC_API_KEY: 'sk-ant-detect-dummy',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_TELEMETRY: '1',
-        DISABLE_AUTOUPDATER: '1',
-        // If we vanish mid-run, the CLI must give up quickly instead of retrying a dead port.
-        CLAUDE_CODE_MAX_RETRIES: '0',
-        API_TIMEOUT_MS: String(timeoutMs),
-        // The CLI keeps per-project temp dirs under $TMPDIR/claude-<uid>: keep them in our temp home.
-        TMPDIR: home,
-      },
+    // HOME, CLAUDE_CONFIG_DIR and TMPDIR (per-project temp dirs) are a throwaway home: the CLI
+    // writes `.claude.json` and backups as it starts, and must never write the person's.
+    return await withIsolatedHome('claude-detect', async ({ dir, env }) => {
+      const run = runCli({
+        command: cli,
+        args: ['-p', 'Reply with OK.'],
+        cwd: dir,
+        timeoutMs,
+        signal: stop.signal,
+        env: {
+          ...env,
+          ANTHROPIC_BASE_URL: server.url,
+          ANTHROPIC_API_KEY: 'sk-ant-detect-dummy',
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_TELEMETRY: '1',
+          DISABLE_AUTOUPDATER: '1',
+          // If we vanish mid-run, the CLI must give up quickly instead of retrying a dead port.
+          CLAUDE_CODE_MAX_RETRIES: '0',
+          API_TIMEOUT_MS: String(timeoutMs),
+        },
+      });
+      const outcome = await Promise.race([server.captured, run]);
+      if ('headers' in outcome) {
+        // The CLI got a complete reply and normally exits on its own; give it a moment, then end it.
+        const grace = setTimeout(() => stop.abort(), 5000);
+        await run;
+        clearTimeout(grace);
+        return outcome;
+      }
+      throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${(timeoutMs / 1000).toFixed(1)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
     });
-    const outcome = await Promise.race([server.captured, run]);
-    if ('headers' in outcome) {
-      // The CLI got a complete reply and normally exits on its own; give it a moment, then end it.
-      const grace = setTimeout(() => stop.abort(), 5000);
-      await run;
-      clearTimeout(grace);
-      return outcome;
-    }
-    throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${(timeoutMs / 1000).toFixed(1)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
   } finally {
     cancel.removeEventListener('abort', onCancel);
     await server.close();
-    await fs.rm(home, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * Finds the Claude Code CLI and learns what it can: where it is, its version, whether it is logged
- * in. Runs in the background (never delays startup) and again on the hourly refresh task.
+ * in. Runs in the background (never delays startup) and again on the hourly refresh task. It
+ * never changes the person's CLI directories: the version comes from a run in a throwaway home,
+ * the login state from reading the CLI's files (login-state.ts).
  *
  * Lookup order: `cli_path` from config, else `claude` on PATH, else the native binary the Agent SDK
  * ships as an optional dependency (`@anthropic-ai/claude-agent-sdk-<platform>-<arch>/claude`).
@@ -8,7 +10,9 @@
 import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { withIsolatedHome } from '../../core/detection/isolated-home.js';
 import { runCli } from '../../core/detection/run-cli.js';
+import { readLoginState, type LoginState } from './login-state.js';
 
 export type CliSource = 'config' | 'path' | 'bundled';
 
@@ -17,8 +21,10 @@ export interface ClaudeDetection {
   source: CliSource | null;
   version: string | null;
   loggedIn: boolean;
-  /** e.g. 'api_key', 'oauth', 'none' (what `claude auth status` says, or 'env' for a key in config env). */
+  /** `env:<VAR>`, `third_party`, `claude.ai`, `api_key`, `api_key_helper` or `none` (see login-state.ts). */
   authMethod: string;
+  /** Subscription of a claude.ai login, when known. */
+  subscription?: string;
   checkedAt: string;
   error?: string;
 }
@@ -66,8 +72,6 @@ export function resolveCli(cliPath: string | undefined, env: NodeJS.ProcessEnv):
   return bundled ? { path: bundled, source: 'bundled' } : null;
 }
 
-const KEY_VARS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
-
 export class ClaudeDetectionService {
   private current: ClaudeDetection | null = null;
   private inflight: Promise<ClaudeDetection> | null = null;
@@ -104,29 +108,19 @@ export class ClaudeDetectionService {
       const error = this.cliPath ? `cli_path ${this.cliPath} is not an executable file` : 'Claude Code CLI not found (no cli_path, no `claude` on PATH, no bundled binary)';
       return (this.current = { cliPath: null, source: null, version: null, loggedIn: false, authMethod: 'none', checkedAt, error });
     }
-    const result: ClaudeDetection = { cliPath: found.path, source: found.source, version: null, loggedIn: false, authMethod: 'none', checkedAt };
-    const v = await runCli({ command: found.path, args: ['--version'], env, timeoutMs: this.timeoutMs });
+    const login = await readLoginState(env);
+    const result: ClaudeDetection = { cliPath: found.path, source: found.source, version: null, ...login, checkedAt };
+    // Even `--version` runs in a throwaway home: the CLI may write its config files as it starts.
+    const v = await withIsolatedHome('claude-sdk-version', ({ dir, env: isolated }) =>
+      runCli({ command: found.path, args: ['--version'], env: { ...isolated, PATH: env.PATH ?? isolated.PATH }, cwd: dir, timeoutMs: this.timeoutMs }));
     if (v.code === 0) result.version = /(\d+\.\d+\.\d+\S*)/.exec(v.stdout)?.[1] ?? v.stdout.trim();
     else result.error = `${found.path} --version failed: ${v.spawnError?.message ?? (v.timedOut ? 'timed out' : v.stderr.trim().split('\n')[0] || `exit code ${v.code}`)}`;
-    const key = KEY_VARS.find((v) => this.configEnv[v]);
-    if (key) {
-      result.loggedIn = true;
-      result.authMethod = `env:${key}`;
-    } else {
-      Object.assign(result, await this.authStatus(found.path, env));
-    }
     this.current = result;
     return result;
   }
 
-  /** `claude auth status` prints JSON ({loggedIn, authMethod, ...}) and exits 1 when logged out. */
-  private async authStatus(cli: string, env: NodeJS.ProcessEnv): Promise<Pick<ClaudeDetection, 'loggedIn' | 'authMethod'>> {
-    const out = (await runCli({ command: cli, args: ['auth', 'status', '--json'], env, timeoutMs: this.timeoutMs })).stdout;
-    try {
-      const parsed = JSON.parse(out) as { loggedIn?: unknown; authMethod?: unknown };
-      return { loggedIn: parsed.loggedIn === true, authMethod: typeof parsed.authMethod === 'string' ? parsed.authMethod : 'unknown' };
-    } catch {
-      return { loggedIn: false, authMethod: 'unknown' };
-    }
+  /** Login state from the files the CLI reads (no CLI run): what startup can say before detection ends. */
+  loginState(): Promise<LoginState> {
+    return readLoginState(this.cliEnv());
   }
 }

@@ -13,6 +13,7 @@ import { ClaudeSdkAdapter } from './adapter.js';
 import { CliProcessRegistry } from './cli-process.js';
 import { ClaudeSdkConfigSchema, type ClaudeSdkConfig } from './config.js';
 import { ClaudeDetectionService, resolveCli } from './detection.js';
+import type { LoginState } from './login-state.js';
 import { claudeSdkHealth } from './health.js';
 import { claudeSdkRoutes } from './routes.js';
 import { Semaphore } from './semaphore.js';
@@ -34,6 +35,8 @@ interface State {
   adapter: ClaudeSdkAdapter;
   /** The last request failure, for health. */
   errors: { last?: { message: string; at: string } };
+  /** Login state read at startup (files only), for startupInfo() while detection runs. */
+  startupLogin: LoginState;
 }
 
 export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
@@ -62,9 +65,9 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
         errors.last = { message: err.message, at: new Date().toISOString() };
       },
     });
-    const state: State = { config, logger, detection, sessions, limiter, registry, warm, adapter, errors };
+    const state: State = { config, logger, detection, sessions, limiter, registry, warm, adapter, errors, startupLogin: await detection.loginState() };
     this.state = state;
-    // Detection spawns the CLI twice (version, auth state): never let it delay startup.
+    // Detection spawns the CLI (its version): never let it delay startup.
     void detection.refresh().then((d) => {
       if (d.cliPath) logger.info({ version: d.version, cli: d.cliPath, source: d.source, loggedIn: d.loggedIn }, 'claude_cli_available');
       else logger.warn({ reason: d.error }, 'claude_cli_not_found');
@@ -120,21 +123,16 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
 
   startupInfo(): StartupInfo {
     const s = this.state;
-    const d = s?.detection.detection;
     if (!s) return {};
-    if (!d) {
-      // Detection (which spawns the CLI) is still running: say what a file lookup alone can tell.
-      const found = resolveCli(s.config.cli_path, s.detection.cliEnv());
-      if (!found) return { credentials: { ok: false, message: 'Claude Code CLI not found', fix: CLI_FIX } };
-      return { lines: [`Claude Code at ${found.path} (${found.source}); version and login state: see /health`] };
-    }
-    if (!d.cliPath) {
-      return { credentials: { ok: false, message: d.error ?? 'Claude Code CLI not found', fix: CLI_FIX } };
-    }
-    const lines = [`Claude Code ${d.version ?? '?'} at ${d.cliPath} (${d.source})`];
-    return d.loggedIn
-      ? { lines, credentials: { ok: true, message: `logged in (${d.authMethod})` } }
-      : { lines, credentials: { ok: false, message: 'Claude Code CLI is not logged in', fix: 'run `claude` then /login, or set ANTHROPIC_API_KEY in [plugins.claude_sdk.env]' } };
+    const d = s.detection.detection;
+    // Before detection ends, a file lookup finds the CLI; the login state was read at startup.
+    const found = d ? (d.cliPath && d.source ? { path: d.cliPath, source: d.source } : null) : resolveCli(s.config.cli_path, s.detection.cliEnv());
+    if (!found) return { credentials: { ok: false, message: d?.error ?? 'Claude Code CLI not found', fix: CLI_FIX } };
+    const lines = [`Claude Code ${d?.version ? `${d.version} ` : ''}at ${found.path} (${found.source})`];
+    const login = d ?? s.startupLogin;
+    return login.loggedIn
+      ? { lines, credentials: { ok: true, message: `Claude Code is logged in (${login.authMethod}${login.subscription ? `, ${login.subscription}` : ''})` } }
+      : { lines, credentials: { ok: false, message: 'Claude Code is not logged in', fix: 'run `claude`, then /login in it (or set ANTHROPIC_API_KEY in [plugins.claude_sdk.env])' } };
   }
 
   private need(): State {

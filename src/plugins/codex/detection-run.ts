@@ -1,15 +1,17 @@
 /**
  * One detection run of the Codex CLI: `codex --version`, then `codex exec` against the core's
- * loopback capture server, from a throwaway CODEX_HOME whose config.toml points a
- * `model_providers` entry (with `env_key` and a dummy key) at the capture server.
+ * loopback capture server, each from a throwaway home (HOME, CODEX_HOME, TMPDIR, XDG dirs) whose
+ * config.toml points a `model_providers` entry (with `env_key` and a dummy key) at the capture
+ * server, removed afterwards.
  *
  * Safety: the CLI never sees the person's CODEX_HOME or HOME, so it can never run in ChatGPT mode
- * (which would open connections beyond loopback) and never touches real credentials.
+ * (which would open connections beyond loopback), never touches real credentials and writes
+ * nothing into the person's ~/.codex.
  */
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
+import { withIsolatedHome } from '../../core/detection/isolated-home.js';
 import { runCli } from '../../core/detection/run-cli.js';
 import type { CodexDetection } from './detection-types.js';
 
@@ -20,7 +22,7 @@ const IDENTITY_HEADERS = ['originator', 'user-agent'];
 /** `codex --version` → `0.169.0`, or null when the CLI is missing or says something else. */
 export async function codexVersion(cli: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
   if (signal?.aborted) return null;
-  const res = await runCli({ command: cli, args: ['--version'], env: minimalEnv(tmpdir()), timeoutMs, signal });
+  const res = await withIsolatedHome('codex-version', ({ dir, env }) => runCli({ command: cli, args: ['--version'], env: cliEnv(env), cwd: dir, timeoutMs, signal }));
   if (res.spawnError || res.code !== 0) return null;
   const match = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/.exec(res.stdout);
   return match?.[1] ?? null;
@@ -50,7 +52,6 @@ export interface CaptureOptions {
 /** Run `codex exec` once and return the request it sent (credentials redacted). */
 export async function captureCodexRequest(opts: CaptureOptions): Promise<CapturedRequest> {
   if (opts.signal?.aborted) throw new Error('detection aborted');
-  const home = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-detect-'));
   const server = await startCaptureServer({
     reply: { headers: { 'content-type': 'text/event-stream' }, body: minimalReply() },
     match: (r) => r.method === 'POST' && r.url.endsWith('/responses'),
@@ -59,41 +60,41 @@ export async function captureCodexRequest(opts: CaptureOptions): Promise<Capture
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const codexHome = join(home, 'codex-home');
-    const work = join(home, 'work');
-    await fs.mkdir(codexHome, { recursive: true });
-    await fs.mkdir(work, { recursive: true });
-    await fs.writeFile(join(codexHome, 'config.toml'), [
-      'model_provider = "ccproxy_detect"',
-      ...(opts.model ? [`model = ${JSON.stringify(opts.model)}`] : []),
-      '[model_providers.ccproxy_detect]',
-      'name = "ccproxy detection"',
-      `base_url = "${server.url}/v1"`,
-      `env_key = "${KEY_ENV}"`,
-      'wire_api = "responses"',
-      '',
-    ].join('\n'));
-    const run = runCli({
-      command: opts.cli,
-      args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', 'Reply with the word ok.'],
-      env: { ...minimalEnv(home), CODEX_HOME: codexHome, [KEY_ENV]: 'ccproxy-detection-dummy-key' },
-      cwd: work,
-      timeoutMs: opts.timeoutMs,
-      signal: stop.signal,
+    return await withIsolatedHome('codex-detect', async ({ dir, env, codexHome }) => {
+      const work = join(dir, 'work');
+      await fs.mkdir(codexHome, { recursive: true });
+      await fs.mkdir(work, { recursive: true });
+      await fs.writeFile(join(codexHome, 'config.toml'), [
+        'model_provider = "ccproxy_detect"',
+        ...(opts.model ? [`model = ${JSON.stringify(opts.model)}`] : []),
+        '[model_providers.ccproxy_detect]',
+        'name = "ccproxy detection"',
+        `base_url = "${server.url}/v1"`,
+        `env_key = "${KEY_ENV}"`,
+        'wire_api = "responses"',
+        '',
+      ].join('\n'));
+      const run = runCli({
+        command: opts.cli,
+        args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', 'Reply with the word ok.'],
+        env: { ...cliEnv(env), [KEY_ENV]: 'ccproxy-detection-dummy-key' },
+        cwd: work,
+        timeoutMs: opts.timeoutMs,
+        signal: stop.signal,
+      });
+      const result = await Promise.race([server.captured, run.then((r) => r)]);
+      if ('method' in result) {
+        // Got what we came for; let the CLI finish its turn briefly, then stop it.
+        await Promise.race([run, new Promise((r) => setTimeout(r, 2000))]);
+        return result;
+      }
+      const why = result.spawnError?.message ?? (result.timedOut ? 'timed out' : `exited with ${String(result.code)}: ${result.stderr.slice(-300)}`);
+      throw new Error(`codex exec sent no request (${why})`);
     });
-    const result = await Promise.race([server.captured, run.then((r) => r)]);
-    if ('method' in result) {
-      // Got what we came for; let the CLI finish its turn briefly, then stop it.
-      await Promise.race([run, new Promise((r) => setTimeout(r, 2000))]);
-      return result;
-    }
-    const why = result.spawnError?.message ?? (result.timedOut ? 'timed out' : `exited with ${String(result.code)}: ${result.stderr.slice(-300)}`);
-    throw new Error(`codex exec sent no request (${why})`);
   } finally {
     stop.abort();
     opts.signal?.removeEventListener('abort', onAbort);
     await server.close();
-    await fs.rm(home, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
@@ -133,11 +134,10 @@ export function basePromptOf(body: Record<string, unknown>): string | undefined 
   return part?.text as string | undefined;
 }
 
-/** Only what a CLI needs to run: no credentials, no proxy settings, a throwaway HOME. */
-function minimalEnv(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8' };
-  if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
-  // The CLI puts the terminal name in its user-agent.
-  if (process.env.TERM) env.TERM = process.env.TERM;
-  return env;
+/**
+ * The isolated home's environment (no credentials, no proxy settings; TERM kept: the CLI puts the
+ * terminal name in its user-agent), with a UTF-8 locale when none is set.
+ */
+function cliEnv(isolated: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...isolated, LANG: isolated.LANG ?? 'C.UTF-8' };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeDetectionService, findBundled, resolveCli } from '../../../src/plugins/claude_sdk/detection.js';
 import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
+import { readLoginState } from '../../../src/plugins/claude_sdk/login-state.js';
 import { SessionPool } from '../../../src/plugins/claude_sdk/sessions.js';
 import { detectionRefreshTask, sessionCleanupTask } from '../../../src/plugins/claude_sdk/tasks.js';
 import { startSdkProxy } from './harness.js';
@@ -43,8 +44,8 @@ describe('ClaudeDetectionService', () => {
     expect(h.version).toBe('2.1.331');
   });
 
-  it('asks `claude auth status` without a key: logged out → warn', async () => {
-    const svc = new ClaudeDetectionService(findBundled()!, { HOME: home, DISABLE_TELEMETRY: '1' });
+  it('without a key or login: logged out → warn; the home it looked at is left as it was', async () => {
+    const svc = new ClaudeDetectionService(findBundled()!, { HOME: home, DISABLE_TELEMETRY: '1', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' });
     const [a, b] = await Promise.all([svc.refresh(), svc.refresh()]); // joined, one detection
     expect(a).toBe(b);
     expect(a).toMatchObject({ source: 'config', loggedIn: false, authMethod: 'none' });
@@ -52,6 +53,34 @@ describe('ClaudeDetectionService', () => {
     expect(h.status).toBe('warn');
     expect(h.output).toContain('not logged in');
     expect(h.details?.last_error).toEqual({ message: 'boom', at: 'now' });
+    // `claude auth status` would have written .claude.json and backups here.
+    expect(await fs.readdir(home)).toEqual([]);
+  });
+
+  it('reads the login state from the files and variables the CLI reads, without running it', async () => {
+    const clean = { ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' };
+    const state = (env: NodeJS.ProcessEnv) => readLoginState({ ...clean, ...env });
+    const h = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-login-'));
+    try {
+      expect(await state({ HOME: h })).toEqual({ loggedIn: false, authMethod: 'none' });
+      expect(await state({ HOME: h, CLAUDE_CODE_USE_BEDROCK: '1' })).toEqual({ loggedIn: true, authMethod: 'third_party' });
+      expect(await state({ HOME: h, CLAUDE_CODE_USE_BEDROCK: '0' })).toMatchObject({ loggedIn: false });
+      expect(await state({ HOME: h, CLAUDE_CODE_OAUTH_TOKEN: 't' })).toEqual({ loggedIn: true, authMethod: 'env:CLAUDE_CODE_OAUTH_TOKEN' });
+      await fs.mkdir(path.join(h, '.claude'));
+      await fs.writeFile(path.join(h, '.claude', 'settings.json'), '{"apiKeyHelper":"echo k"}');
+      expect(await state({ HOME: h })).toEqual({ loggedIn: true, authMethod: 'api_key_helper' });
+      await fs.writeFile(path.join(h, '.claude.json'), '{"primaryApiKey":"sk-ant-x"}');
+      expect(await state({ HOME: h })).toEqual({ loggedIn: true, authMethod: 'api_key' });
+      await fs.writeFile(path.join(h, '.claude', '.credentials.json'), '{"claudeAiOauth":{"accessToken":"a","refreshToken":"r","subscriptionType":"max"}}');
+      expect(await state({ HOME: h })).toEqual({ loggedIn: true, authMethod: 'claude.ai', subscription: 'max' });
+      // CLAUDE_CONFIG_DIR moves both files; a broken file is no login.
+      const dir = path.join(h, 'cfg');
+      await fs.mkdir(dir);
+      await fs.writeFile(path.join(dir, '.credentials.json'), '{not json');
+      expect(await state({ HOME: h, CLAUDE_CONFIG_DIR: dir })).toEqual({ loggedIn: false, authMethod: 'none' });
+    } finally {
+      await fs.rm(h, { recursive: true, force: true });
+    }
   });
 
   it('no CLI → fail; detection pending → warn', async () => {
