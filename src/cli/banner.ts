@@ -1,9 +1,10 @@
 /**
  * What `ccproxy serve` prints once listening: the URL, each active provider's base URL with its
- * credential status (and the fix), and ready-to-paste lines for Claude Code and Codex.
+ * credential status (and the fix), then ready-to-paste lines for Claude Code and Codex, but only
+ * for the providers that can serve now. When none can, one line says what to do first.
  */
 import type { ApiFormat } from '../core/adapter.js';
-import type { ProviderPlugin } from '../core/plugin.js';
+import type { ProviderPlugin, StartupInfo } from '../core/plugin.js';
 import type { PluginRecord } from '../core/loader/types.js';
 
 export interface BannerInput {
@@ -11,6 +12,15 @@ export interface BannerInput {
   version: string;
   records: PluginRecord[];
   authRequired: boolean;
+}
+
+/** One active provider as the banner sees it. */
+interface Shown {
+  plugin: ProviderPlugin;
+  apis: readonly ApiFormat[];
+  info?: StartupInfo;
+  /** Why startupInfo() threw. */
+  infoError?: string;
 }
 
 function apisOf(plugin: ProviderPlugin): readonly ApiFormat[] {
@@ -21,17 +31,25 @@ function apisOf(plugin: ProviderPlugin): readonly ApiFormat[] {
   }
 }
 
-function providerLines(url: string, plugin: ProviderPlugin): string[] {
-  const base = `${url}${plugin.routerPrefix}`;
-  const out = [`  ${plugin.name.padEnd(12)} ${base}  (${apisOf(plugin).join(', ') || 'no model APIs'})`];
-  let info;
+function describeProvider(plugin: ProviderPlugin): Shown {
+  const apis = apisOf(plugin);
   try {
-    info = plugin.startupInfo?.();
+    return { plugin, apis, info: plugin.startupInfo?.() };
   } catch (err) {
-    out.push(`      could not describe itself: ${(err as Error).message}`);
+    return { plugin, apis, infoError: (err as Error).message };
   }
-  for (const line of info?.lines ?? []) out.push(`      ${line}`);
-  const cred = info?.credentials;
+}
+
+/** Can serve now: its credentials are fine, or it reports none (nothing known against it). */
+function usable(p: Shown): boolean {
+  return p.info?.credentials?.ok !== false;
+}
+
+function providerLines(url: string, p: Shown): string[] {
+  const out = [`  ${p.plugin.name.padEnd(12)} ${url}${p.plugin.routerPrefix}  (${p.apis.join(', ') || 'no model APIs'})`];
+  if (p.infoError) out.push(`      could not describe itself: ${p.infoError}`);
+  for (const line of p.info?.lines ?? []) out.push(`      ${line}`);
+  const cred = p.info?.credentials;
   if (cred) {
     out.push(`      credentials: ${cred.ok ? 'ok' : 'MISSING'} - ${cred.message}`);
     if (!cred.ok && cred.fix) out.push(`      fix: ${cred.fix}`);
@@ -50,10 +68,18 @@ function codexProvider(url: string, plugin: ProviderPlugin): string[] {
   ];
 }
 
+/** "First: <fix> (<provider>); or <fix> (<provider>)": the first two providers that say how. */
+function firstStep(providers: Shown[]): string {
+  const fixes = providers.flatMap((p) => (p.info?.credentials?.fix ? [`${p.info.credentials.fix} (${p.plugin.name})`] : []));
+  if (fixes.length === 0) return 'No provider can serve requests yet: see the credentials lines above.';
+  const more = fixes.length > 2 ? '; or another fix above' : '';
+  return `No provider can serve requests yet. First: ${fixes.slice(0, 2).join('; or ')}${more}. A login is picked up without a restart.`;
+}
+
 export function renderBanner(input: BannerInput): string {
   const providers = input.records
     .filter((r) => r.state === 'active' && r.plugin?.kind === 'provider')
-    .map((r) => r.plugin as ProviderPlugin);
+    .map((r) => describeProvider(r.plugin as ProviderPlugin));
   const lines = [`ccproxy ${input.version} listening on ${input.url}`, ''];
   if (providers.length === 0) lines.push('No provider is active (see `ccproxy plugins list`).');
   else lines.push('Providers:', ...providers.flatMap((p) => providerLines(input.url, p)));
@@ -61,18 +87,20 @@ export function renderBanner(input: BannerInput): string {
   if (inactive.length) {
     lines.push('', 'Not started:', ...inactive.map((r) => `  ${r.name.padEnd(12)} ${r.state}: ${r.reason ?? ''}`));
   }
-  const anthropic = providers.filter((p) => apisOf(p).includes('anthropic'));
+  const ready = providers.filter(usable);
+  if (providers.length > 0 && ready.length === 0) lines.push('', firstStep(providers));
+  const anthropic = ready.filter((p) => p.apis.includes('anthropic'));
   if (anthropic.length) {
     lines.push('', 'Claude Code:');
     // Claude Code needs some key to start without a login prompt; the proxy replaces it with its own.
     const key = input.authRequired ? 'ANTHROPIC_API_KEY=<your server.auth_token> ' : 'ANTHROPIC_API_KEY=unused ';
-    for (const p of anthropic) lines.push(`  ${key}ANTHROPIC_BASE_URL=${input.url}${p.routerPrefix} claude`);
+    for (const p of anthropic) lines.push(`  ${key}ANTHROPIC_BASE_URL=${input.url}${p.plugin.routerPrefix} claude`);
   }
-  const responses = providers.filter((p) => apisOf(p).includes('responses'));
+  const responses = ready.filter((p) => p.apis.includes('responses'));
   if (responses.length) {
     const key = input.authRequired ? '<your server.auth_token>' : 'unused';
     lines.push('', `Codex: add to ~/.codex/config.toml, export CCPROXY_API_KEY=${key}, run codex -c model_provider=<id>:`);
-    for (const p of responses) lines.push(...codexProvider(input.url, p));
+    for (const p of responses) lines.push(...codexProvider(input.url, p.plugin));
   }
   return lines.join('\n') + '\n';
 }

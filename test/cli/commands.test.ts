@@ -163,6 +163,36 @@ describe('serve banner', () => {
     expect(text).toContain('[model_providers.ccproxy_codex]');
   });
 
+  it('paste lines only for providers that can serve; with none, one line says what to do first', () => {
+    const missing = (fix: string) => ({ startupInfo: () => ({ credentials: { ok: false, message: 'no login', fix } }) });
+    const none = renderBanner({
+      url: 'http://127.0.0.1:8000', version: '1', authRequired: false,
+      records: [
+        record(provider('claude_api', ['anthropic', 'chat', 'responses'], missing('ccproxy auth login claude'))),
+        record(provider('claude_sdk', ['anthropic'], missing('run `claude`, then /login in it'))),
+        record(provider('openai', ['chat', 'responses'], { startupInfo: () => ({ credentials: { ok: false, message: 'not configured' } }) })),
+      ],
+    });
+    expect(none).toContain('credentials: MISSING - no login\n      fix: ccproxy auth login claude');
+    expect(none).toContain('No provider can serve requests yet. First: ccproxy auth login claude (claude_api); or run `claude`, then /login in it (claude_sdk).');
+    expect(none).not.toContain('Claude Code:');
+    expect(none).not.toContain('Codex:');
+    expect(none).not.toContain('ANTHROPIC_BASE_URL');
+
+    const some = renderBanner({
+      url: 'http://127.0.0.1:8000', version: '1', authRequired: false,
+      records: [
+        record(provider('claude_api', ['anthropic', 'responses'], missing('ccproxy auth login claude'))),
+        record(provider('codex', ['anthropic', 'responses'], { startupInfo: () => ({ credentials: { ok: true, message: 'me@example.com' } }) })),
+      ],
+    });
+    expect(some).not.toContain('First:');
+    expect(some).toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:8000/codex claude');
+    expect(some).not.toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:8000/claude claude');
+    expect(some).toContain('[model_providers.ccproxy_codex]');
+    expect(some).not.toContain('[model_providers.ccproxy_claude_api]');
+  });
+
   it('says so when no provider is active', () => {
     expect(renderBanner({ url: 'http://h:1', version: '1', authRequired: true, records: [] })).toContain('No provider is active');
   });

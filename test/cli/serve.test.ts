@@ -19,6 +19,8 @@ beforeAll(async () => {
   await writeFile(join(box.dir, '.ccproxy.toml'), [
     `plugin_dirs = [${JSON.stringify(join(FIXTURES, 'good'))}]`,
     'enabled_plugins = ["alpha"]',
+    '[plugins.alpha]',
+    'api_key = "sk-alpha"',
     '[server]',
     'auth_token = "t0ken"',
     '',
@@ -55,13 +57,13 @@ describe('ccproxy serve', () => {
     const url = match[1] as string;
     const output = initial;
     expect(output).toMatch(new RegExp(`alpha\\s+${url}/alpha`));
-    expect(output).toContain('credentials: MISSING - no key found');
-    expect(output).toContain('fix: ccproxy auth login alpha');
+    expect(output).toContain('credentials: ok - key configured');
     expect(output).toContain(`ANTHROPIC_API_KEY=<your server.auth_token> ANTHROPIC_BASE_URL=${url}/alpha claude`);
     expect(output).toContain(`base_url = "${url}/alpha/v1"`);
     expect(output).toContain('wire_api = "responses"');
     expect(output).toContain('export CCPROXY_API_KEY=<your server.auth_token>');
     expect(output).not.toContain('t0ken');
+    expect(output).not.toContain('sk-alpha');
 
     const res = await request(`${url}/alpha/hello`, { headers: { authorization: 'Bearer t0ken' } });
     expect(res.statusCode).toBe(200);
@@ -70,5 +72,33 @@ describe('ccproxy serve', () => {
     const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('first run with no credentials anywhere: what is missing, what to do first, no paste lines', async () => {
+    const fresh = await sandbox();
+    try {
+      const first = spawnCli(['serve', '--port', '0', '--log-level', 'warn'], fresh, {
+        // The background CLI captures are covered elsewhere; this is about what the banner says.
+        PLUGINS__CLAUDE_API__DETECTION__ENABLED: 'false',
+        PLUGINS__CODEX__DETECTION__ENABLED: 'false',
+      });
+      try {
+        const { output } = await waitFor(first, /listening on http:\/\/127\.0\.0\.1:\d+\n[\s\S]*First: .*\n/, 60_000);
+        expect(output).toMatch(/claude_api[^\n]*\n(?:.*\n)*?\s+credentials: MISSING - no Claude credentials in \.credentials\.json\n\s+fix: ccproxy auth login claude\n/);
+        // claude_sdk's login state is in the banner, not only in /health.
+        expect(output).toContain('credentials: MISSING - Claude Code is not logged in');
+        expect(output).toContain('credentials: MISSING - no Codex credentials at');
+        expect(output).toContain('credentials: MISSING - not configured');
+        expect(output).toContain('\nNo provider can serve requests yet. First: ccproxy auth login claude (claude_api); or run `claude`, then /login in it (claude_sdk); or another fix above. A login is picked up without a restart.\n');
+        expect(output).not.toContain('ANTHROPIC_BASE_URL=');
+        expect(output).not.toContain('[model_providers.');
+      } finally {
+        const exited = new Promise((resolve) => first.on('exit', resolve));
+        first.kill('SIGTERM');
+        await exited;
+      }
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });

@@ -132,7 +132,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     const login = d ?? s.startupLogin;
     return login.loggedIn
       ? { lines, credentials: { ok: true, message: `Claude Code is logged in (${login.authMethod}${login.subscription ? `, ${login.subscription}` : ''})` } }
-      : { lines, credentials: { ok: false, message: 'Claude Code is not logged in', fix: 'run `claude`, then /login in it (or set ANTHROPIC_API_KEY in [plugins.claude_sdk.env])' } };
+      : { lines, credentials: { ok: false, message: 'Claude Code is not logged in (an ANTHROPIC_API_KEY in [plugins.claude_sdk.env] works too)', fix: 'run `claude`, then /login in it' } };
   }
 
   private need(): State {

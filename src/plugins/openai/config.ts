@@ -61,6 +61,9 @@ export function resolveApiKey(settings: InstanceSettings, env: NodeJS.ProcessEnv
   return undefined;
 }
 
+/** What to do when no instance is configured (banner and /health say it). */
+export const NOT_CONFIGURED_FIX = 'set base_url and api_key (or api_key_env) in [plugins.openai], or a [plugins.openai.providers.<name>] table';
+
 /** Keyless upstreams are fine on loopback (local model servers); elsewhere a key is expected. */
 export function isLocalUrl(url: string): boolean {
   try {

@@ -2,11 +2,12 @@
  * openai health: one IETF check for the plugin summarizing every instance, built from the last
  * scheduled `GET /models` probe and the last real request; never an upstream call per health
  * request. fail: a configured instance's probe was refused (401/403: bad key). warn: a probe
- * failed otherwise (unreachable, 5xx) or a key is missing for a remote upstream. An unconfigured
- * default instance (no key, OpenAI's URL) is reported but does not lower the status.
+ * failed otherwise (unreachable, 5xx) or a key is missing for a remote upstream, or nothing is
+ * configured at all (the plugin cannot serve: say what to set). An unconfigured default instance
+ * next to configured named ones is reported but does not lower the status.
  */
 import type { HealthCheckResult } from '../../core/plugin.js';
-import { isLocalUrl } from './config.js';
+import { NOT_CONFIGURED_FIX, isLocalUrl } from './config.js';
 import type { Instance } from './instances.js';
 
 type Level = 'pass' | 'warn' | 'fail';
@@ -43,6 +44,11 @@ export function openaiHealth(instances: Instance[], now = Date.now()): HealthChe
         : null,
       last_upstream: last ? { status: last.status, at: new Date(last.at).toISOString() } : null,
     };
+  }
+  if (!instances.some((i) => i.configured)) {
+    // Nothing to serve with: the one thing to say is what to set.
+    status = 'warn';
+    notes.splice(0, notes.length, `not configured: ${NOT_CONFIGURED_FIX}`);
   }
   return {
     status,

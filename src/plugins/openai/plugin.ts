@@ -9,7 +9,7 @@ import type { ProviderAdapter } from '../../core/adapter.js';
 import { PluginError } from '../../core/errors.js';
 import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
 import type { CoreServices } from '../../core/services.js';
-import { OpenAIConfigSchema, isLocalUrl, type OpenAIConfig } from './config.js';
+import { NOT_CONFIGURED_FIX, OpenAIConfigSchema, isLocalUrl, type OpenAIConfig } from './config.js';
 import { openaiHealth } from './health.js';
 import { buildInstances, PLUGIN_NAME, type Instance } from './instances.js';
 import { openaiRoutes } from './routes.js';
@@ -83,7 +83,7 @@ export class Plugin implements ProviderPlugin<OpenAIConfig> {
       if (!inst.apiKey() && !isLocalUrl(inst.settings.base_url)) missing.push(inst.provider);
     }
     if (lines.length === 0) {
-      return { lines: ['not configured: set [plugins.openai] base_url and api_key (or api_key_env)'] };
+      return { credentials: { ok: false, message: 'not configured (no key, OpenAI\'s default URL)', fix: NOT_CONFIGURED_FIX } };
     }
     if (missing.length) {
       return { lines, credentials: { ok: false, message: `no API key for ${missing.join(', ')}`, fix: 'set api_key or api_key_env in [plugins.openai] (or its providers.<name> table)' } };

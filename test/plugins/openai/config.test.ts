@@ -71,6 +71,24 @@ describe('keys', () => {
   });
 });
 
+describe('not configured', () => {
+  it('/health says warn with what to set, and the banner info calls it unusable', async () => {
+    const proxy = await proxyWith({});
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string; output?: string }>> };
+    expect(health.checks['plugin:openai']?.[0]).toMatchObject({
+      status: 'warn',
+      output: 'not configured: set base_url and api_key (or api_key_env) in [plugins.openai], or a [plugins.openai.providers.<name>] table',
+    });
+    const plugin = proxy.registry.get('openai')?.plugin;
+    expect(plugin?.startupInfo?.().credentials).toMatchObject({ ok: false, message: expect.stringContaining('not configured') });
+    // One configured named instance is enough: the default one is then only noted.
+    const f = await fake('');
+    const named = await proxyWith({ providers: { local: { base_url: f.baseUrl } } });
+    const h2 = (await (await fetch(`${named.url}/health`)).json()) as { checks: Record<string, Array<{ status: string }>> };
+    expect(h2.checks['plugin:openai']?.[0]?.status).toBe('pass');
+  });
+});
+
 describe('instances', () => {
   it('an instance name that would clash with /openai/v1 fails the plugin with the reason', async () => {
     const proxy = await proxyWith({ providers: { v1: { base_url: 'http://127.0.0.1:9/v1' } } });
