@@ -64,6 +64,11 @@ export class ClaudeDetector {
     this.stopper.abort();
   }
 
+  /** Resolves once no detection CLI is running any more. */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
   /** Current data: detected, cached, or fallback. Never blocks. */
   current(): ClaudeDetectionData {
     return this.data;
@@ -86,7 +91,7 @@ export class ClaudeDetector {
       this.data = FALLBACK_DETECTION;
       return this.data;
     }
-    const version = await cliVersion(cli);
+    const version = await cliVersion(cli, this.stopper.signal);
     if (!version) {
       this.lastError = `Could not read the version of ${cli}`;
       this.data = FALLBACK_DETECTION;
@@ -109,7 +114,8 @@ export class ClaudeDetector {
       this.opts.logger?.info({ version }, 'Claude CLI detected');
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
-      this.opts.logger?.warn({ error: this.lastError }, 'Claude CLI detection failed; using fallback headers');
+      // Stopped at shutdown: nothing went wrong, and nothing may be logged after it.
+      if (!this.stopper.signal.aborted) this.opts.logger?.warn({ error: this.lastError }, 'Claude CLI detection failed; using fallback headers');
       this.data = { ...FALLBACK_DETECTION, version };
     }
     return this.data;
@@ -135,9 +141,9 @@ async function isExecutable(p: string): Promise<boolean> {
   }
 }
 
-async function cliVersion(cli: string): Promise<string | null> {
+async function cliVersion(cli: string, signal: AbortSignal): Promise<string | null> {
   return withIsolatedHome('claude-version', async ({ dir, env }) => {
-    const r = await runCli({ command: cli, args: ['--version'], env, cwd: dir, timeoutMs: 15_000 });
+    const r = await runCli({ command: cli, args: ['--version'], env, cwd: dir, timeoutMs: 15_000, signal });
     return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
   });
 }

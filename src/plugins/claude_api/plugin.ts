@@ -70,8 +70,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
   }
 
   async shutdown(): Promise<void> {
-    this.state?.detector.stop();
+    const detector = this.state?.detector;
     this.state = undefined;
+    detector?.stop();
+    await detector?.settled();
   }
 
   createConfig(): ClaudeApiConfig {

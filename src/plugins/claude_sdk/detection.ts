@@ -75,6 +75,8 @@ export function resolveCli(cliPath: string | undefined, env: NodeJS.ProcessEnv):
 export class ClaudeDetectionService {
   private current: ClaudeDetection | null = null;
   private inflight: Promise<ClaudeDetection> | null = null;
+  /** Aborted by stop(): kills the CLI of a detection still running at shutdown. */
+  private readonly stopping = new AbortController();
 
   /** `configEnv` is `plugins.claude_sdk.env`; it overlays the proxy's environment for the CLI. */
   constructor(
@@ -90,6 +92,20 @@ export class ClaudeDetectionService {
   /** The environment the CLI runs with. */
   cliEnv(): NodeJS.ProcessEnv {
     return { ...process.env, ...this.configEnv };
+  }
+
+  /** Shutdown: kill a detection run in progress; no new one starts. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /** Resolves once no detection CLI is running any more. */
+  async settled(): Promise<void> {
+    await this.inflight;
   }
 
   /** Runs (or joins a running) detection; never rejects. */
@@ -112,7 +128,7 @@ export class ClaudeDetectionService {
     const result: ClaudeDetection = { cliPath: found.path, source: found.source, version: null, ...login, checkedAt };
     // Even `--version` runs in a throwaway home: the CLI may write its config files as it starts.
     const v = await withIsolatedHome('claude-sdk-version', ({ dir, env: isolated }) =>
-      runCli({ command: found.path, args: ['--version'], env: { ...isolated, PATH: env.PATH ?? isolated.PATH }, cwd: dir, timeoutMs: this.timeoutMs }));
+      runCli({ command: found.path, args: ['--version'], env: { ...isolated, PATH: env.PATH ?? isolated.PATH }, cwd: dir, timeoutMs: this.timeoutMs, signal: this.stopping.signal }));
     if (v.code === 0) result.version = /(\d+\.\d+\.\d+\S*)/.exec(v.stdout)?.[1] ?? v.stdout.trim();
     else result.error = `${found.path} --version failed: ${v.spawnError?.message ?? (v.timedOut ? 'timed out' : v.stderr.trim().split('\n')[0] || `exit code ${v.code}`)}`;
     this.current = result;

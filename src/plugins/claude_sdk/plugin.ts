@@ -69,6 +69,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     this.state = state;
     // Detection spawns the CLI (its version): never let it delay startup.
     void detection.refresh().then((d) => {
+      if (detection.stopped) return; // shut down meanwhile: its result is moot, and nothing logs after shutdown
       if (d.cliPath) logger.info({ version: d.version, cli: d.cliPath, source: d.source, loggedIn: d.loggedIn }, 'claude_cli_available');
       else logger.warn({ reason: d.error }, 'claude_cli_not_found');
     });
@@ -77,10 +78,11 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
   async shutdown(): Promise<void> {
     const s = this.state;
     if (!s) return;
+    s.detection.stop();
     s.sessions.close();
     s.warm?.close();
     s.limiter.rejectAll(new PluginError(NAME, 'shutting down'));
-    await s.registry.killAll();
+    await Promise.all([s.registry.killAll(), s.detection.settled()]);
   }
 
   createConfig(): ClaudeSdkConfig {

@@ -2,8 +2,10 @@
  * One Claude Code CLI kept started for the next request. Clients send the same options and system
  * prompt request after request, so when a run ends the pool starts a CLI with that run's spec; the
  * next request with an equal spec takes it and skips the CLI's start-up (≈ 0.3 s here). Any other
- * spec closes it and starts cold. An unused CLI is closed after `idleMs`, and at shutdown: it holds
- * a process (~100 MB) that nobody may need.
+ * spec closes it and starts cold. An unused CLI is closed `idleMs` after it became ready, and at
+ * shutdown: it holds a process (~100 MB) that nobody may need. The idle time counts from the end of
+ * its handshake, not from its spawn: on a loaded machine the start alone can outlast a short idle
+ * timeout, and a CLI closed before it could ever be taken is pure waste.
  */
 import { specKey, WarmCli, type CliSpec } from './cli-start.js';
 import type { CliProcessRegistry } from './cli-process.js';
@@ -12,7 +14,8 @@ interface Entry {
   key: string;
   /** Settles once the CLI finished its handshake; undefined when it could not start. */
   ready: Promise<WarmCli | undefined>;
-  timer: NodeJS.Timeout;
+  /** The idle timer, armed once the CLI is ready. */
+  timer?: NodeJS.Timeout;
 }
 
 export interface WarmPoolOptions {
@@ -63,7 +66,13 @@ export class WarmPool {
       key,
       ready: start(spec, this.o.registry).then(
         (cli) => {
-          if (this.entry === entry) this.warmPid = cli.cli.pid;
+          if (this.entry === entry) {
+            this.warmPid = cli.cli.pid;
+            entry.timer = setTimeout(() => {
+              if (this.entry === entry) this.discard();
+            }, this.o.idleMs);
+            entry.timer.unref();
+          }
           return cli;
         },
         (err: unknown) => {
@@ -72,11 +81,7 @@ export class WarmPool {
           return undefined;
         },
       ),
-      timer: setTimeout(() => {
-        if (this.entry === entry) this.discard();
-      }, this.o.idleMs),
     };
-    entry.timer.unref();
     this.entry = entry;
   }
 

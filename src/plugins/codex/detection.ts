@@ -108,6 +108,8 @@ export class CodexDetectionService {
     const cli = this.cli;
     const timeoutMs = this.opts.config.detection.timeout_seconds * 1000;
     const version = await codexVersion(cli, Math.min(timeoutMs, 10_000), signal);
+    // Stopped at shutdown: keep what we have and log nothing after it.
+    if (this.stopping.signal.aborted) return this.data;
     if (!version) {
       this.data = fallbackDetection(`Codex CLI not found (${cli})`);
       logger.info({ cli }, 'codex CLI not found; using shipped detection data');
@@ -121,7 +123,7 @@ export class CodexDetectionService {
       logger.info({ version, source: this.data.source, promptChars: this.data.basePrompt.length }, 'codex CLI detected');
     } catch (err) {
       this.data = fallbackDetection(`Codex CLI ${version} detection failed: ${err instanceof Error ? err.message : String(err)}`);
-      logger.warn({ err: this.data.reason }, 'codex detection failed; using shipped data');
+      if (!this.stopping.signal.aborted) logger.warn({ err: this.data.reason }, 'codex detection failed; using shipped data');
     }
     return this.data;
   }

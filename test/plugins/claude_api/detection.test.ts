@@ -9,6 +9,7 @@ import { FALLBACK_DETECTION } from '../../../src/plugins/claude_api/detection-fa
 import { claudeApiTasks } from '../../../src/plugins/claude_api/tasks.js';
 import { ClaudeApiConfigSchema } from '../../../src/plugins/claude_api/config.js';
 import { CLAUDE_BIN } from './cli-helpers.js';
+import { processesRunning } from '../../helpers/processes.js';
 import { startHarness } from './harness.js';
 
 let cacheDir: string;
@@ -48,6 +49,18 @@ describe('ClaudeDetector', () => {
     const data = await d.refresh();
     expect(data).toBe(FALLBACK_DETECTION);
     expect(d.lastError).toMatch(/not found/);
+  });
+
+  it.runIf(process.platform === 'linux')('stop() kills a detection still running, and settled() waits until its CLI is gone', async () => {
+    const cli = path.join(cacheDir, 'hanging-claude');
+    await fs.writeFile(cli, '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
+    const d = new ClaudeDetector({ cliPath: cli, cacheDir, timeoutMs: 45_000 });
+    const done = d.refresh();
+    await expect.poll(() => processesRunning(cli).length).toBeGreaterThan(0);
+    d.stop();
+    await d.settled();
+    expect(processesRunning(cli)).toEqual([]);
+    expect((await done).source).toBe('fallback');
   });
 
   it('registers an hourly re-detection task that skips its initial run', () => {

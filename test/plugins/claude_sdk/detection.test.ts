@@ -11,6 +11,7 @@ import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
 import { readLoginState } from '../../../src/plugins/claude_sdk/login-state.js';
 import { SessionPool } from '../../../src/plugins/claude_sdk/sessions.js';
 import { detectionRefreshTask, sessionCleanupTask } from '../../../src/plugins/claude_sdk/tasks.js';
+import { processesRunning } from '../../helpers/processes.js';
 import { startSdkProxy } from './harness.js';
 
 const BIN_DIR = path.resolve('node_modules/.bin');
@@ -127,5 +128,18 @@ describe('plugin without a CLI', () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('shutdown', () => {
+  it('kills a detection still running: no CLI it started outlives the plugin', async () => {
+    // A CLI that hangs on `--version`, so detection is surely still running at shutdown.
+    const cli = path.join(home, 'hanging-claude');
+    await fs.writeFile(cli, '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
+    const p = await startSdkProxy({ cli_path: cli });
+    await expect.poll(() => processesRunning(cli).length).toBeGreaterThan(0);
+    await p.plugin.shutdown();
+    expect(processesRunning(cli)).toEqual([]);
+    await p.close();
   });
 });
