@@ -13,10 +13,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'node_modules/.bin/claude');
+// The Claude Code binary the Agent SDK ships (its optional platform package).
+const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve(`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/package.json`)), 'claude');
 const KEY = 'sk-ant-api03-capture-0000000000000000000000000000000000000000';
 const SESSION = `ccproxy-capture-${process.pid}`;
 

@@ -1,12 +1,29 @@
-/** Runs the ccproxy CLI from sources as a subprocess with an isolated HOME, XDG dirs, cwd and env. */
+/**
+ * Runs the ccproxy CLI as a subprocess with an isolated HOME, XDG dirs, cwd and env. It runs the
+ * build (`dist/cli/main.js`, what the `ccproxy` binary is): `npm test` builds first, and a build
+ * older than the sources is refused rather than tested.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(file) : statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+const built = statSync(MAIN, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+if (built < newestMtime(SRC)) throw new Error(`${MAIN} is missing or older than src/: run \`npm run build\` first (npm test does)`);
 
 export interface CliResult {
   code: number | null;
@@ -37,14 +54,15 @@ export async function sandbox(): Promise<Sandbox> {
 }
 
 export function spawnCli(args: string[], box: Sandbox, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  return spawn(process.execPath, [MAIN, ...args], {
     cwd: box.dir,
     env: { ...box.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-export function runCli(args: string[], box: Sandbox, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
+/** `timeoutMs` only catches a hang (below the test timeout, so the failure shows stderr). */
+export function runCli(args: string[], box: Sandbox, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 100_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(args, box, extraEnv);
     let stdout = '';

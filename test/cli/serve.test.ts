@@ -42,8 +42,7 @@ function waitFor(proc: ChildProcess, pattern: RegExp, timeoutMs: number): Promis
       const match = output.match(pattern);
       if (match) {
         clearTimeout(timer);
-        // Give the rest of the banner (same write) a moment to arrive.
-        setTimeout(() => resolve({ match, output }), 50);
+        resolve({ match, output });
       }
     });
     proc.on('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; stderr: ${errors}`)));
@@ -53,7 +52,7 @@ function waitFor(proc: ChildProcess, pattern: RegExp, timeoutMs: number): Promis
 describe('ccproxy serve', () => {
   it('starts, prints what to do next, serves, and stops on SIGTERM', async () => {
     child = spawnCli(['serve', '--port', '0', '--log-level', 'warn'], box);
-    const { match, output: initial } = await waitFor(child, /listening on (http:\/\/127\.0\.0\.1:(\d+))\n[\s\S]*Codex:[\s\S]*env_key = "CCPROXY_API_KEY"\n/, 20_000);
+    const { match, output: initial } = await waitFor(child, /listening on (http:\/\/127\.0\.0\.1:(\d+))\n[\s\S]*Codex:[\s\S]*env_key = "CCPROXY_API_KEY"\n/, 100_000);
     const url = match[1] as string;
     const output = initial;
     expect(output).toMatch(new RegExp(`alpha\\s+${url}/alpha`));

@@ -143,10 +143,9 @@ describe('discoverPlugins', () => {
   });
 
   it('bounds a slow import without holding up the others', async () => {
-    const started = Date.now();
-    const records = await discover(['slow', 'good'], { plugin_init_timeout: 0.3 });
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(byName(records, 'slowpoke')).toMatchObject({ state: 'failed', reason: 'import failed: import timed out after 0.3s' });
+    // slowpoke's import never finishes: discovery returns only because of the bound.
+    const records = await discover(['slow', 'good'], { plugin_init_timeout: 5 });
+    expect(byName(records, 'slowpoke')).toMatchObject({ state: 'failed', reason: 'import failed: import timed out after 5s' });
     expect(byName(records, 'alpha').state).toBe('discovered');
   });
 

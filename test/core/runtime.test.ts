@@ -117,10 +117,9 @@ describe('startProxy', () => {
       req.on('error', reject);
       req.end('{"stream":true}');
     });
-    const t0 = Date.now();
+    // The stream is endless: it ends only because shutdown aborted it.
     await ended;
     await proxy.close();
-    expect(Date.now() - t0).toBeLessThan(3000);
     expect(signal?.aborted).toBe(true);
     expect(p.shutdowns).toBe(1);
   });

@@ -29,8 +29,13 @@ export interface MessageReply {
   stopReason?: string;
   model?: string;
   usage?: { input_tokens: number; output_tokens: number };
-  /** Pause after each SSE event, ms: a slow stream for abort and idle-timeout tests. */
+  /** Pause after each SSE event, ms: a slow stream for idle-timeout tests. */
   eventDelayMs?: number;
+  /**
+   * Stop after the first SSE event containing `after` until `until` settles (or the client goes
+   * away): a stream that is surely still running while a test looks, however slow the machine.
+   */
+  hold?: { after: string; until: Promise<unknown> };
 }
 
 export type FakeReply =
@@ -55,7 +60,7 @@ export interface RecordedRequest {
 
 export type Script = (req: RecordedRequest, index: number) => FakeReply;
 
-export const text = (t: string | string[], opts: { eventDelayMs?: number } = {}): MessageReply => ({
+export const text = (t: string | string[], opts: Pick<MessageReply, 'eventDelayMs' | 'hold'> = {}): MessageReply => ({
   kind: 'message', content: [{ type: 'text', text: t }], ...opts,
 });
 export const toolUse = (name: string, input: Record<string, unknown>, preface?: string): MessageReply => ({
@@ -163,7 +168,7 @@ export class FakeAnthropicUpstream {
       return;
     }
     const message = buildMessage(reply, body.model);
-    if (body.stream === true) await this.stream(res, sseEvents(message, reply.content), reply.eventDelayMs ?? 0);
+    if (body.stream === true) await this.stream(res, sseEvents(message, reply.content), reply.eventDelayMs ?? 0, reply.hold);
     else {
       res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake_${this.counter}` });
       this.lastResponseBody = JSON.stringify(message);
@@ -196,7 +201,7 @@ export class FakeAnthropicUpstream {
     res.end(ERROR_BODY(type, message));
   }
 
-  private async stream(res: http.ServerResponse, events: string[], eventDelayMs: number): Promise<void> {
+  private async stream(res: http.ServerResponse, events: string[], eventDelayMs: number, hold?: MessageReply['hold']): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_fake_stream' });
     this.lastResponseBody = events.join('');
     // Split one event across two writes to exercise parsers that must buffer partial events.
@@ -208,6 +213,11 @@ export class FakeAnthropicUpstream {
         await tick();
         res.write(ev.slice(7));
       } else res.write(ev);
+      if (hold && ev.includes(hold.after)) {
+        const gone = new Promise((r) => res.once('close', r));
+        await Promise.race([hold.until, gone]);
+        hold = undefined;
+      }
       if (eventDelayMs) await sleep(eventDelayMs);
       else if (i % 3 === 0) await tick();
     }

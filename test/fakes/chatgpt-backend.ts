@@ -24,8 +24,13 @@ export interface ScriptedTurn {
   toolCalls?: ScriptedToolCall[];
   /** Stream `response.failed` with this error after `response.created`. */
   fail?: { code: string; message: string };
-  /** Pause between events (ms), to check that deltas reach the client as they come. */
+  /** Pause between events (ms). */
   eventDelayMs?: number;
+  /**
+   * Stop after the first event of this type until `until` settles (or the proxy goes away): the
+   * rest of the stream surely has not been sent while a test looks, however slow the machine.
+   */
+  hold?: { afterType: string; until: Promise<unknown> };
   /** Answer with this HTTP status and JSON body instead of a stream. */
   httpError?: { status: number; body: unknown };
 }
@@ -111,9 +116,15 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
     res.on('close', () => {
       if (!res.writableFinished) rec.closedEarly = true;
     });
+    let hold = turn.hold;
     for (const event of turnEvents(turn, String(body.model))) {
       if (rec.closedEarly) return;
       res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (hold && event.type === hold.afterType) {
+        await Promise.race([hold.until, new Promise((r) => res.once('close', r))]);
+        hold = undefined;
+        if (rec.closedEarly) return;
+      }
       await new Promise((r) => (turn.eventDelayMs ? setTimeout(r, turn.eventDelayMs) : setImmediate(r)));
     }
     res.end();

@@ -1,6 +1,7 @@
 /** Spawning proxy processes (and helper scripts) for the multi-process reliability tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WAIT_MS } from './helpers.js';
 
 const TSX = import.meta.resolve('tsx');
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -44,7 +45,7 @@ export function startProxyChild(overrides: Record<string, unknown>, home: string
   const exit = done.then((r) => r.code);
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`proxy child did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`proxy child did not start: ${stderr}`)), WAIT_MS);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));

@@ -1,21 +1,20 @@
 /**
- * A client that goes away mid-stream makes the proxy abort its upstream request within a bound,
- * on the native passthrough and on both conversion paths, and nothing stays in flight.
+ * A client that goes away mid-stream makes the proxy abort its upstream request (one that would
+ * otherwise stream for a minute), on the native passthrough and on both conversion paths, and nothing stays in flight.
  */
 import { request as httpRequest } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { anthropicBody, chatBody, expectQuiet, useFaultProxy, waitFor } from './helpers.js';
 
 const t = useFaultProxy();
 
 /** Start a stream, wait for its first bytes, then drop the connection. */
-function readThenDisconnect(url: string, body: unknown): Promise<number> {
+function readThenDisconnect(url: string, body: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
       res.once('data', () => {
-        const at = Date.now();
         req.destroy();
-        resolve(at);
+        resolve();
       });
     });
     req.on('error', (err) => {
@@ -33,13 +32,13 @@ const CASES = [
 
 describe('client disconnect mid-stream', () => {
   for (const c of CASES) {
-    it(`${c.name}: the upstream request is aborted within 2 s`, async () => {
-      // 400 deltas 10 ms apart: the upstream would stream for ~4 s if nobody stopped it.
-      t.upstream.fault = { kind: 'ok', deltas: 400, delayMs: 10 };
+    it(`${c.name}: the upstream request is aborted`, async () => {
+      // Deltas 10 ms apart for a minute (longer than the test waits): the upstream response ends
+      // early only if the proxy stops it.
+      t.upstream.fault = { kind: 'ok', deltas: 6000, delayMs: 10 };
       const closedBefore = t.upstream.closedEarly;
-      const at = await readThenDisconnect(`${t.proxy.url}${c.path}`, c.body);
-      await waitFor(() => t.upstream.closedEarly > closedBefore, 2000, 'the upstream response to be closed');
-      expect(Date.now() - at).toBeLessThan(2000);
+      await readThenDisconnect(`${t.proxy.url}${c.path}`, c.body);
+      await waitFor(() => t.upstream.closedEarly > closedBefore, 'the upstream response to be closed');
       await expectQuiet(t.proxy, t.upstream);
     });
   }

@@ -137,5 +137,5 @@ describe('concurrent refresh across processes', () => {
       await upstream.close();
       await oauth.close();
     }
-  }, 60_000);
+  });
 });

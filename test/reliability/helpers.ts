@@ -152,7 +152,10 @@ export function sseData(body: string): unknown[] {
   return out;
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** How long a test waits for something that should happen: a bound for a hang, never a deadline to race. */
+export const WAIT_MS = 60_000;
+
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -176,10 +179,10 @@ export function upstreamUsage(proxy: RunningProxy): { running: number; pending: 
 }
 
 /** Nothing in flight anywhere: proxy requests, undici requests/busy sockets, upstream responses. */
-export async function expectQuiet(proxy: RunningProxy, upstream: { activeRequests: number }, timeoutMs = 5000): Promise<void> {
+export async function expectQuiet(proxy: RunningProxy, upstream: { activeRequests: number }): Promise<void> {
   const inflight = httpContextOf(proxy.app).inflight;
   await waitFor(() => {
     const u = upstreamUsage(proxy);
     return inflight.size === 0 && u.running === 0 && u.pending === 0 && u.busy <= 0 && upstream.activeRequests === 0;
-  }, timeoutMs, `quiet (inflight=${inflight.size}, upstream active=${upstream.activeRequests}, agent=${JSON.stringify(upstreamUsage(proxy))})`);
+  }, `quiet (inflight=${inflight.size}, upstream active=${upstream.activeRequests}, agent=${JSON.stringify(upstreamUsage(proxy))})`);
 }

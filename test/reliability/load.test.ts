@@ -42,13 +42,13 @@ describe('load', () => {
         if (r.status === 200 && expected !== undefined && r.body.equals(Buffer.from(expected))) intact++;
       });
       expect(intact).toBe(N);
-      await expectQuiet(t.proxy, t.upstream, 10_000);
+      await expectQuiet(t.proxy, t.upstream);
     } finally {
       agent.destroy();
     }
-  }, 60_000);
+  });
 
-  it('12k requests show no memory growth beyond a bound', async () => {
+  it('10k requests show no memory growth beyond a bound', async () => {
     const script = fileURLToPath(new URL('./fixtures/rss-child.ts', import.meta.url));
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,8 +56,8 @@ describe('load', () => {
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      // A bound for a hung child only; the run takes ~15 s alone, longer on a busy machine.
-      const timer = setTimeout(() => child.kill('SIGKILL'), 280_000);
+      // A bound for a hung child only; the run takes ~15 s alone, minutes on a busy machine.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 540_000);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         if (code === 0) resolve(stdout);
@@ -71,13 +71,13 @@ describe('load', () => {
     const MB = 1024 * 1024;
     console.log(`memory: ${r.requests} requests in ${r.ms} ms; heap ${(r.start.heap / MB).toFixed(1)} → ${(r.mid.heap / MB).toFixed(1)} → ${(r.end.heap / MB).toFixed(1)} MB; rss ${(r.start.rss / MB).toFixed(1)} → ${(r.end.rss / MB).toFixed(1)} MB`);
     expect(r.failed).toBe(0);
-    // Enough requests that a leak of ~700 bytes each would show (4 MB over the 6k of the second half).
-    expect(r.requests).toBe(12_000);
+    // Enough requests that a leak of ~800 bytes each would show (4 MB over the 5k of the second half).
+    expect(r.requests).toBe(10_000);
     // Live heap after GC: no growth beyond a few MB (a leak of one request object each would be tens of MB).
     expect(r.end.heap - r.start.heap).toBeLessThan(8 * MB);
     // The second half grows no more than noise: a steady leak would keep climbing.
     expect(r.end.heap - r.mid.heap).toBeLessThan(4 * MB);
     // RSS includes allocator slack; bound it generously.
     expect(r.end.rss - r.start.rss).toBeLessThan(64 * MB);
-  }, 300_000);
+  }, 600_000);
 });

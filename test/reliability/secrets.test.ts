@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sandbox } from '../cli/run-cli.js';
-import { anthropicBody, chatBody, CLAUDE_KEY, post, useFaultProxy } from './helpers.js';
+import { anthropicBody, chatBody, CLAUDE_KEY, expectQuiet, post, useFaultProxy } from './helpers.js';
 
 const AUTH_TOKEN = 'ccproxy-local-SECRET-auth-token-4242';
 const CLIENT_KEY = 'sk-ant-client-SECRET-should-never-leave';
@@ -74,7 +74,8 @@ describe('secrets stay out of every output', () => {
   });
 
   it('the debug log', async () => {
-    await new Promise((r) => setTimeout(r, 50));
+    // Every request has ended, so every line it logs has been written.
+    await expectQuiet(t.proxy, t.upstream);
     const log = logLines.join('');
     expect(log).toContain('"level":20');
     expectNoSecret('the log', log);

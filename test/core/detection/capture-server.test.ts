@@ -38,7 +38,7 @@ describe('capture server', () => {
 
 describe('runCli', () => {
   it('collects output and exit code', async () => {
-    const r = await runCli({ command: process.execPath, args: ['-e', 'console.log("v1.2.3")'], env: {}, timeoutMs: 5000 });
+    const r = await runCli({ command: process.execPath, args: ['-e', 'console.log("v1.2.3")'], env: {}, timeoutMs: 60_000 });
     expect(r).toMatchObject({ code: 0, timedOut: false });
     expect(r.stdout.trim()).toBe('v1.2.3');
   });
@@ -47,22 +47,33 @@ describe('runCli', () => {
     expect(r.timedOut).toBe(true);
   });
   it('kills helpers that detached into their own session (found by the run tag)', async () => {
-    const script = "const c=require('child_process').spawn(process.execPath,['-e','setTimeout(()=>{},60000)'],{detached:true,stdio:'ignore'});console.log(c.pid);c.unref();setTimeout(()=>{},60000)";
-    const r = await runCli({ command: process.execPath, args: ['-e', script], env: {}, timeoutMs: 1500 });
-    expect(r.timedOut).toBe(true);
-    const helper = Number(r.stdout.trim());
-    expect(helper).toBeGreaterThan(0);
-    await new Promise((res) => setTimeout(res, 100));
-    // Dead or a zombie awaiting a reaper (containers whose init does not reap) both count as gone.
-    let state = 'gone';
+    // The CLI starts a detached helper, records its pid, and then both wait forever; the run is
+    // aborted once the helper exists.
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-runcli-'));
+    const pidFile = path.join(dir, 'helper.pid');
+    const script = `const c=require('child_process').spawn(process.execPath,['-e','setTimeout(()=>{},600000)'],{detached:true,stdio:'ignore'});require('fs').writeFileSync(${JSON.stringify(pidFile)},String(c.pid));c.unref();setTimeout(()=>{},600000)`;
+    const ac = new AbortController();
+    const run = runCli({ command: process.execPath, args: ['-e', script], env: {}, timeoutMs: 600_000, signal: ac.signal });
+    const helperPid = async (): Promise<number> => Number(await fs.readFile(pidFile, 'utf8').catch(() => '0'));
+    await expect.poll(helperPid).toBeGreaterThan(0);
+    const helper = await helperPid();
+    ac.abort();
+    await run;
+    // Dead, or a zombie awaiting a reaper (containers whose init does not reap): both count as gone.
+    const state = async (): Promise<string> => {
+      try {
+        const stat = await fs.readFile(`/proc/${helper}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      } catch {
+        return 'gone';
+      }
+    };
     try {
-      const stat = await fs.readFile(`/proc/${helper}/stat`, 'utf8');
-      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    } catch {
-      /* gone */
+      await expect.poll(state).toMatch(/^(gone|Z)$/);
+    } finally {
+      if (!/^(gone|Z)$/.test(await state())) process.kill(helper, 'SIGKILL');
+      await fs.rm(dir, { recursive: true, force: true });
     }
-    if (state !== 'gone' && state !== 'Z') process.kill(helper, 'SIGKILL');
-    expect(['gone', 'Z']).toContain(state);
   });
 
   it('reports a missing command as a spawn error', async () => {

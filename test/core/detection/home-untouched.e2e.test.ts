@@ -8,13 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandbox, spawnCli, type Sandbox } from '../../cli/run-cli.js';
 import { idToken, makeJwt, ACCOUNT_ID } from '../../plugins/codex/helpers.js';
+import { CLAUDE_BIN, CODEX_BIN } from '../../helpers/clis.js';
 
-const BIN = join(process.cwd(), 'node_modules', '.bin');
 let box: Sandbox;
 let child: ChildProcess | undefined;
 
@@ -77,9 +77,15 @@ function waitForLogs(proc: ChildProcess, wanted: RegExp[], timeoutMs: number): P
   });
 }
 
+/** A PATH directory with the real `claude` and `codex` in it. */
+let bin: string;
 beforeAll(async () => {
   box = await sandbox();
   await writeHome(box.home);
+  bin = join(box.dir, 'bin');
+  await mkdir(bin);
+  await symlink(CLAUDE_BIN, join(bin, 'claude'));
+  await symlink(CODEX_BIN, join(bin, 'codex'));
 });
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -95,13 +101,13 @@ describe('startup, detection and health leave the CLI directories alone', () => 
       LOGGING__FORMAT: 'json',
       // The throwaway homes go here, so this test sees whether they are removed.
       TMPDIR: tmp,
-      PATH: `${BIN}:${process.env.PATH ?? ''}`,
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
       // Nothing may leave loopback: upstreams and token endpoints point at a closed local port.
       PLUGINS__CLAUDE_API__BASE_URL: 'http://127.0.0.1:9',
       PLUGINS__CLAUDE_API__OAUTH__TOKEN_URL: 'http://127.0.0.1:9/token',
       PLUGINS__CODEX__BASE_URL: 'http://127.0.0.1:9',
       PLUGINS__CODEX__OAUTH__TOKEN_URL: 'http://127.0.0.1:9/token',
-      PLUGINS__CODEX__CLI_PATH: join(BIN, 'codex'),
+      PLUGINS__CODEX__CLI_PATH: join(bin, 'codex'),
       PLUGINS__CLAUDE_SDK__PREWARM: 'false',
     });
     const logs = await waitForLogs(child, [/"msg":"ccproxy listening"/, /"msg":"Claude CLI detect/, /"msg":"claude_cli_available"/, /"msg":"codex (CLI detected|detection failed)/], 180_000);
@@ -124,7 +130,6 @@ describe('startup, detection and health leave the CLI directories alone', () => 
     expect(added).toEqual([]);
     // ccproxy's own cache holds the detection results; that is all it wrote.
     expect([...after.keys()].filter((p) => p.startsWith('.cache/') && p !== '.cache/' && !p.startsWith('.cache/ccproxy/'))).toEqual([]);
-    // (tsx, which runs the sources in this test, keeps its own cache there.)
-    expect((await readdir(tmp)).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
   });
 });

@@ -154,10 +154,10 @@ describe('streaming responses', () => {
       });
       req.on('error', () => undefined);
       req.end(JSON.stringify({ model: 'm', stream: true, mode: 'endless' }));
-      setTimeout(() => reject(new Error('no data')), 5000).unref();
+      setTimeout(() => reject(new Error('no data')), 60_000).unref();
     });
-    await expect.poll(() => abortedSignal?.aborted, { timeout: 2000 }).toBe(true);
-    await expect.poll(() => iteratorReturned, { timeout: 2000 }).toBe(true);
+    await expect.poll(() => abortedSignal?.aborted).toBe(true);
+    await expect.poll(() => iteratorReturned).toBe(true);
     await expect.poll(() => seen.some((s) => s.name === 'request.failed' && (s.e as RequestEvents['request.failed']).error === 'client disconnected')).toBe(true);
   });
 });

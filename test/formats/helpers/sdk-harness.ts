@@ -123,11 +123,11 @@ async function run<T>(what: Served, prefix: string, call: (baseURL: string, logg
 }
 
 function anthropicClient(baseURL: string, logger: ReturnType<typeof captureWarnings>['logger']): Anthropic {
-  return new Anthropic({ apiKey: 'test-key', baseURL, maxRetries: 0, timeout: 10_000, logger, logLevel: 'warn' });
+  return new Anthropic({ apiKey: 'test-key', baseURL, maxRetries: 0, timeout: 60_000, logger, logLevel: 'warn' });
 }
 
 function openaiClient(baseURL: string, logger: ReturnType<typeof captureWarnings>['logger']): OpenAI {
-  return new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0, timeout: 10_000, logger, logLevel: 'warn' });
+  return new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0, timeout: 60_000, logger, logLevel: 'warn' });
 }
 
 const ANTHROPIC_PARAMS = { model: 'claude-test', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'hi' }] };

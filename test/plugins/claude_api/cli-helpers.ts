@@ -7,8 +7,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const CLAUDE_BIN = path.resolve('node_modules/.bin/claude');
-export const CODEX_BIN = path.resolve('node_modules/.bin/codex');
+import { CLAUDE_BIN, CLI_RUN_MS, CODEX_BIN } from '../../helpers/clis.js';
+
+export { CLAUDE_BIN, CODEX_BIN };
 
 export interface CliRun {
   code: number | null;
@@ -45,7 +46,7 @@ export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
 }
 
 /** `claude -p PROMPT --allowedTools Bash Read` against `baseUrl`, in a fresh temp HOME. */
-export async function runClaude(baseUrl: string, prompt: string, timeoutMs = 55_000): Promise<CliRun> {
+export async function runClaude(baseUrl: string, prompt: string, timeoutMs = CLI_RUN_MS): Promise<CliRun> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-claude-home-'));
   try {
     return await runProcess(CLAUDE_BIN, ['-p', prompt, '--allowedTools', 'Bash', 'Read'], {
@@ -65,7 +66,7 @@ export async function runClaude(baseUrl: string, prompt: string, timeoutMs = 55_
 }
 
 /** `codex exec PROMPT` with a temp CODEX_HOME whose provider points at `baseUrl` (Responses API). */
-export async function runCodex(baseUrl: string, prompt: string, model: string, timeoutMs = 55_000): Promise<CliRun> {
+export async function runCodex(baseUrl: string, prompt: string, model: string, timeoutMs = CLI_RUN_MS): Promise<CliRun> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-codex-home-'));
   const codexHome = path.join(home, '.codex');
   await fs.mkdir(codexHome, { recursive: true });

@@ -1,6 +1,6 @@
 /**
- * CLI detection with the real binaries (bundled SDK binary, node_modules/.bin/claude), health
- * states (fail without CLI, warn when logged out, pass with a key), tasks and startup info.
+ * Finding the CLI (config, PATH, the SDK's bundled binary), the login state read from files, health
+ * without a CLI, and shutdown during detection. Detection running the real CLI: detection.e2e.test.ts.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -9,18 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaudeDetectionService, findBundled, resolveCli } from '../../../src/plugins/claude_sdk/detection.js';
 import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
 import { readLoginState } from '../../../src/plugins/claude_sdk/login-state.js';
-import { SessionPool } from '../../../src/plugins/claude_sdk/sessions.js';
-import { detectionRefreshTask, sessionCleanupTask } from '../../../src/plugins/claude_sdk/tasks.js';
 import { processesRunning } from '../../helpers/processes.js';
 import { startSdkProxy } from './harness.js';
 
-const BIN_DIR = path.resolve('node_modules/.bin');
 let home: string;
+/** A PATH directory with a `claude` in it (outside `home`). */
+let binDir: string;
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-detect-'));
+  binDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-bin-'));
+  await fs.symlink(findBundled()!, path.join(binDir, 'claude'));
 });
 afterAll(async () => {
   await fs.rm(home, { recursive: true, force: true });
+  await fs.rm(binDir, { recursive: true, force: true });
 });
 
 const stats = { sessions: 0, busy: 0, waiting: 0, max: 4 };
@@ -29,35 +31,14 @@ describe('resolveCli', () => {
   it('prefers cli_path, then PATH, then the bundled binary', () => {
     const bundled = findBundled();
     expect(bundled).toMatch(/claude-agent-sdk-.*\/claude$/);
-    expect(resolveCli(bundled!, { PATH: BIN_DIR })).toEqual({ path: bundled, source: 'config' });
-    expect(resolveCli(undefined, { PATH: `/nonexistent${path.delimiter}${BIN_DIR}` })).toEqual({ path: path.join(BIN_DIR, 'claude'), source: 'path' });
+    expect(resolveCli(bundled!, { PATH: binDir })).toEqual({ path: bundled, source: 'config' });
+    expect(resolveCli(undefined, { PATH: `/nonexistent${path.delimiter}${binDir}` })).toEqual({ path: path.join(binDir, 'claude'), source: 'path' });
     expect(resolveCli(undefined, { PATH: '/nonexistent' })).toEqual({ path: bundled, source: 'bundled' });
-    expect(resolveCli('/no/such/claude', { PATH: BIN_DIR })).toBeNull();
+    expect(resolveCli('/no/such/claude', { PATH: binDir })).toBeNull();
   });
 });
 
-describe('ClaudeDetectionService', () => {
-  it('reports version and an API key from env as logged in', async () => {
-    const d = await new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'sk-dummy', PATH: BIN_DIR }).refresh();
-    expect(d).toMatchObject({ source: 'path', version: '2.1.331', loggedIn: true, authMethod: 'env:ANTHROPIC_API_KEY' });
-    const h = claudeSdkHealth({ plugin: 'claude_sdk', detection: d, sessions: stats, running: 0, processes: [] });
-    expect(h.status).toBe('pass');
-    expect(h.version).toBe('2.1.331');
-  });
-
-  it('without a key or login: logged out → warn; the home it looked at is left as it was', async () => {
-    const svc = new ClaudeDetectionService(findBundled()!, { HOME: home, DISABLE_TELEMETRY: '1', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' });
-    const [a, b] = await Promise.all([svc.refresh(), svc.refresh()]); // joined, one detection
-    expect(a).toBe(b);
-    expect(a).toMatchObject({ source: 'config', loggedIn: false, authMethod: 'none' });
-    const h = claudeSdkHealth({ plugin: 'claude_sdk', detection: a, sessions: stats, running: 0, processes: [], lastError: { message: 'boom', at: 'now' } });
-    expect(h.status).toBe('warn');
-    expect(h.output).toContain('not logged in');
-    expect(h.details?.last_error).toEqual({ message: 'boom', at: 'now' });
-    // `claude auth status` would have written .claude.json and backups here.
-    expect(await fs.readdir(home)).toEqual([]);
-  });
-
+describe('ClaudeDetectionService without running the CLI', () => {
   it('reads the login state from the files and variables the CLI reads, without running it', async () => {
     const clean = { ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' };
     const state = (env: NodeJS.ProcessEnv) => readLoginState({ ...clean, ...env });
@@ -89,23 +70,6 @@ describe('ClaudeDetectionService', () => {
     expect(d.cliPath).toBeNull();
     expect(claudeSdkHealth({ plugin: 'claude_sdk', detection: d, sessions: stats, running: 0, processes: [] }).status).toBe('fail');
     expect(claudeSdkHealth({ plugin: 'claude_sdk', detection: null, sessions: stats, running: 0, processes: [] }).status).toBe('warn');
-  });
-});
-
-describe('tasks', () => {
-  it('detection refresh skips its initial run and refreshes; cleanup sweeps', async () => {
-    const svc = new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'k', PATH: BIN_DIR });
-    const t = detectionRefreshTask('claude_sdk', 3600, svc);
-    expect(t).toMatchObject({ name: 'claude_sdk_detection_refresh', intervalSeconds: 3600, skipInitialRun: true });
-    expect(await t.run(new AbortController().signal)).toBe(true);
-    expect(svc.detection?.version).toBe('2.1.331');
-    let now = 0;
-    const pool = new SessionPool(4, 10, 'p', () => now);
-    (await pool.acquire('s')).release();
-    now = 100;
-    const c = sessionCleanupTask('claude_sdk', 60, pool);
-    await c.run(new AbortController().signal);
-    expect(pool.stats().sessions).toBe(0);
   });
 });
 

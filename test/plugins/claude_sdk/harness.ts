@@ -44,7 +44,7 @@ export async function startSdkProxy(config: Record<string, unknown> = {}): Promi
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-home-'));
   const project = path.join(home, 'project');
   await fs.mkdir(project);
-  const pluginConfig = { cwd: project, first_chunk_timeout: 30, idle_timeout: 30, ...config, env: { ...cliEnv(fake.url, home), ...((config.env as Record<string, string>) ?? {}) } };
+  const pluginConfig = { cwd: project, first_chunk_timeout: 120, idle_timeout: 120, ...config, env: { ...cliEnv(fake.url, home), ...((config.env as Record<string, string>) ?? {}) } };
   const plugin = new Plugin();
   const proxy = await startProxy({
     env: { HOME: home },
@@ -101,7 +101,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 50): Promise<boolean> {
+/** Polls `cond` until it holds; the bound is for a hang, never a deadline to race. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 60_000, stepMs = 50): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await cond()) return true;

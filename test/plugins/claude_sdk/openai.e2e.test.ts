@@ -11,7 +11,7 @@ let p: SdkProxy;
 let client: OpenAI;
 beforeAll(async () => {
   p = await startSdkProxy();
-  client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 30_000 });
+  client = new OpenAI({ baseURL: `${p.base}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 240_000 });
 });
 afterAll(async () => {
   await p?.close();

@@ -35,11 +35,11 @@ async function answer(res: Response): Promise<string> {
 /** The prewarmed CLI's pid once one is up (its handshake done). */
 async function warmPid(): Promise<number> {
   let pid: number | null = null;
-  expect(await waitFor(async () => (pid = (await details()).prewarmed_cli_pid) !== null, 15_000)).toBe(true);
+  expect(await waitFor(async () => (pid = (await details()).prewarmed_cli_pid) !== null)).toBe(true);
   return pid!;
 }
 
-/** 1 + 100 slow deltas: the request is still streaming while the test looks at the processes. */
+/** 1 + 100 deltas; the fake holds the stream after ` more3` while the test looks at the processes. */
 const slow = (first: string): string[] => [first, ...Array.from({ length: 100 }, (_, i) => ` more${i}`)];
 
 describe('claude_sdk prewarm', () => {
@@ -50,7 +50,9 @@ describe('claude_sdk prewarm', () => {
     const warm = await warmPid();
     expect(isAlive(warm)).toBe(true);
 
-    p.fake.script = () => text(slow('second'), { eventDelayMs: 15 });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    p.fake.script = () => text(slow('second'), { hold: { after: 'more3', until: released } });
     const res = await request('Be brief.', 'two', true);
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
@@ -60,10 +62,11 @@ describe('claude_sdk prewarm', () => {
     const during = await details();
     expect(during.cli_pids).toEqual([warm]);
     expect(during.prewarmed_cli_pid).toBeNull();
+    release();
     while (!(await reader.read()).done) { /* drain */ }
 
     // Its input ended with the one message: it exits, and the next CLI is started for the request after.
-    expect(await waitFor(() => !isAlive(warm), 10_000)).toBe(true);
+    expect(await waitFor(() => !isAlive(warm))).toBe(true);
     const next = await warmPid();
     expect(next).not.toBe(warm);
     expect(p.fake.requests.at(-1)?.body.system).toEqual(expect.arrayContaining([expect.objectContaining({ text: expect.stringContaining('Be brief.') })]));
@@ -77,7 +80,7 @@ describe('claude_sdk prewarm', () => {
 
     p.fake.script = () => text('other system');
     expect(await answer(await request('System B.', 'two'))).toBe('other system');
-    expect(await waitFor(() => !isAlive(warmA), 10_000)).toBe(true);
+    expect(await waitFor(() => !isAlive(warmA))).toBe(true);
     const lastSystem = JSON.stringify(p.fake.requests.at(-1)?.body.system);
     expect(lastSystem).toContain('System B.');
     expect(lastSystem).not.toContain('System A.');
@@ -90,7 +93,7 @@ describe('claude_sdk prewarm', () => {
     p.fake.script = () => text('ok');
     await answer(await request('Idle test.', 'one'));
     const idle = await warmPid();
-    expect(await waitFor(() => !isAlive(idle), 10_000)).toBe(true);
+    expect(await waitFor(() => !isAlive(idle))).toBe(true);
     expect((await details()).prewarmed_cli_pid).toBeNull();
 
     await answer(await request('Idle test.', 'two'));
@@ -104,7 +107,7 @@ describe('claude_sdk prewarm', () => {
     p = await startSdkProxy({ prewarm: false });
     p.fake.script = () => text('ok');
     await answer(await request('No warm.', 'one'));
-    expect(await waitFor(async () => (await details()).cli_pids.length === 0, 10_000)).toBe(true);
+    expect(await waitFor(async () => (await details()).cli_pids.length === 0)).toBe(true);
     expect((await details()).prewarmed_cli_pid).toBeNull();
   });
 });

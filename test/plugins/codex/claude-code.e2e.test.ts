@@ -5,15 +5,15 @@
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/core/detection/run-cli.js';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
 import { startChatGptBackend, type ChatGptBackend, type RecordedRequest, type ScriptedTurn } from '../../fakes/chatgpt-backend.js';
 import { ACCOUNT_ID, accessToken, makeCodexHome, startCodexProxy, type CodexHome, type CodexProxy } from './helpers.js';
+import { CLAUDE_BIN, CLI_RUN_MS } from '../../helpers/clis.js';
 
-const CLAUDE = resolve('node_modules/.bin/claude');
 const marker = `MARK-${randomBytes(4).toString('hex')}`;
 const fileText = `FILE-${randomBytes(4).toString('hex')}`;
 const token = accessToken(3600);
@@ -67,10 +67,10 @@ async function claude(prompt: string): Promise<{ code: number | null; stdout: st
   const claudeHome = join(work, 'home');
   await fs.mkdir(claudeHome, { recursive: true });
   return runCli({
-    command: CLAUDE,
+    command: CLAUDE_BIN,
     args: ['-p', prompt, '--allowedTools', 'Bash', 'Read'],
     cwd: work,
-    timeoutMs: 55_000,
+    timeoutMs: CLI_RUN_MS,
     env: {
       PATH: process.env.PATH,
       HOME: claudeHome,
@@ -98,7 +98,7 @@ describe('Claude Code on /codex', () => {
     expect(main?.body.instructions).toBe(FALLBACK_CODEX_BASE_PROMPT);
     expect(main?.body.reasoning).toMatchObject({ effort: 'medium' });
     expect(((main?.body.tools ?? []) as { name: string }[]).map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Read', 'Edit', 'Write']));
-  }, 60_000);
+  });
 
   it('runs Bash then Read and prints the final answer', async () => {
     const res = await claude('Run the marker command, then read note.txt');
@@ -117,5 +117,5 @@ describe('Claude Code on /codex', () => {
     expect(flow.length).toBeGreaterThanOrEqual(3);
     expect(new Set(flow.map((r) => r.body.prompt_cache_key)).size).toBe(1);
     expect(new Set(flow.map((r) => r.headers.session_id)).size).toBe(1);
-  }, 60_000);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/core/detection/run-cli.js';
@@ -12,8 +12,8 @@ import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection
 import { basePromptOf, captureCodexRequest } from '../../../src/plugins/codex/detection-run.js';
 import { startChatGptBackend, type ChatGptBackend, type RecordedRequest, type ScriptedTurn } from '../../fakes/chatgpt-backend.js';
 import { ACCOUNT_ID, accessToken, makeCodexHome, startCodexProxy, type CodexHome, type CodexProxy } from './helpers.js';
+import { CLI_RUN_MS, CODEX_BIN } from '../../helpers/clis.js';
 
-const CODEX = resolve('node_modules/.bin/codex');
 const marker = `CDX-${randomBytes(4).toString('hex')}`;
 const token = accessToken(3600);
 let backend: ChatGptBackend;
@@ -35,7 +35,7 @@ function respond(req: RecordedRequest): ScriptedTurn {
 }
 
 beforeAll(async () => {
-  const captured = await captureCodexRequest({ cli: CODEX, timeoutMs: 20_000 });
+  const captured = await captureCodexRequest({ cli: CODEX_BIN, timeoutMs: CLI_RUN_MS });
   ownDefaultPrompt = basePromptOf(captured.body as Record<string, unknown>) ?? '';
   backend = await startChatGptBackend({ validTokens: () => [token], accountId: ACCOUNT_ID, basePrompt: [FALLBACK_CODEX_BASE_PROMPT, ownDefaultPrompt], respond });
   home = await makeCodexHome({ access: token });
@@ -71,10 +71,10 @@ afterAll(async () => {
 
 function codex(prompt: string, codexHome = 'codex-home'): ReturnType<typeof runCli> {
   return runCli({
-    command: CODEX,
+    command: CODEX_BIN,
     args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', prompt],
     cwd: join(work, 'project'),
-    timeoutMs: 55_000,
+    timeoutMs: CLI_RUN_MS,
     env: { PATH: process.env.PATH, HOME: work, CODEX_HOME: join(work, codexHome), CCPROXY_API_KEY: 'dummy' },
   });
 }
@@ -92,7 +92,7 @@ describe('Codex CLI on /codex/v1', () => {
     expect(req?.headers['x-codex-turn-metadata']).toBeTruthy();
     expect(req?.headers.authorization).toBe(`Bearer ${token}`);
     expect(req?.headers['chatgpt-account-id']).toBe(ACCOUNT_ID);
-  }, 60_000);
+  });
 
   it('works with no model configured (its own default model and that model\'s base prompt)', async () => {
     const res = await codex('Say hi', 'codex-home-default');
@@ -103,12 +103,12 @@ describe('Codex CLI on /codex/v1', () => {
     expect(req?.body.instructions).toBe(ownDefaultPrompt);
     expect(ownDefaultPrompt).not.toBe(FALLBACK_CODEX_BASE_PROMPT);
     expect(JSON.stringify(req?.body.input)).not.toContain(ownDefaultPrompt.slice(0, 200));
-  }, 60_000);
+  });
 
   it('runs exec_command and sends the output back', async () => {
     const res = await codex('Run the marker command');
     expect(res.stdout + res.stderr).toContain(`Command printed ${marker}`);
     const final = backend.accepted().filter((r) => items(r).some((i) => i.type === 'function_call_output')).at(-1);
     expect(JSON.stringify(final?.body.input)).toContain(marker);
-  }, 60_000);
+  });
 });

@@ -206,24 +206,24 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     expect(jsonDeltas).toBeGreaterThan(0);
   });
 
-  it('streams incrementally: the first text delta arrives long before the upstream finishes', async () => {
-    backend.queue({ text: 'one two three four five six', eventDelayMs: 60 });
-    const started = Date.now();
-    let firstText = 0;
+  it('streams incrementally: the first text delta reaches the client while the upstream still holds the rest', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    backend.queue({ text: 'one two three four five six', hold: { afterType: 'response.output_text.delta', until: released } });
+    let sawText = false;
     const stream = anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
     stream.on('text', () => {
-      firstText ||= Date.now() - started;
+      sawText = true;
     });
+    await expect.poll(() => sawText, { message: 'a text delta while the upstream holds the rest of its stream' }).toBe(true);
+    release();
     const final = await stream.finalMessage();
-    const total = Date.now() - started;
     expect(final.content.find((b) => b.type === 'text')).toMatchObject({ text: 'one two three four five six' });
-    // ~12 events × 60 ms upstream; the first delta must not wait for the rest.
-    expect(total).toBeGreaterThan(500);
-    expect(firstText).toBeLessThan(total - 250);
   });
 
   it('a client that goes away mid-stream closes the upstream stream too', async () => {
-    backend.queue({ text: 'a long answer that the client will not wait for', eventDelayMs: 100 });
+    // Held after its first delta: the upstream stream can only end early, by the proxy closing it.
+    backend.queue({ text: 'a long answer that the client will not wait for', hold: { afterType: 'response.output_text.delta', until: new Promise(() => undefined) } });
     const controller = new AbortController();
     const res = await fetch(`${proxy.url}/codex/v1/messages`, {
       method: 'POST',
@@ -234,8 +234,7 @@ describe('@anthropic-ai/sdk on /codex/v1/messages', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     controller.abort();
-    await new Promise((r) => setTimeout(r, 400));
-    expect(backend.accepted().at(-1)?.closedEarly).toBe(true);
+    await expect.poll(() => backend.accepted().at(-1)?.closedEarly).toBe(true);
   });
 
   it('sends the tool_result back as function_call_output', async () => {

@@ -63,7 +63,7 @@ describe('Claude Code CLI → /openai (chat upstream)', () => {
     expect(withResult, 'a request carrying the tool result').toBeDefined();
     expect(transcript(withResult!)).toContain(marker);
     assertKeys();
-  }, 60_000);
+  });
 });
 
 describe('Claude Code CLI → the root URL, routed by model', () => {
@@ -79,7 +79,7 @@ describe('Claude Code CLI → the root URL, routed by model', () => {
     // The instance has no default_model: Claude's model name reaches it unchanged.
     expect(String(mine[0]!.body.model)).toMatch(/^claude-/);
     expect(resp.leakedClientKey).toBe(false);
-  }, 60_000);
+  });
 });
 
 describe('Codex CLI → /openai/v1 (chat upstream)', () => {
@@ -94,7 +94,7 @@ describe('Codex CLI → /openai/v1 (chat upstream)', () => {
     expect(req?.path).toBe('/v1/chat/completions');
     expect(req?.body.model).toBe('gpt-test-1');
     assertKeys();
-  }, 60_000);
+  });
 });
 
 describe('Codex CLI → /openai/resp/v1 (responses upstream)', () => {
@@ -114,5 +114,5 @@ describe('Codex CLI → /openai/resp/v1 (responses upstream)', () => {
     expect(JSON.stringify(final?.body.input)).toContain(marker);
     expect(resp.leakedClientKey).toBe(false);
     for (const r of resp.modelRequests) expect(r.headers.authorization).toBe('Bearer sk-resp');
-  }, 60_000);
+  });
 });

@@ -61,13 +61,10 @@ describe('keys', () => {
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((err as Error).message).toContain('Incorrect API key');
     // The startup probe got the same 401: health fails (polled: the probe runs in the background).
-    let status: string | undefined;
-    for (let i = 0; i < 50 && status !== 'fail'; i++) {
+    await expect.poll(async () => {
       const health = (await (await fetch(`${proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string }>> };
-      status = health.checks['plugin:openai']?.[0]?.status;
-      if (status !== 'fail') await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(status).toBe('fail');
+      return health.checks['plugin:openai']?.[0]?.status;
+    }).toBe('fail');
   });
 });
 
