@@ -30,7 +30,7 @@ describe('claude_sdk /v1/messages', () => {
     const upstream = p.fake.mainRequests.at(-1);
     expect(JSON.stringify(upstream?.body.messages)).toContain('hello there');
     // Detection has run by now: startup info and health report the CLI and the key from env.
-    expect(p.plugin.startupInfo().credentials).toMatchObject({ ok: true, message: 'logged in (env:ANTHROPIC_API_KEY)' });
+    expect(p.plugin.startupInfo().credentials).toMatchObject({ ok: true, message: 'Claude Code is logged in (env:ANTHROPIC_API_KEY)' });
     const h = await p.health();
     expect(h.status).toBe('pass');
     expect(h.details).toMatchObject({ version: '2.1.331', logged_in: true });
