@@ -3,6 +3,8 @@
  * (`@anthropic-ai/claude-agent-sdk-<platform>-<arch>`): the very version the SDK expects, with no
  * second 400 MB copy and no `@anthropic-ai/claude-code` package (which declares Node >= 22).
  */
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBundled } from '../../src/plugins/claude_sdk/detection.js';
 
@@ -14,3 +16,9 @@ export const CODEX_BIN = fileURLToPath(new URL('../../node_modules/.bin/codex', 
 
 /** Bound for one CLI run: far beyond what a run takes, below the e2e tier's test timeout. */
 export const CLI_RUN_MS = 240_000;
+
+/** Makes `dir` a PATH entry holding the real CLIs under their usual names (`claude`, `codex`). */
+export async function cliPathDir(dir: string, names: Array<'claude' | 'codex'> = ['claude', 'codex']): Promise<string> {
+  for (const name of names) await symlink(name === 'claude' ? CLAUDE_BIN : CODEX_BIN, join(dir, name));
+  return dir;
+}

@@ -8,12 +8,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandbox, spawnCli, type Sandbox } from '../../cli/run-cli.js';
 import { idToken, makeJwt, ACCOUNT_ID } from '../../plugins/codex/helpers.js';
-import { CLAUDE_BIN, CODEX_BIN } from '../../helpers/clis.js';
+import { cliPathDir } from '../../helpers/clis.js';
 
 let box: Sandbox;
 let child: ChildProcess | undefined;
@@ -84,8 +84,7 @@ beforeAll(async () => {
   await writeHome(box.home);
   bin = join(box.dir, 'bin');
   await mkdir(bin);
-  await symlink(CLAUDE_BIN, join(bin, 'claude'));
-  await symlink(CODEX_BIN, join(bin, 'codex'));
+  await cliPathDir(bin);
 });
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');

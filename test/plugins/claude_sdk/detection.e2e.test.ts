@@ -3,32 +3,20 @@
  * state, the health states that follow, a home left untouched, and the refresh task.
  */
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClaudeDetectionService, findBundled } from '../../../src/plugins/claude_sdk/detection.js';
 import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
 import { SessionPool } from '../../../src/plugins/claude_sdk/sessions.js';
 import { detectionRefreshTask, sessionCleanupTask } from '../../../src/plugins/claude_sdk/tasks.js';
+import { useCliDirs } from './harness.js';
 
-let home: string;
-/** A PATH directory with a `claude` in it (outside `home`). */
-let binDir: string;
-beforeAll(async () => {
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-detect-'));
-  binDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-bin-'));
-  await fs.symlink(findBundled()!, path.join(binDir, 'claude'));
-});
-afterAll(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-  await fs.rm(binDir, { recursive: true, force: true });
-});
+const dirs = useCliDirs();
 
 const stats = { sessions: 0, busy: 0, waiting: 0, max: 4 };
 
 describe('ClaudeDetectionService', () => {
   it('reports version and an API key from env as logged in', async () => {
-    const d = await new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'sk-dummy', PATH: binDir }).refresh();
+    const d = await new ClaudeDetectionService(undefined, { HOME: dirs.home(), ANTHROPIC_API_KEY: 'sk-dummy', PATH: dirs.binDir() }).refresh();
     expect(d).toMatchObject({ source: 'path', version: '2.1.331', loggedIn: true, authMethod: 'env:ANTHROPIC_API_KEY' });
     const h = claudeSdkHealth({ plugin: 'claude_sdk', detection: d, sessions: stats, running: 0, processes: [] });
     expect(h.status).toBe('pass');
@@ -36,7 +24,7 @@ describe('ClaudeDetectionService', () => {
   });
 
   it('without a key or login: logged out → warn; the home it looked at is left as it was', async () => {
-    const svc = new ClaudeDetectionService(findBundled()!, { HOME: home, DISABLE_TELEMETRY: '1', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' });
+    const svc = new ClaudeDetectionService(findBundled()!, { HOME: dirs.home(), DISABLE_TELEMETRY: '1', ANTHROPIC_API_KEY: '', ANTHROPIC_AUTH_TOKEN: '', CLAUDE_CODE_OAUTH_TOKEN: '' });
     const [a, b] = await Promise.all([svc.refresh(), svc.refresh()]); // joined, one detection
     expect(a).toBe(b);
     expect(a).toMatchObject({ source: 'config', loggedIn: false, authMethod: 'none' });
@@ -45,13 +33,13 @@ describe('ClaudeDetectionService', () => {
     expect(h.output).toContain('not logged in');
     expect(h.details?.last_error).toEqual({ message: 'boom', at: 'now' });
     // `claude auth status` would have written .claude.json and backups here.
-    expect(await fs.readdir(home)).toEqual([]);
+    expect(await fs.readdir(dirs.home())).toEqual([]);
   });
 });
 
 describe('tasks', () => {
   it('detection refresh skips its initial run and refreshes; cleanup sweeps', async () => {
-    const svc = new ClaudeDetectionService(undefined, { HOME: home, ANTHROPIC_API_KEY: 'k', PATH: binDir });
+    const svc = new ClaudeDetectionService(undefined, { HOME: dirs.home(), ANTHROPIC_API_KEY: 'k', PATH: dirs.binDir() });
     const t = detectionRefreshTask('claude_sdk', 3600, svc);
     expect(t).toMatchObject({ name: 'claude_sdk_detection_refresh', intervalSeconds: 3600, skipInitialRun: true });
     expect(await t.run(new AbortController().signal)).toBe(true);

@@ -5,25 +5,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClaudeDetectionService, findBundled, resolveCli } from '../../../src/plugins/claude_sdk/detection.js';
 import { claudeSdkHealth } from '../../../src/plugins/claude_sdk/health.js';
 import { readLoginState } from '../../../src/plugins/claude_sdk/login-state.js';
 import { processesRunning } from '../../helpers/processes.js';
-import { startSdkProxy } from './harness.js';
+import { startSdkProxy, useCliDirs } from './harness.js';
 
-let home: string;
-/** A PATH directory with a `claude` in it (outside `home`). */
-let binDir: string;
-beforeAll(async () => {
-  home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-detect-'));
-  binDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-bin-'));
-  await fs.symlink(findBundled()!, path.join(binDir, 'claude'));
-});
-afterAll(async () => {
-  await fs.rm(home, { recursive: true, force: true });
-  await fs.rm(binDir, { recursive: true, force: true });
-});
+const dirs = useCliDirs();
 
 const stats = { sessions: 0, busy: 0, waiting: 0, max: 4 };
 
@@ -31,10 +20,10 @@ describe('resolveCli', () => {
   it('prefers cli_path, then PATH, then the bundled binary', () => {
     const bundled = findBundled();
     expect(bundled).toMatch(/claude-agent-sdk-.*\/claude$/);
-    expect(resolveCli(bundled!, { PATH: binDir })).toEqual({ path: bundled, source: 'config' });
-    expect(resolveCli(undefined, { PATH: `/nonexistent${path.delimiter}${binDir}` })).toEqual({ path: path.join(binDir, 'claude'), source: 'path' });
+    expect(resolveCli(bundled!, { PATH: dirs.binDir() })).toEqual({ path: bundled, source: 'config' });
+    expect(resolveCli(undefined, { PATH: `/nonexistent${path.delimiter}${dirs.binDir()}` })).toEqual({ path: path.join(dirs.binDir(), 'claude'), source: 'path' });
     expect(resolveCli(undefined, { PATH: '/nonexistent' })).toEqual({ path: bundled, source: 'bundled' });
-    expect(resolveCli('/no/such/claude', { PATH: binDir })).toBeNull();
+    expect(resolveCli('/no/such/claude', { PATH: dirs.binDir() })).toBeNull();
   });
 });
 
@@ -98,7 +87,7 @@ describe('plugin without a CLI', () => {
 describe.runIf(process.platform === 'linux')('shutdown', () => {
   it('kills a detection still running: no CLI it started outlives the plugin', async () => {
     // A CLI that hangs on `--version`, so detection is surely still running at shutdown.
-    const cli = path.join(home, 'hanging-claude');
+    const cli = path.join(dirs.home(), 'hanging-claude');
     await fs.writeFile(cli, '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
     const p = await startSdkProxy({ cli_path: cli });
     await expect.poll(() => processesRunning(cli).length).toBeGreaterThan(0);

@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { Plugin } from '../../../src/plugins/claude_sdk/plugin.js';
+import { beforeAll } from 'vitest';
 import { FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
+import { cliPathDir } from '../../helpers/clis.js';
+import { useTempDirs } from '../../helpers/temp-dirs.js';
 
 export interface SdkProxy {
   url: string;
@@ -109,4 +112,16 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((r) => setTimeout(r, stepMs));
   }
   return cond();
+}
+
+/** For one test file: a temp HOME, and a PATH directory (outside it) holding the real `claude`. */
+export function useCliDirs(): { home(): string; binDir(): string } {
+  const tempDir = useTempDirs('ccproxy-sdk-detect-');
+  let home = '';
+  let binDir = '';
+  beforeAll(async () => {
+    home = await tempDir();
+    binDir = await cliPathDir(await tempDir(), ['claude']);
+  });
+  return { home: () => home, binDir: () => binDir };
 }

@@ -1,23 +1,15 @@
 /** Codex detection with the real Codex CLI against a loopback capture server: capture, cache, per-model capture. */
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CodexDetectionService } from '../../../src/plugins/codex/detection.js';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
 import { CodexConfigSchema } from '../../../src/plugins/codex/config.js';
 import { CODEX_BIN } from '../../helpers/clis.js';
+import { useTempDirs } from '../../helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const d = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-detect-test-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs('ccproxy-codex-detect-test-');
 const logger = pino({ level: 'silent' });
 
 describe('codex detection with the real CLI', () => {

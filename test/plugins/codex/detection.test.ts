@@ -1,27 +1,17 @@
 /** Codex detection without running the CLI: reading a capture, and the fallback when the CLI is missing (the real CLI: detection.e2e.test.ts). */
-import { promises as fs } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CodexDetectionService } from '../../../src/plugins/codex/detection.js';
 import { basePromptOf, extractDetection } from '../../../src/plugins/codex/detection-run.js';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
 import { CodexConfigSchema } from '../../../src/plugins/codex/config.js';
+import { useTempDirs } from '../../helpers/temp-dirs.js';
 
 const capture = JSON.parse(readFileSync(new URL('../../fixtures/captures/codex-0.169.0-responses.json', import.meta.url), 'utf8')) as {
   method: string; url: string; headers: Record<string, string>; body: Record<string, unknown>;
 };
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const d = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-detect-test-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs('ccproxy-codex-detect-test-');
 const logger = pino({ level: 'silent' });
 
 describe('codex detection', () => {
