@@ -180,10 +180,13 @@ export function kindForStatus(status: number): ErrorKind {
   return 'api_error';
 }
 
-/** Wire body for an error in the client's API format. */
-export function renderError(api: ApiFormat, err: ProxyError): Record<string, unknown> {
+/**
+ * Wire body for an error in the client's API format. Anthropic's carries `request_id` (the API
+ * always sends one): the request's id (its `x-request-id`), or null where none is known yet.
+ */
+export function renderError(api: ApiFormat, err: ProxyError, requestId: string | null = null): Record<string, unknown> {
   if (api === 'anthropic') {
-    return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message: err.message } };
+    return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message: err.message }, request_id: requestId };
   }
   return {
     error: {

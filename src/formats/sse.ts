@@ -151,15 +151,24 @@ export function serializeSseEvent(format: ApiFormat, event: StreamEvent): string
 
 export const CHAT_DONE = 'data: [DONE]\n\n';
 
+export interface SerializeOptions {
+  /** The request's id: an Anthropic `error` event without a `request_id` gets this one. */
+  requestId?: string;
+}
+
 /**
  * SSE text for a stream of events. Chat streams end with `data: [DONE]` — except after an error
- * object, which is the last thing a Chat client reads.
+ * object, which is the last thing a Chat client reads. Anthropic error events carry the request's
+ * id, as the API's own do (converters and parsers cannot know it).
  */
-export async function* serializeSseStream(format: ApiFormat, events: AsyncIterable<StreamEvent>): AsyncIterable<string> {
+export async function* serializeSseStream(format: ApiFormat, events: AsyncIterable<StreamEvent>, opts: SerializeOptions = {}): AsyncIterable<string> {
   let errored = false;
   for await (const event of events) {
     if (format === 'chat' && event.error !== undefined && event.choices === undefined) errored = true;
-    yield serializeSseEvent(format, event);
+    const stamped = format === 'anthropic' && event.type === 'error' && event.request_id == null && opts.requestId
+      ? { ...event, request_id: opts.requestId }
+      : event;
+    yield serializeSseEvent(format, stamped);
   }
   if (format === 'chat' && !errored) yield CHAT_DONE;
 }

@@ -59,7 +59,8 @@ describe('convertErrorBody', () => {
 describe('errorEvent / readErrorEvent', () => {
   it('builds each format’s mid-stream error and reads it back', () => {
     const a = errorEvent('anthropic', { type: 'overloaded_error', message: 'Overloaded' });
-    expect(a).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    // The request's id is stamped on when the stream is written (serializeSseStream); the formats layer cannot know it.
+    expect(a).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: null });
     const c = errorEvent('chat', { kind: 'rate_limit', message: 'slow' });
     expect(c).toEqual({ error: { message: 'slow', type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } });
     const r = errorEvent('responses', { kind: 'api_error', message: 'boom' }, { sequenceNumber: 9 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { errorEvent } from '../../src/formats/errors.js';
 import { parseSse, parseSseStream, serializeSse, serializeSseEvent, serializeSseStream } from '../../src/formats/sse.js';
 import { collect, fromArray, loadStreamFixtures } from './helpers/fixtures.js';
 
@@ -67,7 +68,7 @@ describe('parseSseStream', () => {
     expect(responses).toHaveLength(2);
     expect(responses[1]).toMatchObject({ type: 'error', sequence_number: 1, message: expect.stringContaining('malformed') });
     const anthropic = await collect(parseSseStream('anthropic', fromArray(['data: nope\n\n'])));
-    expect(anthropic).toEqual([{ type: 'error', error: { type: 'api_error', message: expect.stringContaining('malformed') } }]);
+    expect(anthropic).toEqual([{ type: 'error', error: { type: 'api_error', message: expect.stringContaining('malformed') }, request_id: null }]);
     const chat = await collect(parseSseStream('chat', fromArray(['data: nope\n\n'])));
     expect(chat[0]).toMatchObject({ error: { type: 'server_error' } });
   });
@@ -94,6 +95,18 @@ describe('serialize', () => {
     expect(ok).toEqual(['data: {"id":"x","choices":[]}\n\n', 'data: [DONE]\n\n']);
     const failed = await collect(serializeSseStream('chat', fromArray([{ error: { message: 'boom' } }])));
     expect(failed).toEqual(['data: {"error":{"message":"boom"}}\n\n']);
+  });
+
+  it('stamps the request id on Anthropic error events that have none, and only on those', async () => {
+    const events = [
+      { type: 'message_start' },
+      errorEvent('anthropic', { kind: 'overloaded', message: 'Overloaded' }),
+      { type: 'error', error: { type: 'api_error', message: 'upstream' }, request_id: 'req_upstream' },
+    ];
+    const text = await collect(serializeSseStream('anthropic', fromArray(events), { requestId: 'req-42' }));
+    expect(text.map((t) => JSON.parse(t.split('data: ')[1]!) as Record<string, unknown>).map((e) => e.request_id)).toEqual([undefined, 'req-42', 'req_upstream']);
+    const chat = await collect(serializeSseStream('chat', fromArray([errorEvent('chat', { kind: 'api_error', message: 'x' })]), { requestId: 'req-42' }));
+    expect(chat[0]).not.toContain('req-42');
   });
 
   it('refuses line breaks in event names and ids, splits multi-line data', () => {

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { ProxyError, renderError } from '../errors.js';
 import { inferApi } from './api-format.js';
+import { requestIdFromPacket } from './request-id.js';
 
 /** `POST /claude/v1/messages HTTP/1.1` → `/claude/v1/messages` (best effort; '/' when unknown). */
 function pathFromPacket(raw: unknown): string {
@@ -25,7 +26,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: un
   } else {
     proxyErr = new ProxyError('invalid_request', 'Malformed HTTP request', { code: 'CCPROXY_ERR_BAD_HTTP' });
   }
-  const body = JSON.stringify(renderError(inferApi(pathFromPacket(err.rawPacket)), proxyErr));
+  const body = JSON.stringify(renderError(inferApi(pathFromPacket(err.rawPacket)), proxyErr, requestIdFromPacket(err.rawPacket)));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${proxyErr.status} ${proxyErr.status === 431 ? 'Request Header Fields Too Large' : proxyErr.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +

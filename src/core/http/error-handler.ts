@@ -5,7 +5,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Logger } from 'pino';
-import { ProxyError, kindForStatus, renderError, toProxyError } from '../errors.js';
+import type { ApiFormat } from '../adapter.js';
+import { ProxyError, UpstreamError, kindForStatus, renderError, toProxyError } from '../errors.js';
 import { apiOf, inferApi } from './api-format.js';
 import './fastify-types.js';
 
@@ -13,7 +14,13 @@ export function sendProxyError(request: FastifyRequest, reply: FastifyReply, err
   const api = apiOf(request);
   if (err.headers) for (const k in err.headers) reply.header(k, err.headers[k]);
   if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
-  return reply.code(err.status).type('application/json').send(renderError(api, err));
+  return reply.code(statusIn(api, err)).type('application/json').send(renderError(api, err, request.id));
+}
+
+/** An upstream's overload is 529 in Anthropic's API and 503 in OpenAI's (which has no 529), whichever the upstream said. */
+function statusIn(api: ApiFormat, err: ProxyError): number {
+  if (err instanceof UpstreamError && err.kind === 'overloaded') return api === 'anthropic' ? 529 : 503;
+  return err.status;
 }
 
 /** Translate anything thrown in the request path into a ProxyError. */

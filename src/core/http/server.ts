@@ -5,7 +5,6 @@
  *
  * Plugin tests can use it too: `const app = createHttpApp(); app.register(providerRoutes(...), {prefix})`.
  */
-import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import pino from 'pino';
@@ -17,6 +16,7 @@ import { decorateHttpContext } from './context.js';
 import { installErrorHandlers } from './error-handler.js';
 import { guardOptionsFrom, installGuards } from './guards.js';
 import { InflightRequests } from './inflight.js';
+import { requestIdFrom } from './request-id.js';
 import './fastify-types.js';
 
 export interface HttpAppOptions {
@@ -24,9 +24,6 @@ export interface HttpAppOptions {
   logger?: Logger;
   events?: EventBus;
 }
-
-/** Client-chosen request ids are echoed only when short and header-safe. */
-const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createHttpApp(opts: HttpAppOptions = {}): FastifyInstance {
   const settings = opts.settings ?? SettingsSchema.parse({});
@@ -40,10 +37,7 @@ export function createHttpApp(opts: HttpAppOptions = {}): FastifyInstance {
     childLoggerFactory: (parent) => parent,
     bodyLimit: settings.server.body_limit,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && SAFE_ID.test(h) ? h : randomUUID();
-    },
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     // Forgiving about base URLs configured with a trailing slash (`.../claude/` + `/v1/messages`).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // During shutdown the guard answers 503 in the client's API format instead (see guards.ts).

@@ -166,5 +166,5 @@ class Relay implements AsyncIterator<Uint8Array | string> {
 function interruptedEvent(err: unknown, request: AdapterRequest): string {
   const reason: unknown = request.abort.aborted ? request.abort.reason : err;
   const message = `Upstream stream interrupted: ${reason instanceof Error ? reason.message : String(reason)}`;
-  return `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message } })}\n\n`;
+  return `\n\nevent: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message }, request_id: request.requestId })}\n\n`;
 }

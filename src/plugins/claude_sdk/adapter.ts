@@ -151,7 +151,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
       kind: 'stream',
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...sessionHeader(run) },
-      events: serializeSse(req.api, observed, this.d.plugin),
+      events: serializeSse(req.api, observed, this.d.plugin, req.requestId),
     };
   }
 

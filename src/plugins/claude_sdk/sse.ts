@@ -22,6 +22,6 @@ export async function* withErrorEvent(api: ApiFormat, events: AsyncIterable<Stre
   }
 }
 
-export function serializeSse(api: ApiFormat, events: AsyncIterable<StreamEvent>, plugin: string): AsyncIterable<string> {
-  return serializeSseStream(api, withErrorEvent(api, events, plugin));
+export function serializeSse(api: ApiFormat, events: AsyncIterable<StreamEvent>, plugin: string, requestId?: string): AsyncIterable<string> {
+  return serializeSseStream(api, withErrorEvent(api, events, plugin), { requestId });
 }

@@ -105,7 +105,7 @@ export class CodexAdapter implements ProviderAdapter {
     const convertOpts = { model: target.model, clientRequest: req.body, onDrop };
     if (req.body.stream === true) {
       const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, out) };
+      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, out, { requestId: req.requestId }) };
     }
     const full = await accumulateStream('responses', events);
     throwIfFailed(full);

@@ -59,7 +59,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       let events: AsyncIterable<StreamEvent> = parseSseStream(from, res.body);
       if (from === 'chat') events = normalizeChatStream(events);
       events = observeUsage(from, events, req, model);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts)) };
+      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts), { requestId: req.requestId }) };
     }
     let json = await readJson(res, provider);
     if (from === 'chat') json = normalizeChatCompletion(json);

@@ -89,7 +89,7 @@ describe('without auth token (defaults)', () => {
     const big = JSON.stringify({ model: 'm', pad: 'x'.repeat(4096) });
     const a = await post('/fake/v1/messages', big);
     expect(a.status).toBe(413);
-    expect(json(a)).toEqual({ type: 'error', error: { type: 'request_too_large', message: expect.any(String) } });
+    expect(json(a)).toEqual({ type: 'error', error: { type: 'request_too_large', message: expect.any(String) }, request_id: a.headers['x-request-id'] });
     const o = await post('/fake/v1/chat/completions', big);
     expect(o.status).toBe(413);
     expect(json(o)).toMatchObject({ error: { type: 'invalid_request_error', code: 'request_too_large' } });

@@ -175,7 +175,7 @@ describe('json responses and errors', () => {
     const a = await post('/fake/v1/messages', { model: 'm', mode: 'reject' });
     expect(a.status).toBe(429);
     expect(a.headers['retry-after']).toBe('12');
-    expect(json(a)).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'Too many' } });
+    expect(json(a)).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'Too many' }, request_id: a.headers['x-request-id'] });
     const o = await post('/fake/v1/chat/completions', { model: 'm', mode: 'reject' });
     expect(json(o)).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Too many' } });
   });

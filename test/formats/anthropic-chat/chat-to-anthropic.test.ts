@@ -101,7 +101,7 @@ describe('chat-to-anthropic stream details', () => {
   it('makes up ids for tool calls without one, and reports an empty upstream as an error', async () => {
     const events = await collect(direction.stream(fromArray([chunk({ role: 'assistant', tool_calls: [{ index: 0, type: 'function', function: { name: 'f', arguments: '{}' } }] }, 'tool_calls')]), {}));
     expect(events.find((e) => e.type === 'content_block_start')).toMatchObject({ content_block: { type: 'tool_use', id: 'toolu_x_0', name: 'f' } });
-    expect(await collect(direction.stream(fromArray([]), {}))).toEqual([{ type: 'error', error: { type: 'api_error', message: expect.any(String) as string } }]);
+    expect(await collect(direction.stream(fromArray([]), {}))).toEqual([{ type: 'error', error: { type: 'api_error', message: expect.any(String) as string }, request_id: null }]);
   });
 
   it('converts an OpenAI error body to an Anthropic error body', () => {

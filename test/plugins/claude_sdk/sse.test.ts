@@ -17,8 +17,8 @@ async function collect(it: AsyncIterable<string>): Promise<string> {
 describe('serializeSse', () => {
   it('anthropic: named events, error event on failure', async () => {
     expect(await collect(serializeSse('anthropic', events(false), 'p'))).toBe('event: message_start\ndata: {"type":"message_start","n":1}\n\n');
-    const failed = await collect(serializeSse('anthropic', events(true), 'p'));
-    expect(failed).toContain('event: error\ndata: {"type":"error","error":{"type":"timeout_error","message":"CLI was silent"}}');
+    const failed = await collect(serializeSse('anthropic', events(true), 'p', 'req-7'));
+    expect(failed).toContain('event: error\ndata: {"type":"error","error":{"type":"timeout_error","message":"CLI was silent"},"request_id":"req-7"}');
   });
 
   it('chat: data lines and [DONE]; an error object ends the stream without [DONE]', async () => {
