@@ -38,7 +38,7 @@ export function chatUsage(usage: AnthropicUsage | undefined): JsonObject {
 
 /** Chat usage → Anthropic usage (`input_tokens` without the cached part). */
 export function anthropicUsage(usage: ChatUsage | null | undefined): JsonObject {
-  const tokens = { input: usage?.prompt_tokens ?? 0, cached: usage?.prompt_tokens_details?.cached_tokens ?? 0, output: usage?.completion_tokens ?? 0, reasoning: null };
+  const tokens = { input: usage?.prompt_tokens ?? 0, cached: usage?.prompt_tokens_details?.cached_tokens ?? 0, cacheWrite: 0, output: usage?.completion_tokens ?? 0, reasoning: null };
   return anthropicUsageOf(tokens, false);
 }
 

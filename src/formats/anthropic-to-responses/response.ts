@@ -15,17 +15,18 @@ import { errorEvent } from '../errors.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
 import { convertId } from '../shared/ids.js';
 import { encodeAnthropicReasoning } from '../shared/reasoning-signature.js';
+import { responseShell } from '../shared/responses-shell.js';
 import { stopKind } from '../shared/stop-reason.js';
 import { openaiTokens } from '../shared/usage.js';
 import { view } from '../shared/wire.js';
 import type { AnthropicBlock, AnthropicResponse, AnthropicUsage } from '../shared/wire.js';
-import type { ResponsesItem } from './wire.js';
+import type { ResponsesContentPart, ResponsesItem } from './wire.js';
 
 export function anthropicToResponsesResponse(body: JsonObject, opts: ConvertOptions): JsonObject {
   const msg = view<AnthropicResponse>(body);
   const base = responseId(msg.id);
   if (msg.type === 'error') {
-    return { ...baseResponse(base, opts.model ?? msg.model ?? ''), status: 'failed', error: responsesError(msg.error?.type, msg.error?.message) };
+    return { ...baseResponse(base, opts.model ?? msg.model ?? '', opts), status: 'failed', error: responsesError(msg.error?.type, msg.error?.message) };
   }
   const custom = customToolNames(opts);
   const output: ResponsesItem[] = [];
@@ -33,7 +34,7 @@ export function anthropicToResponsesResponse(body: JsonObject, opts: ConvertOpti
     const item = blockToItem(block, base, output.length, custom, opts);
     if (item) output.push(item);
   }
-  return finalResponse(baseResponse(base, opts.model ?? msg.model ?? ''), output, msg.stop_reason ?? null, msg.usage);
+  return finalResponse(baseResponse(base, opts.model ?? msg.model ?? '', opts), output, msg.stop_reason ?? null, msg.usage);
 }
 
 export function responseId(messageId: string | undefined): string {
@@ -56,25 +57,9 @@ export function customToolNames(opts: ConvertOptions): Set<string> {
   return new Set(tools.filter((t) => t?.type === 'custom' && t.name).map((t) => t!.name as string));
 }
 
-export function baseResponse(id: string, model: string): JsonObject {
-  return {
-    id,
-    object: 'response',
-    created_at: Math.floor(Date.now() / 1000),
-    status: 'in_progress',
-    model,
-    output: [],
-    error: null,
-    incomplete_details: null,
-    instructions: null,
-    metadata: {},
-    parallel_tool_calls: true,
-    temperature: null,
-    top_p: null,
-    tool_choice: 'auto',
-    tools: [],
-    usage: null,
-  };
+/** The response object before its output: the shared shell (the client's settings echoed), created now. */
+export function baseResponse(id: string, model: string, opts: ConvertOptions): JsonObject {
+  return responseShell(id, Math.floor(Date.now() / 1000), model, opts);
 }
 
 export function finalResponse(base: JsonObject, output: ResponsesItem[], stop: string | null, usage: AnthropicUsage | undefined): JsonObject {
@@ -89,6 +74,11 @@ export function finalResponse(base: JsonObject, output: ResponsesItem[], stop: s
   };
 }
 
+/** An `output_text` content part (no annotations or logprobs: an Anthropic upstream reports none). */
+export function outputTextPart(text: string): ResponsesContentPart {
+  return { type: 'output_text', text, annotations: [], logprobs: [] };
+}
+
 export function blockToItem(block: AnthropicBlock, base: string, outputIndex: number, custom: Set<string>, opts: ConvertOptions): ResponsesItem | null {
   switch (block.type) {
     case 'text':
@@ -97,7 +87,7 @@ export function blockToItem(block: AnthropicBlock, base: string, outputIndex: nu
         id: itemId('msg', base, outputIndex),
         status: 'completed',
         role: 'assistant',
-        content: [{ type: 'output_text', text: block.text ?? '', annotations: [] }],
+        content: [outputTextPart(block.text ?? '')],
       };
     case 'thinking':
     case 'redacted_thinking': {
@@ -125,7 +115,7 @@ export function responsesUsage(usage: AnthropicUsage | undefined): JsonObject {
   const t = openaiTokens(usage);
   return {
     input_tokens: t.input,
-    input_tokens_details: { cached_tokens: t.cached },
+    input_tokens_details: { cached_tokens: t.cached, cache_write_tokens: t.cacheWrite },
     output_tokens: t.output,
     output_tokens_details: { reasoning_tokens: t.reasoning ?? 0 },
     total_tokens: t.input + t.output,

@@ -18,7 +18,7 @@ import { AnthropicEventReader, readAnthropicStream } from '../shared/anthropic-e
 import type { AnthropicDelta, AnthropicError } from '../shared/anthropic-events.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';
 import type { AnthropicBlock, AnthropicResponse } from '../shared/wire.js';
-import { baseResponse, blockToItem, customToolNames, finalResponse, responseId, responsesError } from './response.js';
+import { baseResponse, blockToItem, customToolNames, finalResponse, outputTextPart, responseId, responsesError } from './response.js';
 import type { ResponsesItem } from './wire.js';
 
 interface OpenItem {
@@ -78,13 +78,13 @@ class AnthropicToResponsesState extends AnthropicEventReader {
   private *start(message: AnthropicResponse | undefined): Generator<StreamEvent> {
     if (this.response) return;
     this.base = responseId(message?.id);
-    this.response = baseResponse(this.base, this.opts.model ?? message?.model ?? '');
+    this.response = baseResponse(this.base, this.opts.model ?? message?.model ?? '', this.opts);
     yield this.emit('response.created', { response: { ...this.response } });
     yield this.emit('response.in_progress', { response: { ...this.response } });
   }
 
   private final(): JsonObject {
-    return finalResponse(this.response ?? baseResponse(this.base, this.opts.model ?? ''), [...this.output], this.stopReason, this.usage);
+    return finalResponse(this.response ?? baseResponse(this.base, this.opts.model ?? '', this.opts), [...this.output], this.stopReason, this.usage);
   }
 
   protected *blockStart(index: number, started: AnthropicBlock | undefined): Generator<StreamEvent> {
@@ -105,7 +105,7 @@ class AnthropicToResponsesState extends AnthropicEventReader {
     this.open.set(index, open);
     yield this.emit('response.output_item.added', { output_index: outputIndex, item });
     if (item.type === 'message') {
-      yield this.emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+      yield this.emit('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: outputTextPart('') });
     }
     if (block.type === 'text' && block.text) yield* this.blockDelta(index, { type: 'text_delta', text: block.text });
     if (block.type === 'thinking' && block.thinking) yield* this.blockDelta(index, { type: 'thinking_delta', thinking: block.thinking });
@@ -154,7 +154,7 @@ class AnthropicToResponsesState extends AnthropicEventReader {
     this.output[outputIndex] = item;
 
     if (item.type === 'message') {
-      const part = { type: 'output_text', text: open.text, annotations: [] };
+      const part = outputTextPart(open.text);
       yield this.emit('response.output_text.done', { ...ids, content_index: 0, text: open.text, logprobs: [] });
       yield this.emit('response.content_part.done', { ...ids, content_index: 0, part });
     } else if (item.type === 'reasoning' && open.text) {

@@ -18,6 +18,7 @@ export interface ResponsesContentPart {
   filename?: string;
   detail?: string;
   annotations?: unknown[];
+  logprobs?: unknown[];
 }
 
 export interface ResponsesItem {
@@ -48,7 +49,7 @@ export interface ResponsesUsage {
   input_tokens?: number;
   output_tokens?: number;
   total_tokens?: number;
-  input_tokens_details?: { cached_tokens?: number } | null;
+  input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
   output_tokens_details?: { reasoning_tokens?: number } | null;
 }
 

@@ -11,7 +11,7 @@ import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../an
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
 import type { ChatMessage, ChatResponse } from '../anthropic-to-chat/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
-import { anthropicMessage } from '../shared/anthropic-message.js';
+import { anthropicMessage, toolUseBlock } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
 import { partsOf } from './content.js';
@@ -29,7 +29,7 @@ export function chatToAnthropicResponse(body: JsonObject, opts: ConvertOptions):
   const refused = Boolean(message.refusal);
   if (message.refusal) content.push({ type: 'text', text: message.refusal });
   for (const call of message.tool_calls ?? []) {
-    content.push({ type: 'tool_use', id: call.id ?? '', name: call.function?.name ?? '', input: parseArguments(call.function?.arguments, opts) });
+    content.push(toolUseBlock(call.id ?? '', call.function?.name ?? '', parseArguments(call.function?.arguments, opts)));
   }
   const sawToolUse = content.some((b) => b.type === 'tool_use');
   return anthropicMessage({

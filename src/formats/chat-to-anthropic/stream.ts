@@ -20,7 +20,7 @@ import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../an
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage, ReasoningDetail } from '../anthropic-to-chat/wire.js';
 import type { ConvertOptions, StreamEvent } from '../convert.js';
-import { AnthropicBlocks, messageStart } from '../shared/anthropic-message.js';
+import { AnthropicBlocks, messageStart, toolUseBlock } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
 
@@ -145,7 +145,7 @@ class ChatToAnthropicState {
       const id = call.id || `toolu_${this.id.replace(/^msg_/, '')}_${chatIndex}`;
       this.sawToolUse = true;
       this.nextToolIndex = Math.max(this.nextToolIndex, chatIndex + 1);
-      yield* this.blocks.start({ kind: 'tool', chatIndex, id }, { type: 'tool_use', id, name: call.function?.name ?? '', input: {} });
+      yield* this.blocks.start({ kind: 'tool', chatIndex, id }, toolUseBlock(id, call.function?.name ?? '', {}));
     }
     const args = call.function?.arguments;
     if (args) yield this.blocks.delta({ type: 'input_json_delta', partial_json: args });

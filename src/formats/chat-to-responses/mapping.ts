@@ -6,12 +6,12 @@ import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatUsage } from '../models/chat.js';
 import type { ResponsesUsage } from '../models/responses.js';
 
-/** Chat usage → Responses usage (both count cached tokens inside the input total). */
+/** Chat usage → Responses usage (both count cached tokens inside the input total; Chat reports no cache writes). */
 export function responsesUsage(usage: ChatUsage | null | undefined): JsonObject | null {
   if (!usage) return null;
   return {
     input_tokens: usage.prompt_tokens,
-    input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 },
+    input_tokens_details: { cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: 0 },
     output_tokens: usage.completion_tokens,
     output_tokens_details: { reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0 },
     total_tokens: usage.total_tokens,

@@ -11,6 +11,7 @@
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatResponse, ChatToolCall } from '../models/chat.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
+import { responseShell } from '../shared/responses-shell.js';
 import { customToolNames, responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
 
 /** Ids for the items of one response, stable between the stream and non-stream converters. */
@@ -20,35 +21,6 @@ export function itemIds(responseId: string) {
     reasoning: `rs_${base}`,
     message: `msg_${base}`,
     call: (callId: string) => `fc_${callId.replace(/^(call_|fc_)/, '')}`,
-  };
-}
-
-/** The fields every Responses response object carries, from what the client asked for. */
-export function responseShell(id: string, createdAt: number, model: string, opts: ConvertOptions): JsonObject {
-  const req = opts.clientRequest ?? {};
-  return {
-    id,
-    object: 'response',
-    created_at: createdAt,
-    status: 'in_progress',
-    error: null,
-    incomplete_details: null,
-    instructions: req.instructions ?? null,
-    max_output_tokens: req.max_output_tokens ?? null,
-    model,
-    output: [],
-    parallel_tool_calls: req.parallel_tool_calls ?? true,
-    previous_response_id: null,
-    reasoning: req.reasoning ?? null,
-    store: req.store ?? false,
-    temperature: req.temperature ?? null,
-    text: req.text ?? { format: { type: 'text' } },
-    tool_choice: req.tool_choice ?? 'auto',
-    tools: req.tools ?? [],
-    top_p: req.top_p ?? null,
-    truncation: 'disabled',
-    usage: null,
-    metadata: req.metadata ?? {},
   };
 }
 

@@ -17,7 +17,8 @@ import { readErrorEvent } from '../errors.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage } from '../models/chat.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';
 import { customToolNames, responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
-import { itemIds, responseShell } from './response.js';
+import { responseShell } from '../shared/responses-shell.js';
+import { itemIds } from './response.js';
 
 interface OpenText {
   outputIndex: number;

@@ -203,7 +203,7 @@ export const ResponsesUsageSchema = z.looseObject({
   input_tokens: TokenCount,
   output_tokens: TokenCount,
   total_tokens: TokenCount,
-  input_tokens_details: z.looseObject({ cached_tokens: TokenCount.nullish() }).nullish(),
+  input_tokens_details: z.looseObject({ cached_tokens: TokenCount.nullish(), cache_write_tokens: TokenCount.nullish() }).nullish(),
   output_tokens_details: z.looseObject({ reasoning_tokens: TokenCount.nullish() }).nullish(),
 });
 

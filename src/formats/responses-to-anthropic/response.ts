@@ -12,7 +12,7 @@
 import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject } from '../convert.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
-import { anthropicMessage } from '../shared/anthropic-message.js';
+import { anthropicMessage, toolUseBlock } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { convertId } from '../shared/ids.js';
 import { toolInput } from '../shared/openai-tools.js';
@@ -75,9 +75,9 @@ export function itemToBlocks(item: ResponsesItem, opts: ConvertOptions): JsonObj
       return parts.map((p) => ({ type: 'text', text: p.type === 'refusal' ? (p.refusal ?? '') : (p.text ?? '') }));
     }
     case 'function_call':
-      return [{ type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: parseArguments(item.arguments, opts) }];
+      return [toolUseBlock(item.call_id ?? '', item.name ?? '', parseArguments(item.arguments, opts))];
     case 'custom_tool_call':
-      return [{ type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: { [CUSTOM_TOOL_INPUT_KEY]: item.input ?? '' } }];
+      return [toolUseBlock(item.call_id ?? '', item.name ?? '', { [CUSTOM_TOOL_INPUT_KEY]: item.input ?? '' })];
     case 'reasoning': {
       const own = decodeAnthropicReasoning(item.encrypted_content ?? '');
       if (own?.kind === 'redacted') return [{ type: 'redacted_thinking', data: own.data }];
@@ -101,6 +101,7 @@ export function anthropicUsage(usage: ResponsesUsage | null | undefined): JsonOb
   const tokens = {
     input: usage?.input_tokens ?? 0,
     cached: usage?.input_tokens_details?.cached_tokens ?? 0,
+    cacheWrite: usage?.input_tokens_details?.cache_write_tokens ?? 0,
     output: usage?.output_tokens ?? 0,
     reasoning: typeof reasoning === 'number' ? reasoning : null,
   };

@@ -18,7 +18,7 @@
 import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { errorEvent } from '../errors.js';
-import { AnthropicBlocks, messageStart } from '../shared/anthropic-message.js';
+import { AnthropicBlocks, messageStart, toolUseBlock } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { view } from '../shared/wire.js';
 import { anthropicErrorFor, anthropicUsage, itemToBlocks, messageId, stopReason, thinkingSignature, thinkingText } from './response.js';
@@ -151,8 +151,7 @@ class ResponsesToAnthropicState {
   private *start(response: ResponsesResponse | undefined): Generator<StreamEvent> {
     if (this.started) return;
     this.started = true;
-    const usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-    yield messageStart(messageId(response?.id), this.opts.model ?? response?.model ?? '', usage);
+    yield messageStart(messageId(response?.id), this.opts.model ?? response?.model ?? '', anthropicUsage(undefined));
   }
 
   private *itemAdded(item: ResponsesItem, outputIndex: number): Generator<StreamEvent> {
@@ -163,7 +162,7 @@ class ResponsesToAnthropicState {
       const custom = item.type === 'custom_tool_call';
       yield* this.blocks.start(
         { kind: 'tool', outputIndex, custom, sentArgs: false },
-        { type: 'tool_use', id: item.call_id ?? '', name: item.name ?? '', input: {} },
+        toolUseBlock(item.call_id ?? '', item.name ?? '', {}),
       );
       if (custom) yield this.blocks.delta({ type: 'input_json_delta', partial_json: `{"${CUSTOM_TOOL_INPUT_KEY}":"` });
     } else if (item.type !== 'message') {

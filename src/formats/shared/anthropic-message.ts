@@ -18,6 +18,11 @@ export function anthropicMessage(f: MessageFields): JsonObject {
   return { id: f.id, type: 'message', role: 'assistant', model: f.model, content: f.content, stop_reason: f.stopReason, stop_sequence: null, usage: f.usage };
 }
 
+/** A `tool_use` block as the API writes it: `caller` says the model itself made the call. */
+export function toolUseBlock(id: string, name: string, input: unknown): JsonObject {
+  return { type: 'tool_use', id, name, input, caller: { type: 'direct' } };
+}
+
 /** The stream's one `message_start`: an empty message; stop reason and final usage follow in `message_delta`. */
 export function messageStart(id: string, model: string, usage: JsonObject): StreamEvent {
   return { type: 'message_start', message: anthropicMessage({ id, model, content: [], stopReason: null, usage }) };

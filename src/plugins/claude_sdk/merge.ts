@@ -25,6 +25,20 @@ export interface MergedUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** What the API always reports besides the counts (null when the CLI did not pass it on). */
+  cache_creation: Record<string, unknown> | null;
+  service_tier: string | null;
+  inference_geo: string | null;
+}
+
+/** The non-count usage fields the API reports, from a CLI usage object (message_start's or the result's). */
+function usageDetails(u: Record<string, unknown> | undefined, fallback: MergedUsage): Pick<MergedUsage, 'cache_creation' | 'service_tier' | 'inference_geo'> {
+  const cc = u?.cache_creation;
+  return {
+    cache_creation: cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? (cc as Record<string, unknown>) : fallback.cache_creation,
+    service_tier: typeof u?.service_tier === 'string' ? u.service_tier : fallback.service_tier,
+    inference_geo: typeof u?.inference_geo === 'string' ? u.inference_geo : fallback.inference_geo,
+  };
 }
 
 export class TurnMerger {
@@ -47,7 +61,10 @@ export class TurnMerger {
   ) {
     this.message = {
       id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: {
+        input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0,
+        cache_creation: null, service_tier: null, inference_geo: null,
+      },
     };
   }
 
@@ -73,12 +90,15 @@ export class TurnMerger {
         output_tokens: r.usage.output_tokens ?? 0,
         cache_creation_input_tokens: r.usage.cache_creation_input_tokens ?? 0,
         cache_read_input_tokens: r.usage.cache_read_input_tokens ?? 0,
+        ...usageDetails(r.usage as unknown as Record<string, unknown>, this.message.usage),
       };
     }
     const stop = clientStopReason(r?.stop_reason ?? this.lastStopReason);
     this.message.stop_reason = stop;
     this.finished = true;
-    out.push({ type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { ...this.message.usage } });
+    // message_delta carries the counts only, as the API's does.
+    const { input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens } = this.message.usage;
+    out.push({ type: 'message_delta', delta: { stop_reason: stop, stop_sequence: null }, usage: { input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens } });
     out.push({ type: 'message_stop' });
     return out;
   }
@@ -91,6 +111,7 @@ export class TurnMerger {
     this.message.usage.input_tokens = u.input_tokens ?? 0;
     this.message.usage.cache_creation_input_tokens = u.cache_creation_input_tokens ?? 0;
     this.message.usage.cache_read_input_tokens = u.cache_read_input_tokens ?? 0;
+    Object.assign(this.message.usage, usageDetails(u as Record<string, unknown>, this.message.usage));
     return [{ type: 'message_start', message: { ...this.message, content: [], usage: { ...this.message.usage, output_tokens: 1 } } }];
   }
 

@@ -40,10 +40,13 @@ describe('stop reasons', () => {
 describe('usage', () => {
   it('counts cache reads and writes into the OpenAI input and back', () => {
     const tokens = openaiTokens({ input_tokens: 10, cache_read_input_tokens: 100, cache_creation_input_tokens: 5, output_tokens: 7, output_tokens_details: { thinking_tokens: 3 } });
-    expect(tokens).toEqual({ input: 115, cached: 100, output: 7, reasoning: 3 });
-    expect(anthropicUsageOf(tokens, true)).toEqual({ input_tokens: 15, output_tokens: 7, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, output_tokens_details: { thinking_tokens: 3 } });
+    expect(tokens).toEqual({ input: 115, cached: 100, cacheWrite: 5, output: 7, reasoning: 3 });
+    expect(anthropicUsageOf(tokens, true)).toEqual({
+      input_tokens: 10, output_tokens: 7, cache_creation_input_tokens: 5, cache_read_input_tokens: 100, output_tokens_details: { thinking_tokens: 3 },
+      cache_creation: null, service_tier: null, inference_geo: null,
+    });
     expect(anthropicUsageOf(tokens, false)).not.toHaveProperty('output_tokens_details');
-    expect(openaiTokens(undefined)).toEqual({ input: 0, cached: 0, output: 0, reasoning: null });
+    expect(openaiTokens(undefined)).toEqual({ input: 0, cached: 0, cacheWrite: 0, output: 0, reasoning: null });
   });
 
   it('merges stream usage without letting nulls erase counts', () => {
