@@ -5,8 +5,9 @@
  *  - tool-call deltas without `index` (a new `id` starts the next call, otherwise the current one
  *    continues) and without `id` on the first delta of a call (one is made up);
  *  - arguments arriving whole in one delta (already valid: nothing to do);
- *  - no `finish_reason` at all (one is added at the end: `tool_calls` when calls were made,
- *    else `stop`), and `finish_reason: "tool_calls"` without any call (→ `stop`);
+ *  - no `finish_reason` at all (one is added at the end, before a usage chunk: `tool_calls` when
+ *    calls were made, else `stop`; never after an error object, which ends the stream), and
+ *    `finish_reason: "tool_calls"` without any call (→ `stop`);
  *  - no usage chunk (nothing to invent: converters report what they have).
  */
 import type { StreamEvent } from '../../formats/index.js';
@@ -26,8 +27,18 @@ export async function* normalizeChatStream(chunks: AsyncIterable<StreamEvent>): 
   let last: Json | null = null;
   let seq = 0;
   for await (const chunk of chunks) {
-    last = chunk;
+    // An error object ends the stream: no made-up finish may follow it and report success.
+    if (chunk.error !== undefined && chunk.choices === undefined) {
+      yield chunk;
+      return;
+    }
     const choices = Array.isArray(chunk.choices) ? (chunk.choices as Json[]) : [];
+    // The usage chunk (no choices) comes after the finish: a missing finish goes before it.
+    if (choices.length === 0 && !finished && last) {
+      finished = true;
+      yield finishChunk(last, sawToolCall);
+    }
+    last = chunk;
     for (const choice of choices) {
       if ((choice.index ?? 0) !== 0) continue;
       const delta = (choice.delta ?? {}) as Json;
@@ -51,15 +62,18 @@ export async function* normalizeChatStream(chunks: AsyncIterable<StreamEvent>): 
     }
     yield chunk;
   }
-  if (!finished && last) {
-    yield {
-      id: last.id,
-      object: 'chat.completion.chunk',
-      created: last.created ?? Math.floor(Date.now() / 1000),
-      model: last.model,
-      choices: [{ index: 0, delta: {}, finish_reason: sawToolCall ? 'tool_calls' : 'stop' }],
-    };
-  }
+  if (!finished && last) yield finishChunk(last, sawToolCall);
+}
+
+/** The finish chunk a stream without `finish_reason` lacked, with the stream's id, model and time. */
+function finishChunk(last: Json, sawToolCall: boolean): Json {
+  return {
+    id: last.id,
+    object: 'chat.completion.chunk',
+    created: last.created ?? Math.floor(Date.now() / 1000),
+    model: last.model,
+    choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: sawToolCall ? 'tool_calls' : 'stop' }],
+  };
 }
 
 /** The same repairs for a complete (non-stream) completion. */

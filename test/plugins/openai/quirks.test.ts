@@ -104,4 +104,18 @@ describe('normalizeChatStream', () => {
     expect(calls[0]!.id).toMatch(/^call_/);
     expect((out.at(-1)!.choices as Array<{ finish_reason: string }>)[0]!.finish_reason).toBe('tool_calls');
   });
+
+  it('adds no finish after an error object: the error ends the stream', async () => {
+    const error = { error: { message: 'upstream broke', type: 'server_error', param: null, code: null } };
+    const out = await collect([c({ content: 'Hel' }), error, c({ content: 'lo' })]);
+    expect(out).toEqual([c({ content: 'Hel' }), error]);
+  });
+
+  it('puts a missing finish before the usage chunk, with the stream\'s id and model', async () => {
+    const usage = { id: 'x', object: 'chat.completion.chunk', model: 'm', created: 1, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+    const out = await collect([{ ...c({ content: 'Hi' }), model: 'm', created: 1 }, usage]);
+    const finishes = out.map((o) => ((o.choices as Array<{ finish_reason: string | null }>)[0] ?? { finish_reason: 'usage chunk' }).finish_reason);
+    expect(finishes).toEqual([null, 'stop', 'usage chunk']);
+    expect(out[1]).toMatchObject({ id: 'x', model: 'm', created: 1 });
+  });
 });
