@@ -5,8 +5,8 @@
  *    `x-api-key` from `acceptedApiKeys`; a key listed in `clientKeys` (the dummy a client used)
  *    is refused and flagged in `leakedClientKey`; both at once or neither → 401.
  *  - replies are scripted per request: text, thinking (with signature deltas), tool_use (with
- *    `input_json_delta` chunks), real error bodies with `retry-after`, raw bytes, a stream cut
- *    mid-way, a slow stream (`eventDelayMs`, for abort/idle tests) or no answer at all (`hang`,
+ *    `input_json_delta` chunks), real error bodies with `retry-after`, raw bytes, an `event: error`
+ *    mid-stream, a stream cut mid-way, a slow stream (`eventDelayMs`, for abort/idle tests) or no answer at all (`hang`,
  *    for first-byte timeouts).
  *  - SSE follows the real event order (message_start, ping, content_block_*, message_delta,
  *    message_stop) and is written in several socket writes, some split mid-event.
@@ -44,6 +44,8 @@ export type FakeReply =
   | { kind: 'raw'; status: number; headers?: Record<string, string>; body: string }
   /** Stream `content` but cut the connection after `afterEvents` SSE events (mid-stream failure). */
   | { kind: 'broken'; content: ContentSpec[]; afterEvents: number }
+  /** Stream `content`, but after `afterEvents` SSE events send the API's `event: error` and end (e.g. overloaded mid-stream). */
+  | { kind: 'stream-error'; content: ContentSpec[]; afterEvents: number; type: string; message: string }
   /** Never answer (no status line): for first-byte and headers timeout tests. */
   | { kind: 'hang' };
 
@@ -87,6 +89,8 @@ export const isMainRequest = (r: RecordedRequest): boolean => Array.isArray(r.bo
 export const requestText = (r: RecordedRequest): string => JSON.stringify(r.body.messages ?? []);
 
 const ERROR_BODY = (type: string, message: string): string => JSON.stringify({ type: 'error', error: { type, message }, request_id: 'req_fake_error' });
+/** The request id the fake puts in its in-stream `event: error`. */
+export const STREAM_ERROR_REQUEST_ID = 'req_fake_stream_error';
 
 export class FakeAnthropicUpstream {
   readonly requests: RecordedRequest[] = [];
@@ -157,6 +161,12 @@ export class FakeAnthropicUpstream {
     if (reply.kind === 'raw') {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(reply.body);
+      return;
+    }
+    if (reply.kind === 'stream-error') {
+      const events = sseEvents(buildMessage({ kind: 'message', content: reply.content }, body.model), reply.content).slice(0, reply.afterEvents);
+      events.push(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: reply.type, message: reply.message }, request_id: STREAM_ERROR_REQUEST_ID })}\n\n`);
+      await this.stream(res, events, 0);
       return;
     }
     if (reply.kind === 'broken') {
@@ -236,14 +246,25 @@ interface Message {
   content: Record<string, unknown>[];
   stop_reason: string;
   stop_sequence: null;
-  usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number };
+  usage: Usage;
+}
+
+/** Usage as the real API reports it (cache breakdown, service tier and inference region included). */
+interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+  service_tier: string;
+  inference_geo: string;
 }
 
 let toolCounter = 0;
 
 function buildMessage(reply: MessageReply, model: string): Message {
   const content = reply.content.map((c) => {
-    if (c.type === 'tool_use') return { type: 'tool_use', id: c.id ?? `toolu_fake_${++toolCounter}`, name: c.name, input: c.input };
+    if (c.type === 'tool_use') return { type: 'tool_use', id: c.id ?? `toolu_fake_${++toolCounter}`, name: c.name, input: c.input, caller: { type: 'direct' } };
     if (c.type === 'text') return { type: 'text', text: Array.isArray(c.text) ? c.text.join('') : c.text };
     return { ...c };
   });
@@ -255,7 +276,11 @@ function buildMessage(reply: MessageReply, model: string): Message {
     content,
     stop_reason: reply.stopReason ?? 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: 12, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, ...reply.usage },
+    usage: {
+      input_tokens: 12, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, service_tier: 'standard', inference_geo: 'not_available',
+      ...reply.usage,
+    },
   };
 }
 
@@ -289,13 +314,14 @@ function sseEvents(m: Message, spec: ContentSpec[]): string[] {
       for (const p of pieces(block.thinking as string)) out.push(sse('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: p } }));
       out.push(sse('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } }));
     } else if (block.type === 'tool_use') {
-      out.push(sse('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }));
+      out.push(sse('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {}, caller: block.caller } }));
       out.push(sse('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: '' } }));
       for (const p of pieces(JSON.stringify(block.input), 4)) out.push(sse('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: p } }));
     }
     out.push(sse('content_block_stop', { index }));
   });
-  out.push(sse('message_delta', { delta: { stop_reason: m.stop_reason, stop_sequence: null }, usage: { output_tokens: m.usage.output_tokens } }));
+  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens } = m.usage;
+  out.push(sse('message_delta', { delta: { stop_reason: m.stop_reason, stop_sequence: null }, usage: { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens } }));
   out.push(sse('message_stop', {}));
   return out;
 }

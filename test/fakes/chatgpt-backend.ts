@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, readBody } from './loopback.js';
-import { functionCallItemEvents, messageItemEvents } from './responses-items.js';
+import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject } from './responses-items.js';
 
 export interface ScriptedToolCall {
   name: string;
@@ -22,7 +22,7 @@ export interface ScriptedTurn {
   reasoning?: string;
   text?: string;
   toolCalls?: ScriptedToolCall[];
-  /** Stream `response.failed` with this error after `response.created`. */
+  /** Stream `response.failed` with this error after `response.created` (after part of `text`, when given). */
   fail?: { code: string; message: string };
   /** Pause between events (ms). */
   eventDelayMs?: number;
@@ -33,6 +33,8 @@ export interface ScriptedTurn {
   hold?: { afterType: string; until: Promise<unknown> };
   /** Answer with this HTTP status and JSON body instead of a stream. */
   httpError?: { status: number; body: unknown };
+  /** Destroy the connection after this many SSE events (a stream cut mid-way). */
+  cutAfterEvents?: number;
 }
 
 export interface RecordedRequest {
@@ -117,8 +119,12 @@ export async function startChatGptBackend(opts: ChatGptBackendOptions): Promise<
       if (!res.writableFinished) rec.closedEarly = true;
     });
     let hold = turn.hold;
-    for (const event of turnEvents(turn, String(body.model))) {
+    for (const [i, event] of turnEvents(turn, String(body.model), body).entries()) {
       if (rec.closedEarly) return;
+      if (turn.cutAfterEvents !== undefined && i >= turn.cutAfterEvents) {
+        res.destroy();
+        return;
+      }
       res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
       if (hold && event.type === hold.afterType) {
         await Promise.race([hold.until, new Promise((r) => res.once('close', r))]);
@@ -167,18 +173,19 @@ function validateBody(body: Record<string, unknown>, basePrompt: string | string
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 
-/** The real event sequence for one turn. */
-export function turnEvents(turn: ScriptedTurn, model: string): Record<string, unknown>[] {
+/** The real event sequence for one turn (`request`: the body it answers, whose settings the response echoes). */
+export function turnEvents(turn: ScriptedTurn, model: string, request: Record<string, unknown> = {}): Record<string, unknown>[] {
   const responseId = id('resp');
   const created = Math.floor(Date.now() / 1000);
-  const base = { id: responseId, object: 'response', created_at: created, model, output: [] as unknown[], usage: null };
+  const response = (status: string, output: unknown[] = [], more: { usage?: unknown; error?: unknown } = {}): Record<string, unknown> =>
+    responseObject(request, { id: responseId, createdAt: created, model, status, output, ...more });
   const events: Record<string, unknown>[] = [];
   let seq = 0;
   const push = (e: Record<string, unknown>): void => {
     events.push({ ...e, sequence_number: seq++ });
   };
-  push({ type: 'response.created', response: { ...base, status: 'in_progress' } });
-  push({ type: 'response.in_progress', response: { ...base, status: 'in_progress' } });
+  push({ type: 'response.created', response: response('in_progress') });
+  push({ type: 'response.in_progress', response: response('in_progress') });
   // The ChatGPT backend's own extra event (subscription window usage); clients must tolerate it.
   push({
     type: 'codex.rate_limits',
@@ -191,22 +198,20 @@ export function turnEvents(turn: ScriptedTurn, model: string): Record<string, un
     },
   });
   if (turn.fail) {
-    push({ type: 'response.failed', response: { ...base, status: 'failed', error: turn.fail } });
+    if (turn.text !== undefined) {
+      // The turn fails while its message is being written: the item is never done.
+      const itemId = id('msg');
+      push({ type: 'response.output_item.added', output_index: 0, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } });
+      push({ type: 'response.content_part.added', item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } });
+      for (const d of pieces(turn.text)) push({ type: 'response.output_text.delta', item_id: itemId, output_index: 0, content_index: 0, delta: d, logprobs: [] });
+    }
+    push({ type: 'response.failed', response: response('failed', [], { error: turn.fail }) });
     return events;
   }
   const output: Record<string, unknown>[] = [];
   if (turn.reasoning !== undefined) {
-    const itemId = id('rs');
-    const index = output.length;
     const encrypted = `gAAAAB${randomBytes(24).toString('base64')}`;
-    push({ type: 'response.output_item.added', output_index: index, item: { id: itemId, type: 'reasoning', summary: [] } });
-    push({ type: 'response.reasoning_summary_part.added', item_id: itemId, output_index: index, summary_index: 0, part: { type: 'summary_text', text: '' } });
-    for (const d of pieces(turn.reasoning)) push({ type: 'response.reasoning_summary_text.delta', item_id: itemId, output_index: index, summary_index: 0, delta: d });
-    push({ type: 'response.reasoning_summary_text.done', item_id: itemId, output_index: index, summary_index: 0, text: turn.reasoning });
-    push({ type: 'response.reasoning_summary_part.done', item_id: itemId, output_index: index, summary_index: 0, part: { type: 'summary_text', text: turn.reasoning } });
-    const item = { id: itemId, type: 'reasoning', summary: [{ type: 'summary_text', text: turn.reasoning }], encrypted_content: encrypted };
-    push({ type: 'response.output_item.done', output_index: index, item });
-    output.push(item);
+    output.push(reasoningItemEvents(push, id('rs'), output.length, turn.reasoning, pieces(turn.reasoning), encrypted));
   }
   if (turn.text !== undefined) output.push(messageItemEvents(push, id('msg'), output.length, turn.text, pieces(turn.text)));
   for (const call of turn.toolCalls ?? []) {
@@ -216,12 +221,12 @@ export function turnEvents(turn: ScriptedTurn, model: string): Record<string, un
   }
   const usage = {
     input_tokens: 1200,
-    input_tokens_details: { cached_tokens: 1024 },
+    input_tokens_details: { cached_tokens: 1024, cache_write_tokens: 0 },
     output_tokens: 40,
     output_tokens_details: { reasoning_tokens: turn.reasoning ? 16 : 0 },
     total_tokens: 1240,
   };
-  push({ type: 'response.completed', response: { ...base, status: 'completed', output, usage } });
+  push({ type: 'response.completed', response: response('completed', output, { usage }) });
   return events;
 }
 

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { listenLoopback, readBody } from './loopback.js';
+import { responseObject } from './responses-items.js';
 
 export type Fault =
   | { kind: 'ok'; deltas?: number; delayMs?: number }
@@ -30,16 +31,22 @@ function sse(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
+/** Usage as the real Anthropic API reports it. */
+const ANTHROPIC_USAGE = {
+  input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0,
+  cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 }, output_tokens: 1, service_tier: 'standard', inference_geo: 'not_available',
+};
+
 /** A complete Anthropic Messages stream with `n` text deltas (the real event order). */
 export function anthropicStream(n: number, model = 'claude-sonnet-4-6'): string[] {
-  const usage = { input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   const out = [
-    sse('message_start', { message: { id: 'msg_fault_1', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage } }),
+    sse('message_start', { message: { id: 'msg_fault_1', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: ANTHROPIC_USAGE } }),
     sse('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
   ];
   for (let i = 0; i < n; i++) out.push(sse('content_block_delta', { index: 0, delta: { type: 'text_delta', text: `tok${i} ` } }));
   out.push(sse('content_block_stop', { index: 0 }));
-  out.push(sse('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: n } }));
+  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = ANTHROPIC_USAGE;
+  out.push(sse('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens: n } }));
   out.push(sse('message_stop', {}));
   return out;
 }
@@ -48,28 +55,31 @@ export function anthropicStream(n: number, model = 'claude-sonnet-4-6'): string[
 export function responsesStream(n: number, model = 'gpt-5.5'): string[] {
   let seq = 0;
   const ev = (type: string, data: Record<string, unknown>): string => sse(type, { ...data, sequence_number: seq++ });
-  const base = { id: 'resp_fault_1', object: 'response', created_at: 1_700_000_000, model, output: [] as unknown[], usage: null };
+  const response = (status: string, output: unknown[], usage?: unknown): Record<string, unknown> =>
+    responseObject({}, { id: 'resp_fault_1', createdAt: 1_700_000_000, model, status, output, usage });
   const text = Array.from({ length: n }, (_, i) => `tok${i} `).join('');
-  const item = { id: 'msg_fault_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  const part = { type: 'output_text', text, annotations: [], logprobs: [] };
+  const item = { id: 'msg_fault_1', type: 'message', role: 'assistant', status: 'completed', content: [part] };
+  const at = { item_id: item.id, output_index: 0, content_index: 0 };
   const out = [
-    ev('response.created', { response: { ...base, status: 'in_progress' } }),
+    ev('response.created', { response: response('in_progress', []) }),
+    ev('response.in_progress', { response: response('in_progress', []) }),
     ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }),
-    ev('response.content_part.added', { item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+    ev('response.content_part.added', { ...at, part: { ...part, text: '' } }),
   ];
-  for (let i = 0; i < n; i++) out.push(ev('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta: `tok${i} ` }));
-  out.push(ev('response.output_text.done', { item_id: item.id, output_index: 0, content_index: 0, text }));
-  out.push(ev('response.content_part.done', { item_id: item.id, output_index: 0, content_index: 0, part: item.content[0] }));
+  for (let i = 0; i < n; i++) out.push(ev('response.output_text.delta', { ...at, delta: `tok${i} `, logprobs: [] }));
+  out.push(ev('response.output_text.done', { ...at, text, logprobs: [] }));
+  out.push(ev('response.content_part.done', { ...at, part }));
   out.push(ev('response.output_item.done', { output_index: 0, item }));
-  out.push(ev('response.completed', {
-    response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 10, output_tokens: n, total_tokens: 10 + n } },
-  }));
+  const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: n, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 10 + n };
+  out.push(ev('response.completed', { response: response('completed', [item], usage) }));
   return out;
 }
 
 function anthropicMessage(model: string): string {
   return JSON.stringify({
     id: 'msg_fault_json', type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'hello' }],
-    stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 },
+    stop_reason: 'end_turn', stop_sequence: null, usage: ANTHROPIC_USAGE,
   });
 }
 

@@ -7,7 +7,8 @@
  *    split over several deltas, a usage chunk after the finish chunk (when asked for), written in
  *    several socket writes; quirks switchable (whole arguments, no `index`, no usage chunk, no
  *    finish_reason, `tool_calls` finish without calls).
- *  - responses flavour: the real `response.*` event sequence with `sequence_number`s.
+ *  - responses flavour: the real `response.*` event sequence with `sequence_number`s (reasoning
+ *    summaries included), the response object with every field the real API reports.
  *  - scripted per request: text, reasoning, tool calls, HTTP errors (real bodies, `retry-after`),
  *    a stream cut after N events, or an error object mid-stream.
  * Every request is recorded.
@@ -15,7 +16,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, closeServer, readBody } from './loopback.js';
-import { functionCallItemEvents, messageItemEvents } from './responses-items.js';
+import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject } from './responses-items.js';
 
 export interface ChatQuirks {
   /** Tool-call arguments in one delta instead of several. */
@@ -139,12 +140,12 @@ export class FakeOpenAICompatible {
     const model = body.model;
     if (body.stream === true) {
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-      const events = chat ? chatEvents(turn, model, this.quirks, includeUsage) : responsesEvents(turn, model);
-      await streamEvents(res, events, chat, turn);
+      const events = chat ? chatEvents(turn, model, this.quirks, includeUsage) : responsesEvents(turn, model, body);
+      await streamEvents(res, events, chat, turn, body);
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': `req_${this.counter}` });
-    res.end(JSON.stringify(chat ? chatCompletion(turn, model, this.quirks) : responsesEvents(turn, model).at(-1)?.response));
+    res.end(JSON.stringify(chat ? chatCompletion(turn, model, this.quirks) : responsesEvents(turn, model, body).at(-1)?.response));
   }
 }
 
@@ -158,14 +159,19 @@ function sendError(res: http.ServerResponse, status: number, message: string, ty
 const rid = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`;
 const tick = (ms?: number): Promise<void> => new Promise((r) => (ms ? setTimeout(r, ms) : setImmediate(r)));
 
-async function streamEvents(res: http.ServerResponse, events: Record<string, unknown>[], chat: boolean, turn: FakeTurn): Promise<void> {
+async function streamEvents(res: http.ServerResponse, events: Record<string, unknown>[], chat: boolean, turn: FakeTurn, request: Record<string, unknown>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const frames = events.map((e) => (chat ? `data: ${JSON.stringify(e)}\n\n` : `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`));
   if (turn.streamError) {
     const at = Math.min(2, frames.length);
+    const shell = events[0]?.response as { id: string; created_at: number; model: string } | undefined;
+    const failed = responseObject(request, {
+      id: shell?.id ?? 'resp_failed', createdAt: shell?.created_at ?? 0, model: shell?.model ?? String(request.model), status: 'failed', output: [],
+      error: { code: 'server_error', message: turn.streamError },
+    });
     const err = chat
       ? `data: ${JSON.stringify({ error: { message: turn.streamError, type: 'server_error', param: null, code: null } })}\n\n`
-      : `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', sequence_number: at, response: { id: 'resp_failed', object: 'response', status: 'failed', error: { code: 'server_error', message: turn.streamError }, output: [] } })}\n\n`;
+      : `event: response.failed\ndata: ${JSON.stringify({ type: 'response.failed', sequence_number: at, response: failed })}\n\n`;
     frames.splice(at, frames.length - at, err);
   } else if (chat) frames.push('data: [DONE]\n\n');
   for (let i = 0; i < frames.length; i++) {
@@ -238,7 +244,7 @@ function chatCompletion(turn: FakeTurn, model: string, quirks: ChatQuirks): Reco
 }
 
 /** The real Responses stream for one turn; the last event (`response.completed`) carries the full response. */
-export function responsesEvents(turn: FakeTurn, model: string): Record<string, unknown>[] {
+export function responsesEvents(turn: FakeTurn, model: string, request: Record<string, unknown>): Record<string, unknown>[] {
   const id = rid('resp');
   const created = Math.floor(Date.now() / 1000);
   let seq = 0;
@@ -246,13 +252,14 @@ export function responsesEvents(turn: FakeTurn, model: string): Record<string, u
   const push = (e: Record<string, unknown>): void => {
     out.push({ ...e, sequence_number: seq++ });
   };
-  const shell = (status: string, output: unknown[], usage: unknown = null): Record<string, unknown> => ({
-    id, object: 'response', created_at: created, status, model, output, usage, error: null, incomplete_details: null,
-    instructions: null, tools: [], parallel_tool_calls: true, tool_choice: 'auto', text: { format: { type: 'text' } }, reasoning: { effort: null, summary: null },
-  });
+  const shell = (status: string, output: unknown[], usage: unknown = null): Record<string, unknown> =>
+    responseObject(request, { id, createdAt: created, model, status, output, usage });
   push({ type: 'response.created', response: shell('in_progress', []) });
   push({ type: 'response.in_progress', response: shell('in_progress', []) });
   const output: Record<string, unknown>[] = [];
+  if (turn.reasoning) {
+    output.push(reasoningItemEvents(push, rid('rs'), output.length, turn.reasoning, turn.reasoning.match(/.{1,8}/gs) ?? [], `gAAAAB${randomBytes(16).toString('base64')}`));
+  }
   if (turn.text) output.push(messageItemEvents(push, rid('msg'), output.length, turn.text, turn.text.match(/.{1,8}/gs) ?? []));
   for (const call of turn.toolCalls ?? []) {
     const itemId = rid('fc');
@@ -260,7 +267,7 @@ export function responsesEvents(turn: FakeTurn, model: string): Record<string, u
     const args = JSON.stringify(call.arguments);
     output.push(functionCallItemEvents(push, itemId, output.length, { callId, name: call.name, args }, splitArgs(args)));
   }
-  const usage = { input_tokens: 21, input_tokens_details: { cached_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 30 };
+  const usage = { input_tokens: 21, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: turn.reasoning ? 4 : 0 }, total_tokens: 30 };
   push({ type: 'response.completed', response: shell('completed', output, usage) });
   return out;
 }

@@ -12,7 +12,8 @@ import { ResponsesStreamEventSchema } from '../../../src/formats/models/response
  * Responses: created → in_progress first; sequence_number 0,1,2…; output_index assigned in order
  * (with `sequentialItems`, one item open at a time: a converter whose source streams blocks one
  * by one must not interleave them); deltas only for open items; exactly one terminal
- * event (completed/incomplete/failed) and nothing after it.
+ * event (completed/incomplete/failed, or an `error` event for a stream that broke) and nothing
+ * after it.
  */
 export function expectResponsesGrammar(events: StreamEvent[], opts: { sequentialItems?: boolean } = {}): void {
   for (const ev of events) expect(ResponsesStreamEventSchema.safeParse(ev).error).toBeUndefined();
@@ -21,12 +22,12 @@ export function expectResponsesGrammar(events: StreamEvent[], opts: { sequential
   expect(events[1]?.type).toBe('response.in_progress');
   const open = new Set<number>();
   let added = 0;
-  const terminal = ['response.completed', 'response.incomplete', 'response.failed'];
+  const terminal = ['response.completed', 'response.incomplete', 'response.failed', 'error'];
   events.forEach((ev, i) => {
     const type = String(ev.type);
     if (terminal.includes(type)) {
       expect(i, 'terminal event is last').toBe(events.length - 1);
-      if (type !== 'response.failed') expect(open.size, 'items left open at the end').toBe(0);
+      if (type !== 'response.failed' && type !== 'error') expect(open.size, 'items left open at the end').toBe(0);
       return;
     }
     if (type === 'response.output_item.added') {
@@ -80,7 +81,7 @@ export function expectChatGrammar(events: StreamEvent[], opts: { usage?: boolean
 }
 
 /**
- * Anthropic: message_start first, content blocks
+ * Anthropic: message_start first, content blocks (and `ping`s anywhere after it)
  * opened and closed in order with dense indexes and never nested, message_delta right before
  * message_stop, nothing after message_stop or error; every event valid against the model.
  */
@@ -115,6 +116,10 @@ export function expectAnthropicGrammar(events: StreamEvent[]): void {
       case 'message_stop':
       case 'error':
         ended = true;
+        break;
+      case 'ping':
+        // Keep-alive the real API sends between any two events after message_start.
+        expect(i).toBeGreaterThan(0);
         break;
       default:
         throw new Error(`unexpected Anthropic event ${String(ev.type)}`);

@@ -80,7 +80,11 @@ export async function startSdkProxy(config: Record<string, unknown> = {}): Promi
 
 /** Reads an SSE response into parsed `{event, data}` records. */
 export async function readSse(res: Response): Promise<Array<{ event?: string; data: string }>> {
-  const text = await res.text();
+  return parseSse(await res.text());
+}
+
+/** SSE text → `{event, data}` records. */
+export function parseSse(text: string): Array<{ event?: string; data: string }> {
   return text
     .split('\n\n')
     .filter((f) => f.trim())

@@ -3,7 +3,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiError, text as textReply } from '../../fakes/anthropic-upstream.js';
-import { readSse, startSdkProxy, type SdkProxy } from './harness.js';
+import { conformantText } from '../../conformance/check.js';
+import { parseSse, startSdkProxy, type SdkProxy } from './harness.js';
 
 let p: SdkProxy;
 beforeAll(async () => {
@@ -21,7 +22,8 @@ describe('claude_sdk /v1/messages', () => {
     p.fake.script = () => textReply('Plain answer from upstream.');
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello there' }] });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
+    const raw = await conformantText('anthropic', res);
+    const body = JSON.parse(raw) as Record<string, unknown>;
     expect(body.type).toBe('message');
     expect(body.role).toBe('assistant');
     expect(body.content).toEqual([{ type: 'text', text: 'Plain answer from upstream.' }]);
@@ -41,7 +43,7 @@ describe('claude_sdk /v1/messages', () => {
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'stream please' }] });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const frames = await readSse(res);
+    const frames = parseSse(await conformantText('anthropic', res));
     const types = frames.map((f) => f.event);
     expect(types[0]).toBe('message_start');
     expect(types.at(-1)).toBe('message_stop');
@@ -113,7 +115,7 @@ describe('claude_sdk /v1/messages', () => {
     p.fake.script = () => apiError(401);
     const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(401);
-    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    const body = JSON.parse(await conformantText('anthropic', res)) as { type: string; error: { type: string; message: string } };
     expect(body.type).toBe('error');
     expect(body.error.type).toBe('authentication_error');
     expect(body.error.message).toContain('401');
