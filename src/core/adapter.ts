@@ -76,9 +76,23 @@ export interface AdapterStreamResponse {
 
 export type AdapterResponse = AdapterJsonResponse | AdapterStreamResponse;
 
+/**
+ * How a provider takes a model it does not list: `native`, a name of its own family that it sends
+ * upstream as it is (`gpt-5` for codex, `claude-3-7-sonnet-x` for claude_api); `mapped`, a name
+ * its model map turns into one of its models (Claude Code's `claude-*` names on codex).
+ */
+export type ModelAcceptance = 'native' | 'mapped';
+
 export interface ProviderAdapter {
   /** Client APIs this adapter serves. */
   readonly apis: readonly ApiFormat[];
+  /**
+   * Would this provider serve `model` although `listModels()` does not list it? Root routing asks
+   * when no `[routing]` rule and no listing decides (native names before mapped ones), so every
+   * model a provider's own prefix accepts works at the root too. Undefined: it would not (a
+   * fallback to a default model does not count). Pure and fast: it runs per routed request.
+   */
+  acceptsModel?(model: string): ModelAcceptance | undefined;
   /**
    * Handle one request. Rejects with a ProxyError (see errors.ts) for failures before any byte is
    * committed; the core renders it in the client's API format and may fall back on retryable ones.

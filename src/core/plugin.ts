@@ -76,8 +76,16 @@ export interface PluginBase<C extends PluginConfig = PluginConfig> {
   getScheduledTasks(): ScheduledTaskDefinition[];
   /** What `ccproxy serve` prints about this plugin once started (credentials found? how to fix?). */
   startupInfo?(): StartupInfo;
+  /** Links the `GET /` page lists for this plugin (a dashboard, its docs); paths under routerPrefix. */
+  pageLinks?(): PageLink[];
   /** `ccproxy auth login|status|logout <alias>` support. */
   readonly auth?: PluginAuthCommands<C>;
+}
+
+/** A link on the `GET /` page: `path` is below the plugin's routerPrefix (`/dashboard`). */
+export interface PageLink {
+  title: string;
+  path: string;
 }
 
 export interface StartupInfo {

@@ -3,6 +3,7 @@
  * shape `GET /plugins` serves.
  */
 import type { PluginRecord, PluginSource, PluginState } from './loader/types.js';
+import type { PageLink } from './plugin.js';
 
 export type { PluginRecord, PluginSource, PluginState } from './loader/types.js';
 
@@ -41,6 +42,28 @@ export class PluginRegistry {
   /** Active provider plugins. */
   providers(): PluginRecord[] {
     return this.active().filter((r) => r.plugin?.kind === 'provider');
+  }
+
+  /**
+   * The `GET /` page links of the active plugins (`pageLinks()`), made absolute under each one's
+   * prefix. A plugin whose pageLinks() throws or returns junk contributes nothing.
+   */
+  pageLinks(): Array<PageLink & { plugin: string }> {
+    const out: Array<PageLink & { plugin: string }> = [];
+    for (const r of this.active()) {
+      let links: unknown;
+      try {
+        links = r.plugin?.pageLinks?.();
+      } catch {
+        continue;
+      }
+      if (!Array.isArray(links)) continue;
+      for (const l of links as Array<Partial<PageLink>>) {
+        if (typeof l?.title !== 'string' || typeof l.path !== 'string' || !l.path.startsWith('/')) continue;
+        out.push({ plugin: r.name, title: l.title, path: `${r.plugin?.routerPrefix ?? ''}${l.path}` });
+      }
+    }
+    return out;
   }
 
   get(name: string): PluginRecord | undefined {

@@ -15,9 +15,11 @@ import { createServices, type RuntimeServices } from './services-factory.js';
 import { createHttpApp } from './http/server.js';
 import { httpContextOf } from './http/context.js';
 import { healthRoutes } from './health/routes.js';
-import type { HealthTarget } from './health/aggregate.js';
+import { aggregateHealth, type HealthTarget } from './health/aggregate.js';
+import { docsRoutes, shippedDocs } from './http/docs-routes.js';
+import { homePage, type HomeProvider } from './http/home-page.js';
 import { errorMessage, shutdownPlugins, startPlugin } from './plugin-lifecycle.js';
-import type { AnyPlugin, HealthCheckResult } from './plugin.js';
+import { isProviderPlugin, type AnyPlugin, type HealthCheckResult } from './plugin.js';
 import { VERSION } from './version.js';
 import { loadSettings, originOf } from './config/load.js';
 import { discoverPlugins, type DiscoverOptions, type PluginRecord } from './loader/index.js';
@@ -115,6 +117,16 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
   // ---- root routes by model: /v1/* at the root, validated [routing] (src/core/routing, issue 7) ----
   app.register(rootRoutes({ routing: settings.routing, plugins: active, registry, logger }));
   // ---- end root routes ----
+  const docs = shippedDocs();
+  app.register(docsRoutes(docs));
+  app.register(homePage({
+    version: VERSION,
+    health: () => aggregateHealth(healthTargets(registry), { timeoutMs: settings.health_timeout * 1000, version: VERSION, extra: () => taskChecks(services) }),
+    providers: () => homeProviders(registry),
+    inactive: () => registry.all().filter((r) => r.state === 'failed' || r.state === 'disabled').map((r) => ({ name: r.name, state: r.state, ...(r.reason ? { reason: r.reason } : {}) })),
+    pluginLinks: () => registry.pageLinks(),
+    docs: [...docs.keys()],
+  }));
 
   try {
     await app.ready();
@@ -229,6 +241,21 @@ function healthTargets(registry: PluginRegistry): HealthTarget[] {
     }
   }
   return out;
+}
+
+/** Running providers for the `GET /` page: name, prefix and the APIs their adapter serves. */
+function homeProviders(registry: PluginRegistry): HomeProvider[] {
+  return registry.providers().flatMap((r) => {
+    const plugin = r.plugin;
+    if (!plugin || !isProviderPlugin(plugin)) return [];
+    let apis: HomeProvider['apis'] = [];
+    try {
+      apis = plugin.createAdapter().apis;
+    } catch {
+      // An adapter that cannot be built serves nothing; the page still lists the prefix.
+    }
+    return [{ name: plugin.name, prefix: plugin.routerPrefix, apis }];
+  });
 }
 
 function readiness(registry: PluginRegistry, started: boolean): { ready: boolean; failed: string[] } {

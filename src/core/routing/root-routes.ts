@@ -11,7 +11,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ProviderAdapter } from '../adapter.js';
 import type { Settings } from '../config/schema.js';
-import { ValidationError, toProxyError } from '../errors.js';
+import { ValidationError, invalidField, jsonTypeOf, toProxyError } from '../errors.js';
 import { httpContextOf } from '../http/context.js';
 import { copyRequest } from '../http/model-request.js';
 import { handleModelRequest, modelList } from '../http/provider-routes.js';
@@ -20,7 +20,7 @@ import type { PluginRegistry } from '../registry.js';
 import { ProviderDirectory } from './directory.js';
 import { isGlob } from './glob.js';
 import { ModelIndex, type ListedModel } from './model-index.js';
-import { Router, type PlanStep } from './resolve.js';
+import { Router, type PlanStep, type RouteNeed } from './resolve.js';
 import { validateRouting } from './validate.js';
 import '../http/fastify-types.js';
 
@@ -51,7 +51,7 @@ export function rootRoutes(opts: RootRoutesOptions): FastifyPluginAsync {
     const router = new Router(routing, directory, index);
     const ctx = httpContextOf(app);
 
-    const route = (api: ApiFormat, path: string, call: (a: ProviderAdapter, r: AdapterRequest) => Promise<AdapterResponse>, need?: (a: ProviderAdapter) => boolean): void => {
+    const route = (api: ApiFormat, path: string, call: (a: ProviderAdapter, r: AdapterRequest) => Promise<AdapterResponse>, need?: RouteNeed): void => {
       app.post(path, { config: { api } }, async (request, reply) => {
         const model = modelOf(request);
         const plan = await router.plan(model, api, need);
@@ -59,7 +59,7 @@ export function rootRoutes(opts: RootRoutesOptions): FastifyPluginAsync {
       });
     };
     for (const api of ['anthropic', 'chat', 'responses'] as const) route(api, PATHS[api], (a, r) => a.handle(r));
-    route('anthropic', '/v1/messages/count_tokens', (a, r) => a.countTokens!(r), (a) => typeof a.countTokens === 'function');
+    route('anthropic', '/v1/messages/count_tokens', (a, r) => a.countTokens!(r), { what: 'POST /v1/messages/count_tokens', test: (a) => typeof a.countTokens === 'function' });
 
     app.get('/v1/models', { config: { api: 'chat' } }, async () => {
       const listed = await index.listAll();
@@ -68,11 +68,14 @@ export function rootRoutes(opts: RootRoutesOptions): FastifyPluginAsync {
   };
 }
 
-function modelOf(request: FastifyRequest): string | undefined {
+/** The root routes choose the provider by model: without one there is nothing to choose by (400). */
+function modelOf(request: FastifyRequest): string {
   const body = request.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('Request body must be a JSON object');
   const model = (body as Record<string, unknown>).model;
-  return typeof model === 'string' && model ? model : undefined;
+  if (typeof model === 'string' && model.trim()) return model;
+  const problem = model === undefined ? 'required' : typeof model === 'string' ? 'must not be empty' : `must be a string, got ${jsonTypeOf(model)}`;
+  throw invalidField('model', `${problem} (the root routes choose the provider by model)`);
 }
 
 async function withFallback(
@@ -81,7 +84,7 @@ async function withFallback(
   reply: FastifyReply,
   call: (a: ProviderAdapter, r: AdapterRequest) => Promise<AdapterResponse>,
   logger: Logger,
-  model: string | undefined,
+  model: string,
 ): Promise<AdapterResponse> {
   const failed: string[] = [];
   for (let i = 0; i < plan.length; i++) {

@@ -5,12 +5,12 @@
  * layer (openai-bridge.ts).
  */
 import type { Logger } from 'pino';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import type { UpstreamResponse } from '../../core/http/upstream.js';
 import type { UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
-import { listModels } from './models.js';
+import { listModels, modelAcceptance } from './models.js';
 import { handleOpenAiRequest } from './openai-bridge.js';
 import { prepareMessagesBody, type JsonObject } from './request-body.js';
 import { spliceRemovedSystemBlocks } from './raw-splice.js';
@@ -60,6 +60,10 @@ export class ClaudeApiAdapter implements ProviderAdapter {
 
   async listModels(): Promise<ModelInfo[]> {
     return listModels(this.config);
+  }
+
+  acceptsModel(model: string): ModelAcceptance | undefined {
+    return modelAcceptance(model, this.config);
   }
 
   /** Prepare a Messages body for `cred`: raw client bytes when no edit was needed. */

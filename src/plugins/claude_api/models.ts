@@ -1,5 +1,5 @@
 /** Model names for the OpenAI routes (`model_map` globs) and the `/v1/models` list. */
-import type { ModelInfo } from '../../core/adapter.js';
+import type { ModelAcceptance, ModelInfo } from '../../core/adapter.js';
 import type { ClaudeApiConfig } from './config.js';
 
 /**
@@ -14,6 +14,15 @@ export function mapModel(requested: unknown, config: Pick<ClaudeApiConfig, 'mode
   if (/^claude-/i.test(name)) return name;
   const glob = entries.find(([k]) => k.includes('*') && globToRegExp(k).test(name));
   return glob ? glob[1] : config.default_model;
+}
+
+/** How claude_api takes a model it does not list: a Claude name, or one its model_map maps. */
+export function modelAcceptance(requested: string, config: Pick<ClaudeApiConfig, 'model_map'>): ModelAcceptance | undefined {
+  const name = requested.trim();
+  const entries = Object.entries(config.model_map);
+  if (entries.some(([k]) => k === name)) return 'mapped';
+  if (/^claude-/i.test(name)) return 'native';
+  return entries.some(([k]) => k.includes('*') && globToRegExp(k).test(name)) ? 'mapped' : undefined;
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -7,7 +7,7 @@
  * layer converts stream/response back for Chat and Responses).
  */
 import { randomUUID } from 'node:crypto';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
 import { convertRequest, convertResponse, convertStream, estimateInputTokens, type ConvertOptions, type JsonObject } from '../../formats/index.js';
 import type { CliProcessRegistry } from './cli-process.js';
@@ -46,6 +46,11 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   async listModels(): Promise<ModelInfo[]> {
     return this.d.config.models.map((id) => ({ id, ownedBy: 'anthropic', displayName: `${id} (Claude Code)` }));
+  }
+
+  /** The CLI takes Claude model names and its aliases as they are. */
+  acceptsModel(model: string): ModelAcceptance | undefined {
+    return /^(claude-|(opus|sonnet|haiku)(\[1m\])?$)/i.test(model.trim()) ? 'native' : undefined;
   }
 
   /** An estimate without starting a CLI: Claude Code clients ask before compacting. */

@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
@@ -17,7 +17,7 @@ import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
-import { requestedEffort, resolveModel } from './models.js';
+import { modelAcceptance, requestedEffort, resolveModel } from './models.js';
 import { shapeCodexRequest } from './upstream-request.js';
 import { throwIfFailed, usageLimitError } from './upstream-errors.js';
 
@@ -119,6 +119,10 @@ export class CodexAdapter implements ProviderAdapter {
 
   async listModels(): Promise<ModelInfo[]> {
     return this.deps.config.models.map((id) => ({ id, ownedBy: 'openai', displayName: id }));
+  }
+
+  acceptsModel(model: string): ModelAcceptance | undefined {
+    return modelAcceptance(model, this.deps.config);
   }
 }
 

@@ -5,6 +5,7 @@
  * (`claude-opus-5-5`, `claude-sonnet-*`, `claude-haiku-*` for background calls) are mapped by
  * `model_map`; Codex's own names pass through untouched.
  */
+import type { ModelAcceptance } from '../../core/adapter.js';
 import type { CodexConfig, ReasoningEffort } from './config.js';
 
 export interface ResolvedModel {
@@ -27,6 +28,14 @@ export function resolveModel(requested: string | undefined, config: Pick<CodexCo
   }
   if (name && CODEX_NATIVE.test(name)) return { model: name };
   return { model: config.default_model };
+}
+
+/** How codex takes a model it does not list: a name the backend knows, or one model_map maps. */
+export function modelAcceptance(requested: string, config: Pick<CodexConfig, 'model_map'>): ModelAcceptance | undefined {
+  const name = requested.trim();
+  const entries = Object.entries(config.model_map);
+  if (entries.some(([pattern]) => pattern === name || (pattern.includes('*') && globToRegExp(pattern).test(name)))) return 'mapped';
+  return name && CODEX_NATIVE.test(name) ? 'native' : undefined;
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -9,14 +9,14 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
+import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamConnectionError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
 import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
-import { resolveModel, type ModelCatalog } from './models.js';
+import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
 import { observeUsage, reportUsage } from './usage.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
 
@@ -74,6 +74,10 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async listModels(): Promise<ModelInfo[]> {
     return this.deps.catalog.list();
+  }
+
+  acceptsModel(model: string): ModelAcceptance | undefined {
+    return modelAcceptance(model, this.deps.settings);
   }
 
   /** The client's body in the upstream's API, with the model and the configured limits applied. */

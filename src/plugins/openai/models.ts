@@ -4,7 +4,7 @@
  * scheduled probe and cached, so listing and health never cost a call per request.
  */
 import type { Dispatcher } from 'undici';
-import type { ModelInfo } from '../../core/adapter.js';
+import type { ModelAcceptance, ModelInfo } from '../../core/adapter.js';
 import { UpstreamError, type ProxyError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { matchPattern } from '../../core/routing/glob.js';
@@ -19,6 +19,16 @@ export function resolveModel(requested: string | undefined, settings: Pick<Insta
   if (hit) return hit.value;
   if (settings.default_model && (!name || CLAUDE_NAME.test(name))) return settings.default_model;
   return name;
+}
+
+/**
+ * How an openai instance takes a model it does not list: only through its own configuration
+ * (model_map, or default_model for Claude names). An upstream's own names are known from its list.
+ */
+export function modelAcceptance(requested: string, settings: Pick<InstanceSettings, 'model_map' | 'default_model'>): ModelAcceptance | undefined {
+  const name = requested.trim();
+  if (name && matchPattern(settings.model_map, name)) return 'mapped';
+  return settings.default_model && CLAUDE_NAME.test(name) ? 'mapped' : undefined;
 }
 
 export interface ProbeResult {

@@ -16,6 +16,7 @@ export interface FakeProviderOptions {
   tasks?: ScheduledTaskDefinition[];
   configSchema?: z.ZodType<z.infer<typeof ProviderConfigSchema>>;
   shutdown?: () => Promise<void>;
+  acceptsModel?: ProviderAdapter['acceptsModel'];
 }
 
 export function fakeProvider(opts: FakeProviderOptions): ProviderPlugin & { calls: AdapterRequest[]; shutdowns: number } {
@@ -29,6 +30,7 @@ export function fakeProvider(opts: FakeProviderOptions): ProviderPlugin & { call
     },
     listModels: async () => [{ id: `${opts.name}-model`, created: 1700000000, displayName: 'Fake' }],
     ...(opts.countTokens ? { countTokens: opts.countTokens } : {}),
+    ...(opts.acceptsModel ? { acceptsModel: opts.acceptsModel } : {}),
   };
   const plugin = {
     kind: 'provider' as const,

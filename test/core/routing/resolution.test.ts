@@ -30,10 +30,48 @@ async function post(p: RunningProxy, path: string, body: Record<string, unknown>
 const chat = (model?: string): Record<string, unknown> => ({ ...(model ? { model } : {}), messages: [{ role: 'user', content: 'x' }] });
 
 describe('choosing a provider', () => {
-  it('a single running provider takes every model, with or without a model name', async () => {
+  it('a single running provider takes every model; a request without a model is a 400 naming the field', async () => {
     const p = await start([fakeProvider({ name: 'solo' })]);
     expect((await post(p, '/v1/chat/completions', chat('anything'))).provider).toBe('solo');
-    expect((await post(p, '/v1/chat/completions', chat())).provider).toBe('solo');
+    const none = await post(p, '/v1/chat/completions', chat());
+    expect(none.status).toBe(400);
+    expect(none.json).toMatchObject({ error: { type: 'invalid_request_error', param: 'model', message: expect.stringMatching(/^model: required/) } });
+    const anthropic = await post(p, '/v1/messages', { max_tokens: 1, messages: [] });
+    expect(anthropic).toMatchObject({ status: 400, json: { type: 'error', error: { type: 'invalid_request_error' } } });
+    expect((await post(p, '/v1/responses', { model: 7, input: 'x' })).json).toMatchObject({ error: { message: expect.stringMatching(/^model: must be a string, got number/) } });
+    expect((await post(p, '/v1/messages/count_tokens', { model: '', messages: [] })).status).toBe(400);
+  });
+
+  it('a model no one lists goes to the provider that takes it as its own name, else to one whose map takes it', async () => {
+    const native = fakeProvider({ name: 'native', acceptsModel: (m) => (m.startsWith('gpt-') ? 'native' : undefined) });
+    const mapper = fakeProvider({ name: 'mapper', acceptsModel: (m) => (m.startsWith('gpt-') || m.startsWith('claude-') ? 'mapped' : undefined) });
+    // Load order and priority would favour `mapper`: the native name still wins.
+    const p = await start([mapper, native, fakeProvider({ name: 'other' })], { plugins: { mapper: { priority: 5 } } });
+    expect((await post(p, '/v1/chat/completions', chat('gpt-5'))).provider).toBe('native');
+    expect((await post(p, '/v1/chat/completions', chat('claude-opus-5-5'))).provider).toBe('mapper');
+    // A listed name still comes first, and a name nobody takes is still a 404.
+    expect((await post(p, '/v1/chat/completions', chat('other-model'))).provider).toBe('other');
+    expect((await post(p, '/v1/chat/completions', chat('llama-3'))).status).toBe(404);
+  });
+
+  it('a provider that does not serve the API: 400 naming the providers that do, not a 503', async () => {
+    const p = await start([fakeProvider({ name: 'anth', apis: ['anthropic'] }), fakeProvider({ name: 'any' })], {
+      routing: { models: { 'm-*': 'anth' } },
+    });
+    const r = await post(p, '/v1/chat/completions', chat('m-1'));
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ error: { type: 'invalid_request_error', param: 'model' } });
+    const message = (r.json as { error: { message: string } }).error.message;
+    expect(message).toContain('Model "m-1" goes to anth, which does not serve POST /v1/chat/completions (anth serves POST /v1/messages)');
+    expect(message).toContain('Providers that serve it: any');
+    // count_tokens the same way.
+    const counting = await start([fakeProvider({ name: 'plain' }), fakeProvider({ name: 'counter', countTokens: async () => ({ kind: 'json', status: 200, body: { input_tokens: 1 } }) })], {
+      routing: { default: 'plain' },
+    });
+    const c = await post(counting, '/v1/messages/count_tokens', { model: 'x', messages: [] });
+    expect(c.status).toBe(400);
+    expect(JSON.stringify(c.json)).toContain('does not serve POST /v1/messages/count_tokens');
+    expect(JSON.stringify(c.json)).toContain('Providers that serve it: counter');
   });
 
   it('with several providers and no rule, an unlisted model is not guessed: 404 in the API format', async () => {

@@ -60,6 +60,15 @@ describe('one base URL, three providers', () => {
     });
   }
 
+  it('without [routing], a model a provider takes but does not list works at the root as at its prefix', async () => {
+    // codex lists no `gpt-5` but sends Codex names as they are (claude_api would only map it).
+    expect(await ask(bare, 'gpt-5')).toEqual({ text: 'ok', provider: 'codex' });
+    expect(up.chatgpt.requests.at(-1)?.body.model).toBe('gpt-5');
+    // An unlisted Claude name is claude_api's own.
+    expect((await ask(bare, 'claude-3-7-sonnet-20250219')).provider).toBe('claude_api');
+    expect(up.anthropic.messageRequests.at(-1)?.body.model).toBe('claude-3-7-sonnet-20250219');
+  });
+
   it('Responses and Anthropic clients route the same way', async () => {
     const res = await client(ruled).responses.create({ model: 'gpt-5.5', input: 'Hi' }).withResponse();
     expect(res.data.output_text).toBe('ok');

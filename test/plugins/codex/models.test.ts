@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodexConfigSchema } from '../../../src/plugins/codex/config.js';
-import { requestedEffort, resolveModel } from '../../../src/plugins/codex/models.js';
+import { modelAcceptance, requestedEffort, resolveModel } from '../../../src/plugins/codex/models.js';
 
 const config = CodexConfigSchema.parse({});
 
@@ -18,6 +18,14 @@ describe('model map defaults', () => {
     expect(resolveModel('o3', config)).toEqual({ model: 'o3' });
     expect(resolveModel('mistral-large', config)).toEqual({ model: 'gpt-5.5' });
     expect(resolveModel(undefined, config)).toEqual({ model: 'gpt-5.5' });
+  });
+
+  it('says which names it takes without listing them (root routing): Codex names, model_map names, not the rest', () => {
+    expect(modelAcceptance('gpt-5', config)).toBe('native');
+    expect(modelAcceptance('o3', config)).toBe('native');
+    expect(modelAcceptance('claude-opus-5-5', config)).toBe('mapped');
+    expect(modelAcceptance('haiku', config)).toBe('mapped');
+    expect(modelAcceptance('mistral-large', config)).toBeUndefined();
   });
 
   it('lets a configured exact name win over an earlier glob', () => {

@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { OpenAIConfigSchema, resolveApiKey } from '../../../src/plugins/openai/config.js';
-import { resolveModel } from '../../../src/plugins/openai/models.js';
+import { modelAcceptance, resolveModel } from '../../../src/plugins/openai/models.js';
 import { FakeOpenAICompatible } from '../../fakes/openai-compatible.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -145,5 +145,12 @@ describe('resolveModel', () => {
     expect(resolveModel(undefined, settings)).toBe('dflt');
     expect(resolveModel('llama-3.1-8b', settings)).toBe('llama-3.1-8b');
     expect(resolveModel('claude-opus-5-5', { model_map: {} })).toBe('claude-opus-5-5');
+  });
+
+  it('takes unlisted names only through its own configuration (root routing)', () => {
+    expect(modelAcceptance('claude-haiku-4-5', settings)).toBe('mapped');
+    expect(modelAcceptance('sonnet', settings)).toBe('mapped');
+    expect(modelAcceptance('llama-3.1-8b', settings)).toBeUndefined();
+    expect(modelAcceptance('claude-opus-5-5', { model_map: {} })).toBeUndefined();
   });
 });
