@@ -15,6 +15,7 @@ import { ValidationError, toProxyError } from '../errors.js';
 import { httpContextOf } from '../http/context.js';
 import { copyRequest } from '../http/model-request.js';
 import { handleModelRequest, modelList } from '../http/provider-routes.js';
+import { modelRequestBody, requestModel } from '../http/request-fields.js';
 import type { AnyPlugin } from '../plugin.js';
 import type { PluginRegistry } from '../registry.js';
 import { ProviderDirectory } from './directory.js';
@@ -69,10 +70,7 @@ export function rootRoutes(opts: RootRoutesOptions): FastifyPluginAsync {
 }
 
 function modelOf(request: FastifyRequest): string | undefined {
-  const body = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('Request body must be a JSON object');
-  const model = (body as Record<string, unknown>).model;
-  return typeof model === 'string' && model ? model : undefined;
+  return requestModel(modelRequestBody(request.body)) || undefined;
 }
 
 async function withFallback(
