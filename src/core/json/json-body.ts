@@ -107,18 +107,16 @@ export class JsonBody {
   /**
    * An upper bound on how many keys and strings inside the value of `key` contain `word` (ASCII
    * letters, digits, `_`, `-`, `.`, `:` or space): the number of times its bytes spell it, or
-   * Infinity when the value escapes a printable ASCII character (`\u0063`, which could spell part
-   * of it). 0 proves that no key or string there contains `word`, without parsing anything.
+   * Infinity when the value escapes a printable ASCII character (`\u0063` or `\/`, which could
+   * spell part of it; the scan noted it). 0 proves that no key or string there contains `word`,
+   * without parsing anything.
    */
   mentions(key: string, word: string): number {
     if (!/^[\w.: -]+$/.test(word)) throw new TypeError(`mentions: unsupported word ${JSON.stringify(word)}`);
     const m = this.byKey.get(key);
     if (!m) return 0;
+    if (m.asciiEscape) return Infinity;
     const value = this.bytes.subarray(m.valueStart, m.valueEnd);
-    for (let at = value.indexOf('\\u00', 0, 'latin1'); at !== -1; at = value.indexOf('\\u00', at + 4, 'latin1')) {
-      const hi = value[at + 4];
-      if (hi !== undefined && hi >= 0x32 && hi <= 0x37) return Infinity;
-    }
     let count = 0;
     for (let at = value.indexOf(word, 0, 'latin1'); at !== -1; at = value.indexOf(word, at + word.length, 'latin1')) count++;
     return count;

@@ -17,6 +17,8 @@ export interface JsonMember {
   keyStart: number;
   valueStart: number;
   valueEnd: number;
+  /** Does the value escape a printable ASCII character (`\u0063` for `c`)? Then its bytes may spell a word differently. */
+  asciiEscape: boolean;
 }
 
 export interface JsonScan {
@@ -88,29 +90,60 @@ for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
 STRING_STOP[QUOTE] = 1;
 STRING_STOP[BACKSLASH] = 1;
 
+/** What scanString saw: `ESCAPE` in the last string, `ASCII_ESCAPE` since the caller last cleared it. */
+const ESCAPE = 0;
+const ASCII_ESCAPE = 1;
+
 /**
- * The string whose opening quote is at `i - 1`: the index after its closing quote, negated when it
- * holds an escape (a key is then decoded with JSON.parse instead of copied). Most of a request's
- * bytes are string content: the inner loop is one table load per byte.
+ * The string whose opening quote is at `i - 1`: the index after its closing quote. Sets
+ * `seen[ESCAPE]` when it holds an escape (a key is then decoded with JSON.parse instead of copied)
+ * and `seen[ASCII_ESCAPE]` when one of them is a printable ASCII character's.
  */
-function scanString(b: Uint8Array, i: number): number {
+function scanString(b: Uint8Array, i: number, words: Int32Array, base: number, seen: Uint8Array): number {
   const n = b.length;
-  let escaped = false;
   for (;;) {
-    while (i < n && STRING_STOP[b[i]!] === 0) i++;
+    i = plainRun(b, i, words, base);
     if (i >= n) fail(b, i);
     const c = b[i++]!;
-    if (c === QUOTE) return escaped ? -i : i;
+    if (c === QUOTE) return i;
     if (c !== BACKSLASH) fail(b, i - 1);
-    escaped = true;
+    seen[ESCAPE] = 1;
     const e = b[i++];
     if (e === 0x75) {
       if (i + 4 > n || !isHex(b[i]!) || !isHex(b[i + 1]!) || !isHex(b[i + 2]!) || !isHex(b[i + 3]!)) fail(b, i);
+      if (b[i] === ZERO && b[i + 1] === ZERO && b[i + 2]! >= 0x32 && b[i + 2]! <= 0x37) seen[ASCII_ESCAPE] = 1;
       i += 4;
-    } else if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
+    } else if (e === 0x2f) {
+      seen[ASCII_ESCAPE] = 1; // `\/`
+    } else if (e !== QUOTE && e !== BACKSLASH && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
       fail(b, i - 1);
     }
   }
+}
+
+/**
+ * The index of the first `"`, `\\` or control byte from `i` on (or `b.length`). Four bytes at a
+ * time through an Int32Array view of the aligned middle (`words[k]` holds bytes `base + 4k ...`):
+ * a word holds none of them when no byte is below 0x20, equal to 0x22 or equal to 0x5c, which the
+ * classic "has a zero / has less than" bit tests answer for all four bytes at once.
+ */
+function plainRun(b: Uint8Array, i: number, words: Int32Array, base: number): number {
+  const n = b.length;
+  while (i < n && ((i - base) & 3) !== 0) {
+    if (STRING_STOP[b[i]!] !== 0) return i;
+    i++;
+  }
+  let k = (i - base) >> 2;
+  const end = (n - base) >> 2;
+  for (; k < end; k++) {
+    const x = words[k]!;
+    const q = x ^ 0x22222222;
+    const s = x ^ 0x5c5c5c5c;
+    if (((((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s)) & 0x80808080) !== 0) break;
+  }
+  i = base + (k << 2);
+  while (i < n && STRING_STOP[b[i]!] === 0) i++;
+  return i;
 }
 
 function digits(b: Uint8Array, i: number): number {
@@ -149,7 +182,11 @@ function keyOf(b: Uint8Array, start: number, end: number, escaped: boolean): str
 export function scanJson(b: Uint8Array, maxDepth: number): JsonScan {
   const n = b.length;
   const stack = new Uint8Array(maxDepth + 1);
+  // The aligned middle of `b` as 32-bit words (little-endian), for plainRun.
+  const base = (4 - (b.byteOffset & 3)) & 3;
+  const words = b.length > base ? new Int32Array(b.buffer, b.byteOffset + base, (b.length - base) >> 2) : new Int32Array(0);
   const members: JsonMember[] = [];
+  const seen = new Uint8Array(2);
   let depth = 0;
   let member: JsonMember | undefined;
   let close = -1;
@@ -159,12 +196,12 @@ export function scanJson(b: Uint8Array, maxDepth: number): JsonScan {
   /** At a key's opening quote (inside an object): the index of the member's value. */
   const key = (at: number): number => {
     if (b[at] !== QUOTE) fail(b, at);
-    let end = scanString(b, at + 1);
-    const escaped = end < 0;
-    if (escaped) end = -end;
+    seen[ESCAPE] = 0;
+    const end = scanString(b, at + 1, words, base, seen);
     if (depth === 1) {
-      member = { key: keyOf(b, at, end, escaped), keyStart: at, valueStart: 0, valueEnd: 0 };
+      member = { key: keyOf(b, at, end, seen[ESCAPE] === 1), keyStart: at, valueStart: 0, valueEnd: 0, asciiEscape: false };
       members.push(member);
+      seen[ASCII_ESCAPE] = 0;
     }
     const colon = skipWs(b, end);
     if (b[colon] !== COLON) fail(b, colon);
@@ -190,8 +227,7 @@ export function scanJson(b: Uint8Array, maxDepth: number): JsonScan {
         continue;
       }
     } else if (c === QUOTE) {
-      const end = scanString(b, i + 1);
-      i = end < 0 ? -end : end;
+      i = scanString(b, i + 1, words, base, seen);
     } else if (c === MINUS || (c !== undefined && c >= ZERO && c <= NINE)) {
       i = scanNumber(b, i);
     } else if (c === 0x74) {
@@ -210,7 +246,10 @@ export function scanJson(b: Uint8Array, maxDepth: number): JsonScan {
         if (i !== n) fail(b, i);
         return { object, members: object ? members : [], close };
       }
-      if (depth === 1 && member) member.valueEnd = i;
+      if (depth === 1 && member) {
+        member.valueEnd = i;
+        member.asciiEscape = seen[ASCII_ESCAPE] === 1;
+      }
       i = skipWs(b, i);
       const next = b[i];
       if (next === COMMA) {

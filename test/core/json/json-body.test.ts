@@ -211,7 +211,12 @@ describe('mentions', () => {
         const strings: string[] = [];
         const walk = (x: unknown): void => {
           if (typeof x === 'string') strings.push(x);
-          else if (x && typeof x === 'object') for (const [k2, v2] of Object.entries(x)) strings.push(k2), walk(v2);
+          else if (x && typeof x === 'object') {
+            for (const [k2, v2] of Object.entries(x)) {
+              strings.push(k2);
+              walk(v2);
+            }
+          }
         };
         walk(v);
         const containing = strings.filter((s2) => s2.includes(w)).length;
@@ -227,7 +232,9 @@ describe('mentions', () => {
     expect(body.mentions('m', 'thinking')).toBe(1);
     expect(body.mentions('e', 'cache_control')).toBe(Infinity);
     expect(body.mentions('u', 'cache_control')).toBe(0);
-    expect(body.mentions('q', 'cache_control')).toBe(Infinity);
+    // An escaped backslash before `u0041` escapes nothing printable.
+    expect(body.mentions('q', 'cache_control')).toBe(0);
+    expect(parse('{"s":"a\\/b"}').mentions('s', 'cache_control')).toBe(Infinity);
     expect(body.mentions('absent', 'thinking')).toBe(0);
   });
 });
