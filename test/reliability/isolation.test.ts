@@ -3,8 +3,10 @@
  * with different secrets (Claude Code-sized: the same tools and system prompt every turn, one more
  * turn each time), interleaved on the native, converting and codex routes; every upstream request
  * must carry its own client's content and nothing of the other's, before and after thousands of
- * other requests, among them an attacker's look-alikes of B's body with `1e400` and `-0` where B
- * has ordinary values. B's body then still goes upstream exactly as it did on a fresh proxy.
+ * other requests. Among them, an attacker who knows the system prompt B's client sends (every
+ * Claude Code user sends the same one) sends it as a decoy next to a copy whose `cache_control:
+ * null` reads `1e400` (a number JSON.stringify writes as null): B's body must still go upstream
+ * exactly as it did on a fresh proxy, its four breakpoints intact.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
@@ -79,8 +81,11 @@ describe('two clients, one proxy', () => {
   it('each upstream request carries only its own client content, before and after thousands of other requests', async () => {
     const a = `SECRET-A-${randomUUID()}`;
     const b = `SECRET-B-${randomUUID()}`;
-    // B's body on a fresh proxy: what the upstream gets for it, to compare with later.
-    const bBody = JSON.stringify(turnBody('/claude/v1/messages', b, 3));
+    // B's body on a fresh proxy: what the upstream gets for it, to compare with later. Its system
+    // block's `cache_control: null` is no breakpoint; its four tool breakpoints are the most allowed.
+    const publicSystem = [system[0], { ...system[1], cache_control: null }];
+    const bTools = tools.map((t, i) => (i < 4 ? { ...t, cache_control: { type: 'ephemeral' } } : t));
+    const bBody = JSON.stringify({ ...turnBody('/claude/v1/messages', b, 3), system: publicSystem, tools: bTools });
     const cold = await send('/claude/v1/messages', bBody);
     expect(cold.status).toBe(200);
 
@@ -91,9 +96,10 @@ describe('two clients, one proxy', () => {
       }
     }
 
-    // Thousands of other requests, among them an attacker's near-copies of B's body with numbers
-    // that JSON.stringify would respell (1e400 → null, -0 → 0) in its tools, system and messages.
-    const decoy = bBody.replace(/"n":\{"type":"number"\}/g, '"n":{"type":"number","maximum":1e400,"minimum":-0}').replace(b, 'attacker');
+    // Thousands of other requests, among them the attacker's decoys.
+    const published = JSON.stringify(publicSystem);
+    const decoy = `{"model":"claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"attacker"}],"decoy":{"system":${published}},` +
+      `"system":${published.replace('"cache_control":null', '"cache_control":1e400')},"tools":${JSON.stringify(tools)}}`;
     for (let i = 0; i < 1500; i++) {
       const route = ROUTES[i % ROUTES.length]!;
       if (i % 3 === 0) expect((await send('/claude/v1/messages', decoy)).status).toBe(200);
@@ -104,6 +110,7 @@ describe('two clients, one proxy', () => {
     const warm = await send('/claude/v1/messages', bBody);
     expect(warm.status).toBe(200);
     expect(warm.upstream).toEqual(cold.upstream);
+    expect(JSON.stringify(warm.upstream).match(/"cache_control":\{/g)).toHaveLength(4);
     for (let turn = 6; turn < 9; turn++) {
       for (const route of ROUTES) {
         await expectOwnContent(route, b, a, turn);

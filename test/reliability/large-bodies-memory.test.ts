@@ -112,8 +112,6 @@ describe('memory with many large distinct bodies', () => {
       } finally {
         clearInterval(sampler);
       }
-      const st = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      console.log('child cpu s', (Number(st[11]) + Number(st[12])) / 100, 'peak', peak);
       expect(received).toHaveLength(BODIES);
       expect(peak, `peak RSS ${peak.toFixed(0)} MB`).toBeLessThan(RSS_LIMIT_MB);
       const live = await fetch(`${proxy.url}/health/live`);

@@ -175,16 +175,19 @@ describe('claude_api passthrough: exact edits', () => {
     );
   });
 
-  it('an escaped billing block with look-alikes in a message and a tool schema: only the real one goes', async () => {
-    const raw =
-      '{"model":"claude-sonnet-4-6","max_tokens":10,' +
-      `"system":[{"type":"text","text":"\\u0078-anthropic-billing-header: cc_version=1;"},{"type":"text","text":${JSON.stringify(IDENTITY)}}],` +
-      `"messages":[{"role":"user","content":[{"type":"text","text":"${BILLING}"},{"type":"text","text":"q"}]}],` +
-      `"tools":[{"name":"t","input_schema":{"type":"object","properties":{"p":"q","x":{"type":"text","text":"${BILLING}"}}}}]}`;
-    await expectExactEdits('/claude/v1/messages', raw);
-    const sent = JSON.parse(h.upstream.requests.at(-1)!.raw.toString()) as Obj;
-    expect(sent.system).toEqual([{ type: 'text', text: IDENTITY }]);
-    expect((sent.messages as Array<{ content: unknown[] }>)[0]!.content).toHaveLength(2);
+  it('an escaped billing block with a look-alike in a message or a tool schema: only the real one goes', async () => {
+    // The look-alike is the real block as JSON.stringify writes it, followed by a comma: what a
+    // search of the raw bytes for the serialized block would cut.
+    const lookalike = '{"type":"text","text":"x-anthropic-billing-header: cc_version=1;"}';
+    const head = `{"model":"claude-sonnet-4-6","max_tokens":10,"system":[{"type":"text","text":"\\u0078-anthropic-billing-header: cc_version=1;"},{"type":"text","text":${JSON.stringify(IDENTITY)}}],`;
+    const inMessage = `${head}"messages":[{"role":"user","content":[${lookalike},{"type":"text","text":"q"}]}]}`;
+    const inSchema = `${head}"messages":[{"role":"user","content":"q"}],"tools":[{"name":"t","input_schema":{"type":"object","properties":{"p":${lookalike},"r":{"type":"string"}}}}]}`;
+    for (const raw of [inMessage, inSchema]) {
+      await expectExactEdits('/claude/v1/messages', raw);
+      const sent = h.upstream.requests.at(-1)!.raw.toString();
+      expect(JSON.parse(sent).system).toEqual([{ type: 'text', text: IDENTITY }]);
+      expect(sent).toContain(lookalike);
+    }
   });
 
   it('foreign thinking, numbers JSON.stringify would respell and a cache_control cap in one body', async () => {
