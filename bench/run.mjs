@@ -6,7 +6,9 @@
  * docs/performance.md (other sections are kept).
  *
  * Options: `--quick` (shorter runs, for trying the harness), `--no-peer`, `--report-only`
- * (rewrite docs/performance.md from the last bench/results.json without measuring).
+ * (rewrite docs/performance.md from the last bench/results.json without measuring),
+ * `--baseline DIR LABEL` (also run another build's `dist/` as target "baseline", e.g. main
+ * before a change, so before and after are measured in one run).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetch } from 'undici';
 import { concurrentStreams, latencyC1, rssMb, startNode, stop, throughput } from './lib/measure.mjs';
-import { evaluateTargets, writeReport } from './lib/report.mjs';
+import { evaluateFloorTargets, evaluateTargets, writeReport } from './lib/report.mjs';
 import { installedPeers, RunningPeers } from './lib/peers.mjs';
 import { prepare } from './lib/setup.mjs';
 
@@ -30,7 +32,9 @@ const C1_N = QUICK ? 100 : 300;
 const C1_WARMUP = QUICK ? 300 : 2000;
 const C1_REWARM = QUICK ? 20 : 100;
 const C1_ROUNDS = QUICK ? 1 : 5;
-const CONNECTIONS = 16;
+const CONNECTIONS = 8;
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt === -1 ? undefined : { dist: path.resolve(process.argv[baselineAt + 1]), label: process.argv[baselineAt + 2] ?? 'baseline build' };
 const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /** One request's status and body start, to say why a target failed a workload. */
@@ -67,6 +71,7 @@ async function main() {
   const ccUrl = `http://127.0.0.1:${ccproxy.port}`;
   const rssIdle = rssMb(ccproxy.pid);
   log(`ccproxy ready on ${ccproxy.port}, idle RSS ${rssIdle.toFixed(1)} MB`);
+  const baseline = BASELINE && (await startCcproxy(tmp, upstream, { dist: BASELINE.dist }));
   const bare = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream } });
   const fastify = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream, MODE: 'fastify' } });
   const targets = {
@@ -74,6 +79,7 @@ async function main() {
     ccproxy: { base: ccUrl, headers: {} },
     bare: { base: `http://127.0.0.1:${bare.port}`, headers: {} },
     fastify: { base: `http://127.0.0.1:${fastify.port}`, headers: {} },
+    ...(baseline ? { baseline: { base: `http://127.0.0.1:${baseline.port}`, headers: {} } } : {}),
   };
   const peers = new RunningPeers({ upstream, tmp, log });
   await peers.start(peerList);
@@ -86,7 +92,7 @@ async function main() {
   const cells = [];
   for (const w of workloads) {
     for (const name of [...Object.keys(targets), ...peers.list.map((p) => p.id)]) {
-      const spec = w[name] ?? (name === 'fastify' ? w.bare : undefined);
+      const spec = w[name] ?? (name === 'fastify' ? w.bare : name === 'baseline' ? w.ccproxy : undefined);
       if (spec) cells.push({ w, name, path: spec[0], body: spec[1] });
     }
   }
@@ -164,7 +170,7 @@ async function main() {
   }
   log(`500 streams: ${streams500.ok}/500 ok, peak RSS ${streams500.peakRssMb.toFixed(1)} MB; RSS after the throughput runs ${rssAfterLoad.toFixed(1)} MB`);
 
-  await Promise.all([stop(fresh), stop(bare), stop(fastify), peers.stopAll(stop), stop(up)]);
+  await Promise.all([stop(fresh), stop(bare), stop(fastify), ...(baseline ? [stop(baseline)] : []), peers.stopAll(stop), stop(up)]);
   rmSync(tmp, { recursive: true, force: true });
 
   const machine = {
@@ -177,21 +183,23 @@ async function main() {
   };
   const data = {
     machine,
-    settings: { connections: CONNECTIONS, seconds: SECONDS, tpRounds: TP_ROUNDS, c1Requests: C1_N, c1Warmup: C1_WARMUP, c1Rewarm: C1_REWARM, c1Rounds: C1_ROUNDS, peers: peers.list.map((p) => ({ id: p.id, label: p.label, version: p.version, crashes: p.crashes })) },
+    settings: { baseline: BASELINE?.label, connections: CONNECTIONS, seconds: SECONDS, tpRounds: TP_ROUNDS, c1Requests: C1_N, c1Warmup: C1_WARMUP, c1Rewarm: C1_REWARM, c1Rounds: C1_ROUNDS, peers: peers.list.map((p) => ({ id: p.id, label: p.label, version: p.version, crashes: p.crashes })) },
     startToReadyMs: readyRuns,
     rss: { idleMb: rssIdle, streams500: streams500, afterLoadMb: rssAfterLoad, peerStreams500 },
     workloads: results,
   };
   data.targets = evaluateTargets(data);
+  data.floorTargets = evaluateFloorTargets(data);
   writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(data, null, 2)}\n`);
   writeReport(path.join(ROOT, 'docs/performance.md'), data);
   log('wrote bench/results.json and docs/performance.md');
-  for (const t of data.targets) log(`${t.holds === null ? 'N/A' : t.holds ? 'HOLDS' : 'MISSES'}  ${t.target}: ${t.value}`);
+  for (const t of [...data.floorTargets, ...data.targets]) log(`${t.holds === null ? 'N/A' : t.holds ? 'HOLDS' : 'MISSES'}  ${t.target}: ${t.value}`);
 }
 
 function reportOnly() {
   const data = JSON.parse(readFileSync(path.join(BENCH, 'results.json'), 'utf8'));
   data.targets = evaluateTargets(data);
+  data.floorTargets = evaluateFloorTargets(data);
   writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(data, null, 2)}\n`);
   writeReport(path.join(ROOT, 'docs/performance.md'), data);
   log('rewrote docs/performance.md from bench/results.json');

@@ -1,5 +1,5 @@
 /**
- * Turns bench results into the target verdicts (issue 8) and the generated part of
+ * Turns bench results into the target verdicts (issues 15 and 8) and the generated part of
  * docs/performance.md. Only the text between the `bench:start` / `bench:end` markers is
  * rewritten; hand-written sections (profiling notes, converter throughput) are kept.
  */
@@ -28,6 +28,41 @@ const added = (w, name) => {
   if (!t || !w.targets.direct) return undefined;
   return t.c1Added ?? t.c1p50 - w.targets.direct.c1p50;
 };
+
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Added p50 at concurrency 1 over the bare floor forwarding the same client body: the median of
+ * the per-round differences (rounds run every cell in turn, so a round's cells are close in time).
+ */
+export function overFloor(w, name) {
+  const t = w.targets[name];
+  const floor = w.targets.bare;
+  if (!t || !floor || !t.c1p50Runs || !floor.c1p50Runs) return undefined;
+  return median(t.c1p50Runs.map((x, i) => x - floor.c1p50Runs[i]));
+}
+
+/** Issue 15's targets: each against the bare node:http + undici floor of the same run. */
+export function evaluateFloorTargets(data) {
+  const out = [];
+  const by = Object.fromEntries(data.workloads.map((w) => [w.id, w]));
+  const push = (target, value, holds) => out.push({ target, value, holds });
+  const w1 = by.w1;
+  if (w1?.targets.bare) {
+    const ratio = rpsRatio(w1.targets.ccproxy, w1.targets.bare);
+    push(`${w1.name}: throughput at concurrency ${data.settings.connections} ≥ 75 % of the floor's`, `${f(ratio * 100)} %`, ratio >= 0.75);
+  }
+  for (const [id, max] of [['w1', 0.1], ['w2', 0.25], ['w2p', 1], ['w4', 2], ['w4s', 2], ['w5', 2]]) {
+    const w = by[id];
+    const a = w && overFloor(w, 'ccproxy');
+    if (a === undefined) continue;
+    push(`${w.name}: added p50 at concurrency 1 over the floor ≤ ${max} ms`, `${f(a, 3)} ms`, a <= max);
+  }
+  return out;
+}
 
 export function evaluateTargets(data) {
   const out = [];
@@ -68,11 +103,14 @@ export function evaluateTargets(data) {
 
 function tables(data) {
   const peers = data.settings.peers;
-  const names = ['direct', 'ccproxy', 'bare', 'fastify', ...peers.map((p) => p.id)];
-  const label = { direct: 'direct (limit)', ccproxy: '**ccproxy**', bare: 'bare forwarder', fastify: 'Fastify forwarder', ...Object.fromEntries(peers.map((p) => [p.id, p.label])) };
+  const names = ['direct', 'ccproxy', 'baseline', 'bare', 'fastify', ...peers.map((p) => p.id)];
+  const label = {
+    direct: 'direct (limit)', ccproxy: '**ccproxy**', baseline: `ccproxy before (${data.settings.baseline})`, bare: 'bare forwarder (floor)', fastify: 'Fastify forwarder',
+    ...Object.fromEntries(peers.map((p) => [p.id, p.label])),
+  };
   const lines = [
-    '| workload | target | req/s | p50 / p99 ms (c=16) | p50 ms (c=1) | added p50 ms | TTFB ms (c=1) | ccproxy RSS MB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    `| workload | target | req/s | p50 / p99 ms (c=${data.settings.connections}) | p50 ms (c=1) | added p50 ms | over the floor ms | TTFB ms (c=1) | ccproxy RSS MB |`,
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const w of data.workloads) {
     for (const n of names) {
@@ -80,10 +118,11 @@ function tables(data) {
       if (!t) continue;
       const a = n === 'direct' ? '' : f(added(w, n), 3);
       if (t.failed) {
-        lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | fails: ${t.failed.replace(/\|/g, '/')} | | | | | |`);
+        lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | fails: ${t.failed.replace(/\|/g, '/')} | | | | | | |`);
         continue;
       }
-      lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' ? f(t.rssMb) : ''} |`);
+      const floor = n === 'direct' || n === 'bare' ? '' : f(overFloor(w, n), 3);
+      lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${floor} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' ? f(t.rssMb) : ''} |`);
     }
   }
   const ratios = [
@@ -101,11 +140,22 @@ function tables(data) {
     });
     ratios.push(`| ${w.name} | ${r(t.ccproxy, t.direct)} | ${r(t.bare, t.direct)} | ${r(t.fastify, t.direct)} | ${own} | ${vsPeers.join(' | ')} |`);
   }
-  return { main: lines.join('\n'), ratios: ratios.join('\n') };
+  const versus = data.settings.baseline
+    ? [
+        `| workload | ccproxy req/s ÷ before | added over the floor, ms: ccproxy / before | difference (ms) |`,
+        '|---|---:|---:|---:|',
+        ...data.workloads.filter((w) => w.targets.baseline && w.targets.ccproxy).map((w) => {
+          const now = overFloor(w, 'ccproxy') ?? added(w, 'ccproxy');
+          const before = overFloor(w, 'baseline') ?? added(w, 'baseline');
+          return `| ${w.name} | ${f(rpsRatio(w.targets.ccproxy, w.targets.baseline), 2)} | ${f(now, 3)} / ${f(before, 3)} | ${f(now - before, 3)} |`;
+        }),
+      ].join('\n')
+    : '';
+  return { main: lines.join('\n'), ratios: ratios.join('\n'), versus };
 }
 
 export function generated(data) {
-  const { main, ratios } = tables(data);
+  const { main, ratios, versus } = tables(data);
   const m = data.machine;
   const s = data.rss.streams500;
   const peerStreams = data.settings.peers
@@ -116,7 +166,12 @@ export function generated(data) {
     ? `\n\n${crashed.map((p) => `${p.label} crashed ${p.crashes.length} time(s) during the run and was restarted for the next cell (${[...new Set(p.crashes)].join('; ').replace(/\|/g, '/')}).`).join(' ')}`
     : '';
   const peerNames = data.settings.peers.map((p) => p.version).join(' and ') || 'no peer (install failed or --no-peer)';
-  const verdicts = data.targets.map((t) => `| ${t.holds === null ? 'n/a' : t.holds ? '✅' : '❌'} | ${t.target} | ${t.value} |`).join('\n');
+  const verdictRows = (list) => list.map((t) => `| ${t.holds === null ? 'n/a' : t.holds ? '✅' : '❌'} | ${t.target} | ${t.value} |`).join('\n');
+  const verdicts = verdictRows(data.targets);
+  const floorVerdicts = verdictRows(data.floorTargets ?? []);
+  const baselineNote = data.settings.baseline
+    ? `\n\n### This build against ${data.settings.baseline} (same run)\n\nThe "before" build ran next to this one as target "ccproxy before"; ratios and differences are per round, medians.\n\n${versus}`
+    : '';
   return `${START}
 ## Benchmark
 
@@ -137,9 +192,13 @@ throughput run (median of the rounds' p50); each server first gets ${data.settin
 the rounds of the target's p50 at concurrency 1 minus the direct p50 of the same round (measured just before it). For the conversion workloads "direct" is the upstream answering
 its own API with the same conversation (the Anthropic body for (4); for (5) the Responses body the
 codex plugin builds from it, base prompt included, so the upstream reads as much as through the
-proxy). The Claude Code
-workloads send the request of Claude Code's interactive session (\`${CAPTURE}\`, recorded from
-the real CLI by \`bench/capture-claude-interactive.mjs\`; (4) sends it converted to Chat).
+proxy). "Over the floor" is the median over the rounds of the target's p50 minus the bare
+forwarder's p50 on the same workload (the floor forwards the same client body to the same
+upstream answer, also on the conversion workloads). The Claude Code workloads send the request of
+Claude Code's interactive session (\`${CAPTURE}\`, recorded from the real CLI by
+\`bench/capture-claude-interactive.mjs\`) a few turns later: \`laterTurn\` in bench/lib/setup.mjs
+appends tool calls and their results (source files) up to ≈ 85 KB; (2p) sends it as Python's
+\`json.dumps\` writes it, (4) converted to Chat.
 
 ${main}
 
@@ -150,6 +209,12 @@ Memory: idle ${f(data.rss.idleMb)} MB RSS after start; on a fresh instance, ${s.
 ${f(data.rss.afterLoadMb)} MB after all the throughput runs (V8 keeps the heap it grew under load;
 the reliability suite's forced-GC test shows the live heap stays flat). Start to ready (\`ccproxy serve\` spawned →
 \`/health/ready\` answers 200, CLI detection enabled): ${data.startToReadyMs.map((r) => f(r, 0)).join(', ')} ms.${crashes}
+
+### Targets (issue 15: against the floor of the same run)
+
+| | target | measured |
+|---|---|---|
+${floorVerdicts}${baselineNote}
 
 ### Targets (issue 8)
 
@@ -172,6 +237,7 @@ ${m.memory}
 \`\`\`sh
 npm run bench            # builds, installs bench/peers if missing, ~12 min; writes bench/results.json and this section
 node bench/run.mjs --quick --no-peer   # a short smoke run of the harness
+node bench/run.mjs --no-peer --baseline ../before/dist "main before X"   # also run another build, side by side
 node bench/cpu.mjs w1,w3                # CPU µs per request, ccproxy next to the Fastify floor
 node bench/profile.mjs w1               # CPU profile of one workload (top self time)
 node bench/capture-claude-interactive.mjs   # re-record the Claude Code request (needs tmux)

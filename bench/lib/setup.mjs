@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNode } from './measure.mjs';
+import { pythonJsonDumps } from './python-json.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
@@ -44,14 +45,31 @@ export function configToml({ port, upstream, tmp, detection }) {
   ].join('\n');
 }
 
-export async function startCcproxy(tmp, upstream, { detection = false, profile } = {}) {
+/** `dist`: the build to start (another build's dist/ for a before/after comparison). */
+export async function startCcproxy(tmp, upstream, { detection = false, profile, dist = path.join(ROOT, 'dist') } = {}) {
   const port = await freePort();
   const file = path.join(tmp, `ccproxy-${port}.toml`);
   writeFileSync(file, configToml({ port, upstream, tmp, detection }));
-  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), path.join(ROOT, 'dist/cli/main.js'), 'serve', '--config', file];
+  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), path.join(dist, 'cli/main.js'), 'serve', '--config', file];
   return startNode(args, { env: { HOME: tmp, XDG_CACHE_HOME: path.join(tmp, 'cache'), NODE_ENV: 'production' }, readyUrl: `http://127.0.0.1:${port}/health/ready` });
 }
 
+
+/**
+ * Claude Code's interactive request a few turns into a session: the captured first turn (57 KB:
+ * system prompt, 13 tools, the first user message) plus tool calls and their results (source
+ * files, with the non-ASCII characters real code and prose carry) up to ≈ 85 KB.
+ */
+export function laterTurn(body, size = 85_000) {
+  const messages = [...body.messages];
+  const file = (n) => Array.from({ length: 30 }, (_, i) => `export function step${n}_${i}(x: number): number { return x * ${i} + ${n}; } // “step” ${i} — ok ✓`).join('\n');
+  for (let n = 0; Buffer.byteLength(JSON.stringify({ ...body, messages })) < size; n++) {
+    const id = `toolu_bench_${String(n).padStart(4, '0')}`;
+    messages.push({ role: 'assistant', content: [{ type: 'text', text: `Reading part ${n} of the module.` }, { type: 'tool_use', id, name: 'Read', input: { file_path: `/repo/src/step${n}.ts` } }] });
+    messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content: file(n) }] });
+  }
+  return { ...body, messages };
+}
 
 /** Temp dir, bodies and workload table; `startCcproxy(upstream, opts)` bound to the temp dir. */
 export async function prepare() {
@@ -63,10 +81,12 @@ export async function prepare() {
   const capture = JSON.parse(readFileSync(path.join(ROOT, CAPTURE), 'utf8'));
   const { convertRequest } = await import(path.join(ROOT, 'dist/formats/index.js'));
   const small = { model: 'claude-sonnet-4-6', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] };
-  const cc = { ...capture.body, stream: false };
+  const cc = laterTurn({ ...capture.body, stream: false });
   const ccChat = { ...convertRequest('anthropic', 'chat', cc, { model: 'claude-sonnet-4-6' }), model: 'claude-sonnet-4-6' };
   const J = (o) => JSON.stringify(o);
   const ccKb = `${Math.round(Buffer.byteLength(J(cc)) / 1000)} KB`;
+  // What a Python client sends for the same request: json.dumps with its defaults.
+  const ccPython = pythonJsonDumps(cc);
   // What the codex plugin sends the backend for that body: (5)'s direct client sends the same
   // conversation, so "added" is the proxy's work, not the upstream reading a larger body.
   const { shapeCodexRequest } = await import(path.join(ROOT, 'dist/plugins/codex/upstream-request.js'));
@@ -77,10 +97,12 @@ export async function prepare() {
   const workloads = [
     { id: 'w1', name: '(1) small /v1/messages, non-stream', stream: false, direct: ['/v1/messages', J(small)], ccproxy: ['/claude/v1/messages', J(small)], portkey: ['/v1/messages', J(small)], ccr: ['/v1/messages', J(small)], bare: ['/v1/messages', J(small)] },
     { id: 'w2', name: `(2) Claude Code body (${ccKb}), non-stream`, stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/messages', J(cc)], portkey: ['/v1/messages', J(cc)], ccr: ['/v1/messages', J(cc)], bare: ['/v1/messages', J(cc)] },
+    { id: 'w2p', name: `(2p) the same body as Python sends it (${Math.round(Buffer.byteLength(ccPython) / 1000)} KB, json.dumps defaults: ", " / ": ", \\uXXXX), non-stream`, stream: false, direct: ['/v1/messages', ccPython], ccproxy: ['/claude/v1/messages', ccPython], bare: ['/v1/messages', ccPython] },
     { id: 'w3', name: '(3) 50-delta stream passthrough', stream: true, direct: ['/v1/messages', J({ ...small, stream: true })], ccproxy: ['/claude/v1/messages', J({ ...small, stream: true })], portkey: ['/v1/messages', J({ ...small, stream: true })], ccr: ['/v1/messages', J({ ...small, stream: true })], bare: ['/v1/messages', J({ ...small, stream: true })] },
-    { id: 'w4', name: '(4) Chat → Anthropic, Claude Code body, non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/chat/completions', J(ccChat)], portkey: ['/v1/chat/completions', J(ccChat)] },
-    { id: 'w4s', name: '(4) Chat → Anthropic, Claude Code body, stream', stream: true, direct: ['/v1/messages', J({ ...cc, stream: true })], ccproxy: ['/claude/v1/chat/completions', J({ ...ccChat, stream: true })], portkey: ['/v1/chat/completions', J({ ...ccChat, stream: true })] },
-    { id: 'w5', name: '(5) Anthropic → Responses (/codex/v1/messages), Claude Code body, stream', stream: true, direct: ['/backend-api/codex/responses', J(ccResponses)], ccproxy: ['/codex/v1/messages', J({ ...cc, stream: true })], ccr: ['/v1/messages', J({ ...cc, model: 'resp,gpt-5.5', stream: true })] },
+    // The floors forward the client's own body to the same upstream answer: what converting adds.
+    { id: 'w4', name: '(4) Chat → Anthropic, Claude Code body, non-stream', stream: false, direct: ['/v1/messages', J(cc)], ccproxy: ['/claude/v1/chat/completions', J(ccChat)], portkey: ['/v1/chat/completions', J(ccChat)], bare: ['/v1/messages', J(ccChat)] },
+    { id: 'w4s', name: '(4) Chat → Anthropic, Claude Code body, stream', stream: true, direct: ['/v1/messages', J({ ...cc, stream: true })], ccproxy: ['/claude/v1/chat/completions', J({ ...ccChat, stream: true })], portkey: ['/v1/chat/completions', J({ ...ccChat, stream: true })], bare: ['/v1/messages', J({ ...ccChat, stream: true })] },
+    { id: 'w5', name: '(5) Anthropic → Responses (/codex/v1/messages), Claude Code body, stream', stream: true, direct: ['/backend-api/codex/responses', J(ccResponses)], ccproxy: ['/codex/v1/messages', J({ ...cc, stream: true })], ccr: ['/v1/messages', J({ ...cc, model: 'resp,gpt-5.5', stream: true })], bare: ['/backend-api/codex/responses', J({ ...cc, stream: true })] },
   ];
   // 500 concurrent 1-second streams (the fake upstream paces model `bench-slow`), per target.
   const slow = { ...small, model: 'bench-slow', stream: true };

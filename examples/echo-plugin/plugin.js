@@ -59,7 +59,8 @@ export function echoCompletion(body, config) {
 class EchoAdapter {
   apis = ['chat'];
   constructor(config) { this.config = config; }
-  async handle(request) { return echoCompletion(request.body, this.config); }
+  // request.body is the core's lazy JsonBody: value() parses it (see docs/plugin-development.md).
+  async handle(request) { return echoCompletion(request.body.value(), this.config); }
   async listModels() { return [{ id: this.config.model, ownedBy: 'echo' }]; }
 }
 
@@ -86,7 +87,8 @@ export class Plugin {
     const config = () => this.#config;
     return async (app) => {
       app.post('/v1/chat/completions', async (request, reply) => {
-        const body = request.body;
+        // The core parser hands every route a JsonBody (a checked JSON object, parsed on demand).
+        const body = request.body?.value();
         if (!body || !Array.isArray(body.messages)) return reply.code(400).send(openAiError('messages must be an array'));
         const res = echoCompletion(body, config());
         if (res.kind === 'json') return reply.code(res.status).send(res.body);

@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TokenUsage } from './events.js';
+import type { JsonBody } from './json/json-body.js';
 
 /** The three client-facing APIs. */
 export type ApiFormat = 'anthropic' | 'chat' | 'responses';
@@ -20,10 +21,14 @@ export interface ModelInfo {
 export interface AdapterRequest {
   /** The API the client spoke; the response must be in the same API. */
   api: ApiFormat;
-  /** Parsed JSON body. Read-only: the parts a client repeats from an earlier request (tools, system, the conversation so far) are shared and deep-frozen (src/core/json/shared-value.ts). */
-  body: Record<string, unknown>;
-  /** Raw bytes as received, for byte-faithful passthrough. */
-  rawBody?: Buffer;
+  /**
+   * The client's JSON body: already checked to be a well-formed object within the nesting limit,
+   * parsed only as far as it is read. `body.get('model')` parses one top-level value,
+   * `body.value()` the whole object (both read-only), `body.bytes` are the bytes as received, and
+   * `body.with({ system })` gives them with exactly those top-level values replaced. See
+   * docs/plugin-development.md, "The request body".
+   */
+  body: JsonBody;
   headers: IncomingHttpHeaders;
   /**
    * Aborted when the client disconnects or the server shuts down. A standard AbortSignal, built on

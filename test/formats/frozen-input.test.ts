@@ -1,13 +1,12 @@
 /**
- * The body parser hands out deep-frozen, shared copies of what a client repeats (tools, system,
- * the conversation so far), so nothing between the parser and the upstream may write to a request
- * body. Every request conversion and every plugin's request edit runs here on frozen copies of
- * the fixture and captured bodies: a write would throw (ESM is strict mode), and the result must
- * equal the one from a writable copy.
+ * Nothing between the body parser and the upstream may write to a request body: a request's parsed
+ * body (`JsonBody.value()`, `get()`) is one object for the whole request, which a 401 retry or a
+ * root-route fallback to the next provider converts again. Every request conversion and every
+ * plugin's request edit runs here on deep-frozen copies of the fixture and captured bodies: a
+ * write would throw (ESM is strict mode), and the result must equal the one from a writable copy.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { shareValue } from '../../src/core/json/shared-value.js';
 import { convertRequest } from '../../src/formats/index.js';
 import { prepareMessagesBody } from '../../src/plugins/claude_api/request-body.js';
 import { shapeCodexRequest } from '../../src/plugins/codex/upstream-request.js';
@@ -39,10 +38,17 @@ for (const from of ['anthropic', 'chat', 'responses'] as const) {
   }
 }
 
-const frozen = <T>(body: T): T => shareValue(structuredClone(body));
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+const frozen = <T>(body: T): T => deepFreeze(structuredClone(body));
 const FORMATS: ApiFormat[] = ['anthropic', 'chat', 'responses'];
 
-describe('request handling never writes to the (shared, frozen) request body', () => {
+describe('request handling never writes to the (frozen) request body', () => {
   for (const from of FORMATS) {
     it(`${from} → every other format: same result from a frozen body (${bodies[from].length} bodies)`, () => {
       for (const body of bodies[from]) {

@@ -11,6 +11,9 @@ export const ServerSettingsSchema = z.object({
   allowed_hosts: z.array(z.string()).default([]).describe('Extra Host header names accepted (DNS-rebinding guard)'),
   cors_origins: z.array(z.string()).default([]).describe('Origins allowed by CORS; none by default'),
   body_limit: z.number().int().positive().default(32 * 1024 * 1024).describe('Max request body in bytes'),
+  // At most 1000: conversions and serialization recurse over a body's values, and Node's stack
+  // holds a few thousand levels.
+  max_json_depth: z.number().int().min(2).max(1000).default(256).describe('Deepest nesting of arrays and objects a request body may have (400 beyond)'),
   shutdown_timeout: z.number().positive().default(30).describe('Seconds in-flight requests get to finish on SIGTERM'),
 });
 

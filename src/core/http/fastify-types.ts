@@ -6,10 +6,6 @@ import type { ApiFormat } from '../adapter.js';
 import type { HttpContext } from './context.js';
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    /** The request body exactly as received (set by the core JSON parser). */
-    rawBody?: Buffer;
-  }
   interface FastifyInstance {
     /** Core request context (event bus, logger, in-flight tracking); absent on bare test apps. */
     ccproxyHttp?: HttpContext;

@@ -10,6 +10,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AdapterRequest, ApiFormat, RequestObserver } from '../adapter.js';
+import type { JsonBody } from '../json/json-body.js';
 import type { RequestAbort } from './request-abort.js';
 
 export class ModelRequest implements AdapterRequest {
@@ -18,8 +19,7 @@ export class ModelRequest implements AdapterRequest {
 
   constructor(
     public api: ApiFormat,
-    public body: Record<string, unknown>,
-    public rawBody: Buffer | undefined,
+    public body: JsonBody,
     public headers: IncomingHttpHeaders,
     public abort: RequestAbort,
     public requestId: string,

@@ -7,9 +7,10 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter, RequestObserver } from '../adapter.js';
 import type { TokenUsage } from '../events.js';
-import { ValidationError, toProxyError } from '../errors.js';
+import { toProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
 import { ModelRequest } from './model-request.js';
+import { modelRequestBody, requestModel, requestStream } from './request-fields.js';
 import { RequestAbort } from './request-abort.js';
 import { sendAdapterResponse, type SendResult } from './send.js';
 import './fastify-types.js';
@@ -78,14 +79,12 @@ export async function handleModelRequest(
   reply: FastifyReply,
   call: (r: AdapterRequest) => Promise<AdapterResponse>,
 ): Promise<void> {
-  const body = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError('Request body must be a JSON object');
-  }
+  const body = modelRequestBody(request.body);
+  const model = requestModel(body);
+  const stream = requestStream(body);
   const started = performance.now();
   const events = ctx.events;
   const requestId = String(request.id);
-  const model = typeof (body as Record<string, unknown>).model === 'string' ? ((body as Record<string, unknown>).model as string) : undefined;
 
   // Aborted when the client disconnects before we finished, or when shutdown runs out of patience.
   const controller = new RequestAbort();
@@ -116,10 +115,9 @@ export async function handleModelRequest(
       if (m) usageModel = m;
     },
   } : undefined;
-  const adapterRequest = new ModelRequest(api, body as Record<string, unknown>, request.rawBody, request.headers, controller, requestId, observer);
+  const adapterRequest = new ModelRequest(api, body, request.headers, controller, requestId, observer);
 
   if (events?.has('request.started')) {
-    const stream = (body as Record<string, unknown>).stream === true;
     events.emit('request.started', { requestId, plugin, api, model, timestamp: Date.now(), method: request.method, path: request.url, stream });
   }
 

@@ -1,5 +1,5 @@
 /**
- * Builds the root Fastify app with everything every route relies on: request ids, the raw-body JSON
+ * Builds the root Fastify app with everything every route relies on: request ids, the lazy JSON body
  * parser, the guards (Host, Origin/CORS, client auth), the central error and 404 handlers, and the
  * shared HTTP context. Plugin route trees are registered on it afterwards, so they inherit all of it.
  *
@@ -46,7 +46,7 @@ export function createHttpApp(opts: HttpAppOptions = {}): FastifyInstance {
   });
   const inflight = new InflightRequests();
   decorateHttpContext(app, { events: opts.events, logger, inflight });
-  installJsonParser(app);
+  installJsonParser(app, { maxDepth: settings.server.max_json_depth });
   installErrorHandlers(app, logger);
   installGuards(app, guardOptionsFrom(settings), () => inflight.isClosing);
   return app;

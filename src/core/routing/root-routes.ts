@@ -11,10 +11,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ProviderAdapter } from '../adapter.js';
 import type { Settings } from '../config/schema.js';
-import { ValidationError, invalidField, jsonTypeOf, toProxyError } from '../errors.js';
+import { ValidationError, invalidField, toProxyError } from '../errors.js';
 import { httpContextOf } from '../http/context.js';
 import { copyRequest } from '../http/model-request.js';
 import { handleModelRequest, modelList } from '../http/provider-routes.js';
+import { modelRequestBody, requestModel } from '../http/request-fields.js';
 import type { AnyPlugin } from '../plugin.js';
 import type { PluginRegistry } from '../registry.js';
 import { ProviderDirectory } from './directory.js';
@@ -70,12 +71,9 @@ export function rootRoutes(opts: RootRoutesOptions): FastifyPluginAsync {
 
 /** The root routes choose the provider by model: without one there is nothing to choose by (400). */
 function modelOf(request: FastifyRequest): string {
-  const body = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError('Request body must be a JSON object');
-  const model = (body as Record<string, unknown>).model;
-  if (typeof model === 'string' && model.trim()) return model;
-  const problem = model === undefined ? 'required' : typeof model === 'string' ? 'must not be empty' : `must be a string, got ${jsonTypeOf(model)}`;
-  throw invalidField('model', `${problem} (the root routes choose the provider by model)`);
+  const model = requestModel(modelRequestBody(request.body));
+  if (model?.trim()) return model;
+  throw invalidField('model', `${model === undefined ? 'required' : 'must not be empty'} (the root routes choose the provider by model)`);
 }
 
 async function withFallback(

@@ -23,7 +23,7 @@ import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoi
 import { toChatPart, toToolOutput } from './content.js';
 import { isChatReasoning } from './reasoning.js';
 import type { ChatMessage, ChatPart, ChatToolCall } from './wire.js';
-import { memoizeShared } from '../shared/shared-memo.js';
+import { dropsOf } from '../shared/on-drop.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   top_k: 'Chat has no top_k',
@@ -47,7 +47,7 @@ export function anthropicToChatRequest(body: JsonObject, opts: ConvertOptions): 
   for (const message of view<AnthropicMessage[]>(body.messages ?? [])) appendMessage(message, messages, opts);
 
   const out: JsonObject = { model: opts.model ?? body.model, messages };
-  const tools = toTools(view<AnthropicTool[] | undefined>(body.tools) ?? [], opts);
+  const tools = convertTools(view<AnthropicTool[] | undefined>(body.tools) ?? [], dropsOf(opts));
   if (tools.length) out.tools = tools;
   const choice = view<AnthropicToolChoice | undefined>(body.tool_choice);
   if (choice && tools.length) {
@@ -135,9 +135,6 @@ function assistantMessage(blocks: AnthropicBlock[], opts: ConvertOptions): ChatM
   if (reasoning.length) message.reasoning_content = reasoning.join('\n\n');
   return message;
 }
-
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared(convertTools);
 
 function convertTools(tools: AnthropicTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];

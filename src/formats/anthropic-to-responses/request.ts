@@ -22,7 +22,7 @@ import { view } from '../shared/wire.js';
 import type { AnthropicBlock, AnthropicMessage, AnthropicTool, AnthropicToolChoice } from '../shared/wire.js';
 import { toInputPart, toToolOutput } from './content.js';
 import type { ResponsesContentPart, ResponsesItem } from './wire.js';
-import { memoizeShared } from '../shared/shared-memo.js';
+import { dropsOf } from '../shared/on-drop.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   stop_sequences: 'Responses has no stop sequences',
@@ -44,7 +44,7 @@ export function anthropicToResponsesRequest(body: JsonObject, opts: ConvertOptio
   out.input = toItems(view<AnthropicMessage[]>(body.messages ?? []), opts);
 
   const tools = view<AnthropicTool[] | undefined>(body.tools);
-  if (tools?.length) out.tools = toTools(tools, opts);
+  if (tools?.length) out.tools = convertTools(tools, dropsOf(opts));
   const choice = view<AnthropicToolChoice | undefined>(body.tool_choice);
   if (choice) {
     out.tool_choice = openaiToolChoice(choice, (name) => ({ type: 'function', name }));
@@ -151,9 +151,6 @@ function assistantItems(blocks: AnthropicBlock[], items: ResponsesItem[], opts: 
   }
   flush();
 }
-
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared(convertTools);
 
 function convertTools(tools: AnthropicTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];

@@ -27,7 +27,7 @@ import { anthropicToolChoice, toolInput } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { view } from '../shared/wire.js';
 import { partsOf, textOf, toBlock, toToolResult } from './content.js';
-import { memoizeShared } from '../shared/shared-memo.js';
+import { dropsOf } from '../shared/on-drop.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   n: 'Anthropic returns one completion',
@@ -70,7 +70,7 @@ export function chatToAnthropicRequest(body: JsonObject, opts: ConvertOptions): 
   const requested = body.max_completion_tokens ?? body.max_tokens;
   out.max_tokens = typeof requested === 'number' ? requested : defaultMaxTokens(model);
 
-  const tools = toTools(view<ChatTool[] | undefined>(body.tools) ?? [], opts);
+  const tools = convertTools(view<ChatTool[] | undefined>(body.tools) ?? [], dropsOf(opts));
   if (tools.length) {
     out.tools = tools;
     const choice = anthropicToolChoice(body.tool_choice, body.parallel_tool_calls, opts);
@@ -177,9 +177,6 @@ function assistantBlocks(message: ChatMessage, opts: ConvertOptions): JsonObject
 export function parseArguments(args: string | null | undefined, opts: ConvertOptions): unknown {
   return toolInput(args, opts, 'tool_calls.function.arguments');
 }
-
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared(convertTools);
 
 function convertTools(tools: ChatTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];

@@ -18,7 +18,6 @@ import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ChatResponseFormat } from '../models/chat.js';
 import { joinText } from './mapping.js';
 import { reasoningItems } from './reasoning.js';
-import { memoizeShared } from '../shared/shared-memo.js';
 
 /** Fields with the same name and meaning in both APIs. */
 const SAME_FIELDS = [
@@ -60,7 +59,7 @@ export function chatToResponsesRequest(body: JsonObject, opts: ConvertOptions): 
 
   for (const key of SAME_FIELDS) if (req[key] !== undefined && req[key] !== null) out[key] = req[key];
 
-  if (req.tools?.length) out.tools = toTools(req.tools, opts);
+  if (req.tools?.length) out.tools = req.tools.flatMap((t) => convertTool(t, drop));
   if (req.tool_choice !== undefined) out.tool_choice = convertToolChoice(req.tool_choice);
 
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
@@ -157,8 +156,6 @@ function toolOutput(content: string | ChatContentPart[]): string | JsonObject[] 
   );
 }
 
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared((tools: ChatTool[], drop: (field: string, reason: string) => void) => tools.flatMap((t) => convertTool(t, drop)));
 
 function convertTool(tool: ChatTool, drop: (f: string, r: string) => void): JsonObject[] {
   if (tool.type === 'function') {

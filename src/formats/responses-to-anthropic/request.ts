@@ -26,7 +26,7 @@ import { decodeAnthropicReasoning } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';
 import { toBlock, toToolResult } from './content.js';
 import { parseArguments } from './response.js';
-import { memoizeShared } from '../shared/shared-memo.js';
+import { dropsOf } from '../shared/on-drop.js';
 
 const DROPPED_FIELDS: Record<string, string> = {
   store: 'Anthropic keeps no server-side response state',
@@ -64,7 +64,7 @@ export function responsesToAnthropicRequest(body: JsonObject, opts: ConvertOptio
   if (system.length) out.system = system;
   out.max_tokens = typeof body.max_output_tokens === 'number' ? body.max_output_tokens : defaultMaxTokens(String(out.model ?? ''));
 
-  const tools = toTools(view<ResponsesTool[]>(body.tools ?? []), opts);
+  const tools = convertTools(view<ResponsesTool[]>(body.tools ?? []), dropsOf(opts));
   if (tools.length) {
     out.tools = tools;
     const choice = anthropicToolChoice(body.tool_choice, body.parallel_tool_calls, opts);
@@ -144,9 +144,6 @@ function toMessages(items: ResponsesItem[], system: JsonObject[], opts: ConvertO
   }
   return turns.map((t) => ({ role: t.role, content: t.content }));
 }
-
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared(convertTools);
 
 function convertTools(tools: ResponsesTool[], onDrop: (field: string, reason: string) => void): JsonObject[] {
   const out: JsonObject[] = [];

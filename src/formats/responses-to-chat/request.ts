@@ -20,7 +20,6 @@ import type { ConvertOptions, JsonObject } from '../convert.js';
 import type { ResponsesContentPart, ResponsesItem, ResponsesRequest, ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from '../models/responses.js';
 import { joinText } from '../chat-to-responses/mapping.js';
 import { CUSTOM_TOOL_INPUT_KEY, customToolInputSchema } from '../shared/custom-tool.js';
-import { memoizeShared } from '../shared/shared-memo.js';
 
 type Drop = (field: string, reason: string) => void;
 
@@ -39,7 +38,7 @@ export function responsesToChatRequest(body: JsonObject, opts: ConvertOptions): 
   const out: JsonObject = { model: opts.model ?? req.model, messages };
   for (const key of SAME_FIELDS) if (req[key] !== undefined && req[key] !== null) out[key] = req[key];
   if (req.tools?.length) {
-    const tools = toTools(req.tools, opts);
+    const tools = req.tools.flatMap((t) => convertTool(t, drop));
     if (tools.length > 0) out.tools = tools;
   }
   // Chat rejects parallel_tool_calls without tools (e.g. when only hosted tools were dropped).
@@ -116,8 +115,6 @@ function toolContent(parts: ResponsesContentPart[]): string {
   return parts.map((p) => (typeof p.text === 'string' ? p.text : p.type === 'input_image' ? `[image: ${String(p.image_url ?? p.file_id)}]` : '')).join('');
 }
 
-/** Memoized for the tool lists a conversation repeats (shared/shared-memo.ts). */
-const toTools = memoizeShared((tools: ResponsesTool[], drop: (field: string, reason: string) => void) => tools.flatMap((t) => convertTool(t, drop)));
 
 function convertTool(tool: ResponsesTool, drop: Drop): JsonObject[] {
   if (tool.type === 'function') {

@@ -1,6 +1,7 @@
 /**
- * The claude_api adapter. Anthropic clients get a byte-faithful passthrough: the client's raw body
- * goes upstream unless one of the required edits applied (see request-body.ts), and the upstream's
+ * The claude_api adapter. Anthropic clients get a byte-faithful passthrough: the client's bytes go
+ * upstream with exactly the top-level values the required edits change replaced (see
+ * request-body.ts), and the upstream's
  * SSE bytes or JSON body come back unchanged. Chat and Responses clients go through the formats
  * layer (openai-bridge.ts).
  */
@@ -12,11 +13,10 @@ import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
 import { listModels, modelAcceptance } from './models.js';
 import { handleOpenAiRequest } from './openai-bridge.js';
-import { prepareMessagesBody, type JsonObject } from './request-body.js';
-import { spliceRemovedSystemBlocks } from './raw-splice.js';
+import { checkMessagesBody, messagesBodyChanges, prepareMessagesBody, type JsonObject, type PrepareOptions } from './request-body.js';
 import type { ClaudeUpstream } from './upstream-call.js';
 import { AnthropicUsageSniffer } from './usage.js';
-import { jsonBytes } from '../../core/json/json-bytes.js';
+import type { JsonBody } from '../../core/json/json-body.js';
 
 /** Upstream response headers a client may care about (request ids, rate-limit state). */
 const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;
@@ -33,14 +33,14 @@ export class ClaudeApiAdapter implements ProviderAdapter {
 
   async handle(request: AdapterRequest): Promise<AdapterResponse> {
     if (request.api !== 'anthropic') return handleOpenAiRequest(this, request);
-    const body = request.modelOverride ? { ...request.body, model: request.modelOverride } : request.body;
-    const stream = body.stream === true;
+    const body = request.body;
+    checkMessagesBody(body);
     const res = await this.upstream.call({
       path: '/v1/messages',
       clientHeaders: request.headers,
-      stream,
+      stream: body.get('stream') === true,
       signal: request.abort,
-      body: (cred) => this.bodyBytes(body, cred, body === request.body ? request.rawBody : undefined),
+      body: (cred) => this.bodyBytes(body, cred, request.modelOverride),
     });
     request.observer?.upstreamResponse(res.status, res.upstreamMs);
     return passThrough(res, request);
@@ -48,12 +48,13 @@ export class ClaudeApiAdapter implements ProviderAdapter {
 
   async countTokens(request: AdapterRequest): Promise<AdapterJsonResponse> {
     // count_tokens takes no `stream`; the rest of the body is a Messages body.
+    checkMessagesBody(request.body);
     const res = await this.upstream.call({
       path: '/v1/messages/count_tokens',
       clientHeaders: request.headers,
       stream: false,
       signal: request.abort,
-      body: (cred) => this.bodyBytes(request.body, cred, request.rawBody),
+      body: (cred) => this.bodyBytes(request.body, cred, request.modelOverride),
     });
     return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: await res.body.bytes() };
   }
@@ -66,24 +67,25 @@ export class ClaudeApiAdapter implements ProviderAdapter {
     return modelAcceptance(model, this.config);
   }
 
-  /** Prepare a Messages body for `cred`: raw client bytes when no edit was needed. */
-  bodyBytes(body: JsonObject, cred: UpstreamCredential, raw?: Buffer): Buffer {
-    const prepared = this.prepare(body, cred);
-    if (!prepared.changed && raw) return raw;
-    if (raw && prepared.edits.length === 1 && prepared.edits[0] === 'billing-header') {
-      // Claude Code's billing line is a whole system block: cut it from the bytes (hot path).
-      const spliced = spliceRemovedSystemBlocks(raw, body.system, prepared.body.system);
-      if (spliced) return spliced;
-    }
-    return jsonBytes(prepared.body);
+  /** The client's bytes for `cred`, with exactly the top-level values the edits change replaced (the same bytes when none). */
+  bodyBytes(body: JsonBody, cred: UpstreamCredential, modelOverride?: string): Buffer {
+    const { changes, edits } = messagesBodyChanges(body, this.prepareOptions(cred));
+    if (modelOverride !== undefined) changes.model = modelOverride;
+    if (edits.length) this.logger?.debug({ edits }, 'request body edited');
+    return body.with(changes);
   }
 
+  /** The same edits on a body the proxy built (a converted Chat or Responses request). */
   prepare(body: JsonObject, cred: UpstreamCredential): ReturnType<typeof prepareMessagesBody> {
-    return prepareMessagesBody(body, {
+    return prepareMessagesBody(body, this.prepareOptions(cred));
+  }
+
+  private prepareOptions(cred: UpstreamCredential): PrepareOptions {
+    return {
       injection: cred.kind === 'oauth' ? this.config.system_prompt_injection : 'none',
       detectedSystem: this.detector.current().systemPrompt,
       maxBreakpoints: this.config.max_cache_breakpoints,
-    });
+    };
   }
 }
 

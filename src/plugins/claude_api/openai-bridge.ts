@@ -15,11 +15,12 @@ import { jsonBytes } from '../../core/json/json-bytes.js';
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
   const config = adapter.config;
-  const model = mapModel(request.modelOverride ?? request.body.model, config);
+  const body = request.body.value();
+  const model = mapModel(request.modelOverride ?? body.model, config);
   const onDrop = (field: string, reason: string): void => adapter.logger?.debug({ requestId: request.requestId, field, reason }, 'field dropped in conversion');
-  const converted: JsonObject = { ...convertRequest(api, 'anthropic', request.body, { model, onDrop }), model };
+  const converted: JsonObject = { ...convertRequest(api, 'anthropic', body, { model, onDrop }), model };
   if (typeof converted.max_tokens !== 'number') converted.max_tokens = config.default_max_tokens;
-  const stream = request.body.stream === true;
+  const stream = body.stream === true;
   converted.stream = stream;
 
   const res = await adapter.upstream.call({
@@ -31,7 +32,7 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
   });
   request.observer?.upstreamResponse(res.status, res.upstreamMs);
 
-  const opts = { clientRequest: request.body };
+  const opts = { clientRequest: body };
   if (stream) {
     const sniffer = new AnthropicUsageSniffer();
     const events = observe(parseSseStream('anthropic', res.body), sniffer, request);

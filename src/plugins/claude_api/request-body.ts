@@ -1,6 +1,8 @@
 /**
- * The few edits an Anthropic Messages body needs before it goes upstream, done copy-on-write so
- * the passthrough route can send the client's exact bytes when nothing had to change:
+ * The few edits an Anthropic Messages body needs before it goes upstream, as changes of top-level
+ * values: the passthrough route sends the client's bytes with exactly those values replaced
+ * (JsonBody.with), or untouched when nothing had to change; the Chat/Responses bridge applies them
+ * to the converted object. Parts no edit can apply to are never parsed (JsonBody.mentions):
  *
  * 1. Strip `x-anthropic-billing-header:` lines from system text (Claude Code puts per-version /
  *    per-request values there; a changing line in the cached prefix defeats prompt caching).
@@ -20,6 +22,7 @@
  *    message-level ones go first, so the stable tools/system breakpoints and the newest
  *    conversation breakpoint survive.
  */
+import { invalidField, jsonTypeOf } from '../../core/errors.js';
 import { dropForeignThinking, stripBillingHeader } from '../../formats/index.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -53,37 +56,92 @@ export interface PreparedBody {
   edits: string[];
 }
 
-export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): PreparedBody {
-  const edits: string[] = [];
-  let body = input;
+/**
+ * What the edits read of a body: a request's JsonBody (top-level values parsed on first read) or a
+ * view of an object the proxy built. `mentions` bounds how often a word occurs in a value's keys and
+ * strings (JsonBody.mentions): 0 proves a part holds no thinking block or cache_control without
+ * parsing it; Infinity means "look".
+ */
+export interface MessagesBodyView {
+  get(key: string): unknown;
+  mentions(key: string, word: string): number;
+}
 
-  const stripped = stripBillingHeader(body.system);
+export function objectView(body: JsonObject): MessagesBodyView {
+  return { get: (key) => (Object.hasOwn(body, key) ? body[key] : undefined), mentions: () => Infinity };
+}
+
+/**
+ * The top-level values to change (`undefined` removes one) and what was done. The system prompt's
+ * shape is checked first: the proxy reads it, so a wrong one is a 400 naming it, not a crash.
+ */
+export function messagesBodyChanges(view: MessagesBodyView, opts: PrepareOptions): { changes: JsonObject; edits: string[] } {
+  const changes: JsonObject = {};
+  const edits: string[] = [];
+  let system = view.get('system');
+  checkSystem(system);
+
+  const stripped = stripBillingHeader(system);
   if (stripped.changed) {
-    body = { ...body, system: stripped.system };
+    system = changes.system = stripped.system;
     edits.push('billing-header');
   }
 
-  if (opts.injection !== 'none' && !startsWithIdentity(body.system, opts.detectedSystem)) {
+  if (opts.injection !== 'none' && !startsWithIdentity(system, opts.detectedSystem)) {
     const prefix: TextBlock[] =
       opts.injection === 'full' && opts.detectedSystem?.length
         ? opts.detectedSystem.map((b) => ({ type: 'text', text: b.text }))
         : [{ type: 'text', text: CLAUDE_CODE_IDENTITY }];
-    body = { ...body, system: [...prefix, ...systemBlocks(body.system)] };
+    system = changes.system = [...prefix, ...systemBlocks(system)];
     edits.push(`identity-${opts.injection}`);
   }
 
-  const native = hasThinkingBlocks(body) ? dropForeignThinking(body) : body;
-  if (native !== body) {
-    body = native;
-    edits.push('foreign-thinking');
+  let messages: unknown;
+  if (view.mentions('messages', 'thinking') > 0) {
+    messages = view.get('messages');
+    if (hasThinkingBlocks(messages)) {
+      const native = dropForeignThinking({ messages });
+      if (native.messages !== messages) {
+        messages = changes.messages = native.messages;
+        edits.push('foreign-thinking');
+      }
+    }
   }
 
-  const capped = capCacheControl(body, opts.maxBreakpoints);
-  if (capped !== body) {
-    body = capped;
-    edits.push('cache-control-cap');
+  // Every breakpoint spells `cache_control` in the client's bytes (the edits above add none), so
+  // while the bytes do so at most `maxBreakpoints` times, nothing needs counting.
+  const bound = view.mentions('tools', 'cache_control') + view.mentions('system', 'cache_control') + view.mentions('messages', 'cache_control');
+  if (bound > opts.maxBreakpoints) {
+    const parts = { tools: view.get('tools'), system, messages: 'messages' in changes ? messages : view.get('messages') };
+    const capped = capCacheControl(parts, opts.maxBreakpoints);
+    if (capped !== parts) {
+      for (const key of ['tools', 'system', 'messages'] as const) if (capped[key] !== parts[key]) changes[key] = capped[key];
+      edits.push('cache-control-cap');
+    }
   }
-  return { body, changed: body !== input, edits };
+  return { changes, edits };
+}
+
+/** The same edits on an object body (a converted request): the edited copy, or the input itself. */
+export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): PreparedBody {
+  const { changes, edits } = messagesBodyChanges(objectView(input), opts);
+  if (edits.length === 0) return { body: input, changed: false, edits };
+  return { body: { ...input, ...changes }, changed: true, edits };
+}
+
+/** Shape checks of what the passthrough reads (the rest is the upstream's to judge): a 400 naming the field. */
+export function checkMessagesBody(body: MessagesBodyView): void {
+  checkSystem(body.get('system'));
+}
+
+/** `system`: absent, null, a string, or an array of block objects (what the edits read). */
+function checkSystem(system: unknown): void {
+  if (system === undefined || system === null || typeof system === 'string') return;
+  if (!Array.isArray(system)) throw invalidField('system', `must be a string or an array of text blocks, got ${jsonTypeOf(system)}`);
+  for (let i = 0; i < system.length; i++) {
+    const block: unknown = system[i];
+    if (block === null || typeof block !== 'object' || Array.isArray(block)) throw invalidField(['system', i], `must be a text block object, got ${jsonTypeOf(block)}`);
+  }
 }
 
 /**
@@ -91,8 +149,7 @@ export function prepareMessagesBody(input: JsonObject, opts: PrepareOptions): Pr
  * have none, and dropForeignThinking copies the message list to find out (≈ 1 % of the proxy's
  * CPU on the small-body workload).
  */
-function hasThinkingBlocks(body: JsonObject): boolean {
-  const messages = body.messages;
+function hasThinkingBlocks(messages: unknown): boolean {
   if (!Array.isArray(messages)) return false;
   for (const m of messages as Array<{ role?: unknown; content?: unknown } | null>) {
     if (!m || m.role !== 'assistant' || !Array.isArray(m.content)) continue;
@@ -110,7 +167,7 @@ function systemBlocks(system: unknown): unknown[] {
 }
 
 export function startsWithIdentity(system: unknown, detected?: TextBlock[]): boolean {
-  const first = systemBlocks(system).find((b) => typeof (b as { text?: unknown }).text === 'string') as TextBlock | undefined;
+  const first = systemBlocks(system).find((b) => b !== null && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string') as TextBlock | undefined;
   if (!first) return false;
   const text = first.text.trimStart();
   const detectedFirst = detected?.[0]?.text.trim();

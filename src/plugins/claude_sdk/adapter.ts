@@ -55,7 +55,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   /** An estimate without starting a CLI: Claude Code clients ask before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
   }
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
@@ -63,11 +63,11 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     if (sessionId !== undefined && !isValidSessionId(sessionId)) {
       throw new ValidationError('Session id must be 1-128 characters of letters, digits, ".", "_", ":" or "-"', { param: SESSION_HEADER, plugin: this.d.plugin });
     }
-    const options = resolveOptions(this.d.config, req.body, req.modelOverride);
+    const options = resolveOptions(this.d.config, req.body.value(), req.modelOverride);
     const body = this.toAnthropic(req);
     buildPrompt(body, false); // validate the conversation before waiting for a session or a slot
     if (!this.d.detection.detection) await this.d.detection.refresh();
-    const stream = req.body.stream === true;
+    const stream = req.body.get('stream') === true;
     const lease = sessionId ? await this.d.sessions.acquire(sessionId, req.signal) : undefined;
     let releaseSlot: (() => void) | undefined;
     let owned = false;
@@ -138,7 +138,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
   }
 
   private toAnthropic(req: AdapterRequest): JsonObject {
-    const { [REQUEST_OPTIONS_FIELD]: _ignored, ...body } = req.body;
+    const { [REQUEST_OPTIONS_FIELD]: _ignored, ...body } = req.body.value();
     if (req.api === 'anthropic') return body;
     try {
       return convertRequest(req.api, 'anthropic', body);
@@ -185,8 +185,9 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
 /** The client's own request lets the converters restore client-only shapes (e.g. Responses ids). */
 function convertOpts(req: AdapterRequest): ConvertOptions {
-  const model = typeof req.body.model === 'string' ? req.body.model : undefined;
-  return { clientRequest: req.body, ...(model ? { model } : {}) };
+  const body = req.body.value();
+  const model = typeof body.model === 'string' ? body.model : undefined;
+  return { clientRequest: body, ...(model ? { model } : {}) };
 }
 
 /** The error a promise rejects with, or undefined when it resolves. */

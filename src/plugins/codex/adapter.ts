@@ -43,14 +43,15 @@ export class CodexAdapter implements ProviderAdapter {
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { config, logger } = this.deps;
-    const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
+    const body = req.body.value();
+    const requested = req.modelOverride ?? (typeof body.model === 'string' ? body.model : undefined);
     const target = resolveModel(requested, config);
-    const effort = target.effort ?? requestedEffort(req.body) ?? config.reasoning_effort;
+    const effort = target.effort ?? requestedEffort(body) ?? config.reasoning_effort;
     const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
     // A Responses client that was on Claude earlier replays reasoning the ChatGPT backend cannot verify.
     const responsesBody = req.api === 'responses'
-      ? dropForeignReasoning(req.body, { onDrop })
-      : convertRequest(req.api, 'responses', req.body, { model: target.model, onDrop });
+      ? dropForeignReasoning(body, { onDrop })
+      : convertRequest(req.api, 'responses', body, { model: target.model, onDrop });
 
     const detection = this.deps.detection(target.model);
     const shaped = shapeCodexRequest(responsesBody, {
@@ -59,7 +60,7 @@ export class CodexAdapter implements ProviderAdapter {
       effort,
       reasoningSummary: config.reasoning_summary,
       textVerbosity: config.text_verbosity,
-      sessionHint: sessionHint(req.headers, req.body, req.sessionId),
+      sessionHint: sessionHint(req.headers, body, req.sessionId),
     });
     if (shaped.dropped.length) logger.debug({ dropped: shaped.dropped, requestId: req.requestId }, 'removed parameters the ChatGPT backend rejects');
     logger.debug({ requestId: req.requestId, requested, model: target.model, effort }, 'codex request');
@@ -102,19 +103,18 @@ export class CodexAdapter implements ProviderAdapter {
       this.lastRateLimits = { at: Date.now(), data };
     };
     const events = observeUsage(parseSseStream('responses', res.body), req, target.model, onRateLimits);
-    const convertOpts = { model: target.model, clientRequest: req.body, onDrop };
-    if (req.body.stream === true) {
+    const convertOpts = { model: target.model, clientRequest: body, onDrop };
+    if (body.stream === true) {
       const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, out, { requestId: req.requestId }) };
     }
     const full = await accumulateStream('responses', events);
     throwIfFailed(full);
-    const body = req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts);
-    return { kind: 'json', status: 200, body };
+    return { kind: 'json', status: 200, body: req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts) };
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
   }
 
   async listModels(): Promise<ModelInfo[]> {

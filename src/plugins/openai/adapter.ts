@@ -44,15 +44,16 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { settings, logger, provider } = this.deps;
-    const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
+    const clientBody = req.body.value();
+    const requested = req.modelOverride ?? (typeof clientBody.model === 'string' ? clientBody.model : undefined);
     const model = resolveModel(requested, settings);
-    const stream = req.body.stream === true;
+    const stream = clientBody.stream === true;
     const onDrop = (field: string, reason: string): void => logger.debug({ field, reason, requestId: req.requestId }, 'dropped field');
-    const body = this.upstreamBody(req, model, stream, onDrop);
+    const body = this.upstreamBody(req.api, clientBody, model, stream, onDrop);
     logger.debug({ requestId: req.requestId, requested, model, api: req.api, upstream: this.upstreamApi }, 'openai request');
 
     const res = await this.send(req, body, stream);
-    const convertOpts = { model, clientRequest: req.body, onDrop };
+    const convertOpts = { model, clientRequest: clientBody, onDrop };
     const from = this.upstreamApi;
 
     if (stream) {
@@ -69,7 +70,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -81,12 +82,12 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   /** The client's body in the upstream's API, with the model and the configured limits applied. */
-  private upstreamBody(req: AdapterRequest, model: string, stream: boolean, onDrop: (f: string, r: string) => void): JsonObject {
+  private upstreamBody(api: ApiFormat, clientBody: JsonObject, model: string, stream: boolean, onDrop: (f: string, r: string) => void): JsonObject {
     const to = this.upstreamApi;
-    const converted = req.api === to ? { ...req.body } : convertRequest(req.api, to, req.body, { model, onDrop });
+    const converted = api === to ? { ...clientBody } : convertRequest(api, to, clientBody, { model, onDrop });
     const body: JsonObject = { ...converted, model, stream };
     if (!stream) delete body.stream_options;
-    if (to === 'chat' && stream && req.api !== 'chat' && this.deps.settings.stream_usage) {
+    if (to === 'chat' && stream && api !== 'chat' && this.deps.settings.stream_usage) {
       body.stream_options = { ...(body.stream_options as JsonObject | undefined), include_usage: true };
     }
     if (to === 'chat' && stream && !this.deps.settings.stream_usage) delete body.stream_options;

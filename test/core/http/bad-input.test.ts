@@ -15,7 +15,7 @@ const plugin = fakeProvider({
   name: 'fake',
   // A strict adapter: reject what is not a plausible request the way real adapters do.
   handle: async (req) => {
-    if (typeof req.body.model !== 'string') {
+    if (typeof req.body.get('model') !== 'string') {
       const { ValidationError } = await import('../../../src/core/errors.js');
       throw new ValidationError('model: expected a string');
     }

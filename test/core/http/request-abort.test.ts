@@ -38,7 +38,8 @@ describe('ModelRequest', () => {
   it('copies keep the signal getter and the abort they share', async () => {
     const { ModelRequest, copyRequest } = await import('../../../src/core/http/model-request.js');
     const abort = new RequestAbort();
-    const req = new ModelRequest('anthropic', { model: 'm' }, undefined, {}, abort, 'r1', undefined);
+    const { JsonBody } = await import('../../../src/core/json/json-body.js');
+    const req = new ModelRequest('anthropic', JsonBody.of({ model: 'm' }), {}, abort, 'r1', undefined);
     const copy = copyRequest(req, { modelOverride: 'other' });
     expect(copy.modelOverride).toBe('other');
     expect(req.modelOverride).toBeUndefined();

@@ -30,7 +30,7 @@ describe('without auth token (defaults)', () => {
     expect(r2.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const r3 = await post('/fake/v1/messages', '{"model":"m"}', { 'x-request-id': 'bad id\twith junk' });
     expect(r3.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(plugin.calls.at(-1)?.rawBody?.toString()).toBe('{"model":"m"}');
+    expect(plugin.calls.at(-1)?.body.bytes.toString()).toBe('{"model":"m"}');
   });
 
   it('tolerates trailing and duplicate slashes from base URLs', async () => {

@@ -49,7 +49,7 @@ const plugin = fakeProvider({
   handle: async (req): Promise<AdapterResponse> => {
     req.observer?.upstreamResponse(200, 3);
     req.observer?.usage({ inputTokens: 5, outputTokens: 7 }, 'real-model');
-    const mode = req.body.mode;
+    const mode = req.body.get('mode');
     if (mode === 'big') return { kind: 'stream', status: 200, events: big() };
     if (mode === 'endless') return { kind: 'stream', status: 200, events: endless(req) };
     if (mode === 'failing') return { kind: 'stream', status: 200, events: failing() };

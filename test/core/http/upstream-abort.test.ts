@@ -35,7 +35,7 @@ beforeAll(async () => {
       services = s;
     },
     handle: async (req) => {
-      const res = await upstreamRequest({ dispatcher: services!.httpClient, url: upstreamUrl, headers: { 'content-type': 'application/json' }, body: req.rawBody, signal: req.signal, plugin: 'up' });
+      const res = await upstreamRequest({ dispatcher: services!.httpClient, url: upstreamUrl, headers: { 'content-type': 'application/json' }, body: req.body.bytes, signal: req.signal, plugin: 'up' });
       return { kind: 'stream', status: 200, events: res.body as AsyncIterable<Uint8Array> };
     },
   });

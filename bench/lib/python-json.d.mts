@@ -1,0 +1,2 @@
+/** See python-json.mjs. */
+export function pythonJsonDumps(value: unknown): string;
