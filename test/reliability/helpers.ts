@@ -29,6 +29,8 @@ export interface TestProxyOptions {
   core?: Record<string, unknown>;
   claude?: Record<string, unknown>;
   codex?: Record<string, unknown>;
+  /** Also load the openai plugin with the section this returns for the upstream's URL. */
+  openai?: (upstreamUrl: string) => Record<string, unknown>;
   logDestination?: DestinationStream;
   level?: string;
   /** Runs after the temp CODEX_HOME exists, before the proxy starts (e.g. to corrupt auth.json). */
@@ -46,7 +48,7 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
     overrides: {
       server: { port: 0 },
       logging: { level: opts.level ?? 'silent' },
-      enabled_plugins: ['claude_api', 'codex'],
+      enabled_plugins: opts.openai ? ['claude_api', 'codex', 'openai'] : ['claude_api', 'codex'],
       ...opts.core,
       plugins: {
         claude_api: {
@@ -62,6 +64,7 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
           detection: { enabled: false },
           ...opts.codex,
         },
+        ...(opts.openai ? { openai: opts.openai(upstreamUrl) } : {}),
       },
     },
   });

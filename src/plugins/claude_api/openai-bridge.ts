@@ -5,7 +5,7 @@
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
 import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, validateRequest } from '../../formats/index.js';
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
@@ -14,6 +14,7 @@ import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
+  validateRequest(api, request.body);
   const config = adapter.config;
   const model = mapModel(request.modelOverride ?? request.body.model, config);
   const onDrop = (field: string, reason: string): void => adapter.logger?.debug({ requestId: request.requestId, field, reason }, 'field dropped in conversion');

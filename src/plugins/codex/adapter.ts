@@ -12,7 +12,7 @@ import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, M
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
-import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -43,6 +43,8 @@ export class CodexAdapter implements ProviderAdapter {
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { config, logger } = this.deps;
+    // Every API is rewritten for the ChatGPT backend: a body that is not its API's is refused here.
+    validateRequest(req.api, req.body);
     const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
     const target = resolveModel(requested, config);
     const effort = target.effort ?? requestedEffort(req.body) ?? config.reasoning_effort;
@@ -114,6 +116,7 @@ export class CodexAdapter implements ProviderAdapter {
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
+    validateRequest('anthropic', req.body, { countTokens: true });
     return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
   }
 

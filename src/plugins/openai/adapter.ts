@@ -12,7 +12,7 @@ import type { Dispatcher } from 'undici';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { AuthError, UpstreamConnectionError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
@@ -44,6 +44,8 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { settings, logger, provider } = this.deps;
+    // The body is read and rewritten (model, limits, conversion) even for the upstream's own API.
+    validateRequest(req.api, req.body);
     const requested = req.modelOverride ?? (typeof req.body.model === 'string' ? req.body.model : undefined);
     const model = resolveModel(requested, settings);
     const stream = req.body.stream === true;
@@ -69,6 +71,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
+    validateRequest('anthropic', req.body, { countTokens: true });
     return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body) } };
   }
 
