@@ -10,6 +10,7 @@ import { createParser } from 'eventsource-parser';
 import type { ApiFormat } from '../core/adapter.js';
 import type { JsonObject, StreamEvent } from './convert.js';
 import { errorEvent } from './errors.js';
+import { unreadableAnswer, unreadableEvent } from './unreadable.js';
 
 export interface SseMessage {
   event?: string;
@@ -100,8 +101,9 @@ export function parseSseStream(format: ApiFormat, bytes: AsyncIterable<Uint8Arra
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       failed = true;
-      const what = parsed === undefined ? `malformed stream data: ${data.slice(0, 200)}` : 'a stream event that is not a JSON object';
-      return errorEvent(format, { kind: 'api_error', message: `Upstream sent ${what}` }, { sequenceNumber: lastSequence + 1 });
+      // Never the data itself: an upstream's text may carry anything.
+      const what = parsed === undefined ? 'stream data that is not valid JSON' : 'a stream event that is not a JSON object';
+      return unreadableEvent(format, what, lastSequence + 1);
     }
     const event = parsed as JsonObject;
     if (format !== 'chat' && event.type === undefined && message.event) event.type = message.event;
@@ -154,12 +156,28 @@ export const CHAT_DONE = 'data: [DONE]\n\n';
 /**
  * SSE text for a stream of events. Chat streams end with `data: [DONE]` — except after an error
  * object, which is the last thing a Chat client reads.
+ *
+ * `events` is the pipeline reading an upstream's stream. When it throws (a converter tripping over
+ * an event it cannot read, see unreadable.ts) before anything was sent, the error propagates: the
+ * response is not committed yet, so the client gets a 502 in its format. Later, the stream ends
+ * with the format's error event instead of stopping short.
  */
 export async function* serializeSseStream(format: ApiFormat, events: AsyncIterable<StreamEvent>): AsyncIterable<string> {
   let errored = false;
-  for await (const event of events) {
-    if (format === 'chat' && event.error !== undefined && event.choices === undefined) errored = true;
-    yield serializeSseEvent(format, event);
+  let sent = false;
+  let lastSequence = -1;
+  try {
+    for await (const event of events) {
+      if (format === 'chat' && event.error !== undefined && event.choices === undefined) errored = true;
+      else if (format === 'responses' && typeof event.sequence_number === 'number') lastSequence = event.sequence_number;
+      sent = true;
+      yield serializeSseEvent(format, event);
+    }
+  } catch (err) {
+    const e = unreadableAnswer(format, err);
+    if (!sent) throw e;
+    yield serializeSseEvent(format, errorEvent(format, { kind: e.kind, message: e.message }, { sequenceNumber: lastSequence + 1 }));
+    return;
   }
   if (format === 'chat' && !errored) yield CHAT_DONE;
 }

@@ -37,9 +37,23 @@ const REQUEST_SCHEMAS: Record<ApiFormat, z.ZodType> = {
 /** The first problem of a client request of `api`, or undefined when it matches the API. */
 export function requestIssue(api: ApiFormat, body: unknown, opts: RequestCheckOptions = {}): RequestIssue | undefined {
   const schema = api === 'anthropic' && opts.countTokens ? AnthropicCountTokensRequestSchema : REQUEST_SCHEMAS[api];
-  const result = schema.safeParse(body);
+  return modelIssue(schema, body, { quoteValues: true });
+}
+
+/**
+ * The first problem of `value` against any of the models, in the same words. `quoteValues` lets a
+ * message repeat a short string of the value (the client's own `"bot"` role); leave it off for
+ * what an upstream sent, which may carry anything.
+ */
+export function modelIssue(schema: z.ZodType, value: unknown, opts: { quoteValues?: boolean } = {}): RequestIssue | undefined {
+  const result = schema.safeParse(value);
   if (result.success) return undefined;
-  return describe(result.error.issues[0]!, [], body);
+  return describe(result.error.issues[0]!, [], { root: value, quote: opts.quoteValues === true });
+}
+
+interface Wording {
+  root: unknown;
+  quote: boolean;
 }
 
 /** Throws the 400 naming the first problem of a client request of `api` (see requestIssue). */
@@ -51,23 +65,23 @@ export function validateRequest(api: ApiFormat, body: unknown, opts: RequestChec
 type Issue = z.core.$ZodIssue;
 
 /** An issue in words; `base` is the path of the union it was nested in (zod's are relative). */
-function describe(issue: Issue, base: FieldPath, root: unknown): RequestIssue {
+function describe(issue: Issue, base: FieldPath, w: Wording): RequestIssue {
   const path = [...base, ...(issue.path as FieldPath)];
-  const value = valueAt(root, path);
+  const value = valueAt(w.root, path);
   switch (issue.code) {
     case 'invalid_union': {
       if (issue.errors.length === 0) {
         // A discriminated union without a member for this value (e.g. an unknown message role).
         const options = (issue as { options?: unknown[] }).options;
-        return { path, message: options ? `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${shown(value)}` : issue.message };
+        return { path, message: options ? `must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${shown(value, w)}` : issue.message };
       }
-      return describeUnion(issue.errors, path, root, value);
+      return describeUnion(issue.errors, path, w, value);
     }
     case 'invalid_type':
       return { path, message: value === undefined ? 'required' : `must be ${article(issue.expected)}, got ${jsonTypeOf(value)}` };
     case 'invalid_value':
       if (value === undefined) return { path, message: 'required' };
-      return { path, message: `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown(value)}` };
+      return { path, message: `must be ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${shown(value, w)}` };
     case 'too_small':
       return { path, message: issue.origin === 'number' ? `must be ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}` : `must have at least ${String(issue.minimum)} item(s)` };
     case 'too_big':
@@ -82,7 +96,7 @@ function describe(issue: Issue, base: FieldPath, root: unknown): RequestIssue {
  * array whose third block is bad), its problem is the one to report; when all failed on the value
  * itself, it has none of the types they take.
  */
-function describeUnion(alternatives: Issue[][], path: FieldPath, root: unknown, value: unknown): RequestIssue {
+function describeUnion(alternatives: Issue[][], path: FieldPath, w: Wording, value: unknown): RequestIssue {
   let best: Issue | undefined;
   let bestDepth = -1;
   const expected: string[] = [];
@@ -99,7 +113,7 @@ function describeUnion(alternatives: Issue[][], path: FieldPath, root: unknown, 
       bestDepth = depth;
     }
   }
-  if (best && (bestDepth > 0 || expected.length === 0)) return describe(best, path, root);
+  if (best && (bestDepth > 0 || expected.length === 0)) return describe(best, path, w);
   if (value === undefined) return { path, message: 'required' };
   return { path, message: `must be ${expected.map(article).join(' or ')}, got ${jsonTypeOf(value)}` };
 }
@@ -131,7 +145,7 @@ function article(type: string): string {
   return ARTICLE[type] ?? type;
 }
 
-/** A client's own value in a message: short strings quoted, everything else by its JSON type. */
-function shown(value: unknown): string {
-  return typeof value === 'string' && value.length <= 40 ? JSON.stringify(value) : jsonTypeOf(value);
+/** A value in a message: a client's short strings quoted, everything else by its JSON type. */
+function shown(value: unknown, w: Wording): string {
+  return w.quote && typeof value === 'string' && value.length <= 40 ? JSON.stringify(value) : jsonTypeOf(value);
 }

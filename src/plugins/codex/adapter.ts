@@ -12,7 +12,7 @@ import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, M
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
-import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, validateRequest } from '../../formats/index.js';
+import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -111,8 +111,11 @@ export class CodexAdapter implements ProviderAdapter {
     }
     const full = await accumulateStream('responses', events);
     throwIfFailed(full);
-    const body = req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts);
-    return { kind: 'json', status: 200, body };
+    try {
+      return { kind: 'json', status: 200, body: req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts) };
+    } catch (err) {
+      throw unreadableAnswer('responses', err, full);
+    }
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {

@@ -10,9 +10,9 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamConnectionError, UpstreamError } from '../../core/errors.js';
+import { AuthError, UpstreamConnectionError, UpstreamUnreadableError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, validateRequest } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
@@ -64,9 +64,13 @@ export class OpenAIAdapter implements ProviderAdapter {
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts)) };
     }
     let json = await readJson(res, provider);
-    if (from === 'chat') json = normalizeChatCompletion(json);
-    reportUsage(from, json, req, model);
-    return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+    try {
+      if (from === 'chat') json = normalizeChatCompletion(json);
+      reportUsage(from, json, req, model);
+      return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+    } catch (err) {
+      throw unreadableAnswer(from, err, json);
+    }
   }
 
   /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
@@ -152,12 +156,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
 /** A 2xx body that is not a JSON object (an HTML page from a proxy, a truncated body) is a 502, not our 500. */
 async function readJson(res: UpstreamResponse, provider: string): Promise<JsonObject> {
-  const text = await res.body.text();
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JsonObject;
-  } catch {
-    /* reported below */
-  }
-  throw new UpstreamError(502, `${provider}: upstream answered ${res.status} with a body that is not a JSON object: ${text.slice(0, 120)}`, { plugin: provider });
+  const parsed = await res.body.json();
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JsonObject;
+  throw new UpstreamUnreadableError('a response body that is not a JSON object', { plugin: provider });
 }
