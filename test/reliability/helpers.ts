@@ -31,6 +31,8 @@ export interface TestProxyOptions {
   codex?: Record<string, unknown>;
   /** Also load the openai plugin with the section this returns for the upstream's URL. */
   openai?: (upstreamUrl: string) => Record<string, unknown>;
+  /** More plugin sections (e.g. `claude_sdk`); list the plugin in `core.enabled_plugins` too. */
+  extraPlugins?: Record<string, Record<string, unknown>>;
   logDestination?: DestinationStream;
   level?: string;
   /** Runs after the temp CODEX_HOME exists, before the proxy starts (e.g. to corrupt auth.json). */
@@ -65,6 +67,7 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
           ...opts.codex,
         },
         ...(opts.openai ? { openai: opts.openai(upstreamUrl) } : {}),
+        ...opts.extraPlugins,
       },
     },
   });
