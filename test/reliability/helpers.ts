@@ -81,6 +81,16 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
   };
 }
 
+/**
+ * The openai plugin's section for `opts.openai`: the default instance on a Chat Completions
+ * upstream, `/openai/resp` on a Responses one, both at `upstreamUrl/v1` with a fake key.
+ */
+export const openaiOnBothFormats = (upstreamUrl: string): Record<string, unknown> => ({
+  base_url: `${upstreamUrl}/v1`,
+  api_key: 'sk-openai-fake',
+  providers: { resp: { base_url: `${upstreamUrl}/v1`, api_key: 'sk-openai-fake', upstream_format: 'responses' } },
+});
+
 /** A FaultUpstream and a test proxy in front of it, as `useFaultProxy` hands them to the tests. */
 export interface FaultProxy {
   readonly upstream: FaultUpstream;

@@ -8,19 +8,14 @@
  * Never a 500, never a credential-looking string from the answer in an error message.
  */
 import { describe, expect, it } from 'vitest';
-import { anthropicBody, chatBody, post, sseData, useFaultProxy, type Reply } from './helpers.js';
+import { anthropicBody, chatBody, openaiOnBothFormats, post, type Reply, sseData, useFaultProxy } from './helpers.js';
 import { SECRET_MARKER, breakages, frame, validAnswer, type Json, type UpstreamApi } from '../fakes/malformed-answers.js';
 
 type ClientApi = 'anthropic' | 'chat' | 'responses';
 const CLIENT_PATH: Record<ClientApi, string> = { anthropic: '/v1/messages', chat: '/v1/chat/completions', responses: '/v1/responses' };
 
 const t = useFaultProxy({
-  // Both openai instances talk to the FaultUpstream too (`/v1/chat/completions`, `/v1/responses`).
-  openai: (url) => ({
-    base_url: `${url}/v1`,
-    api_key: 'sk-openai-fake',
-    providers: { resp: { base_url: `${url}/v1`, api_key: 'sk-openai-fake', upstream_format: 'responses' } },
-  }),
+  openai: openaiOnBothFormats,
 });
 
 interface Route {

@@ -8,14 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anthropicBody, chatBody, post, useFaultProxy } from './helpers.js';
+import { anthropicBody, chatBody, openaiOnBothFormats, post, useFaultProxy } from './helpers.js';
 
 const t = useFaultProxy({
-  openai: (url) => ({
-    base_url: `${url}/v1`,
-    api_key: 'sk-openai-fake',
-    providers: { resp: { base_url: `${url}/v1`, api_key: 'sk-openai-fake', upstream_format: 'responses' } },
-  }),
+  openai: openaiOnBothFormats,
 });
 
 /** Model requests the upstream received (the openai plugin also lists `/models`). */

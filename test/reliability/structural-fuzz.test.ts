@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { credentials } from '../plugins/claude_api/harness.js';
 import { frame, pathsOf, validAnswer, withValueAt, type Json, type UpstreamApi } from '../fakes/malformed-answers.js';
-import { post, useFaultProxy, type Reply } from './helpers.js';
+import { openaiOnBothFormats, post, type Reply, useFaultProxy } from './helpers.js';
 
 // claude_api on OAuth credentials: its native route then edits the system prompt (identity line).
 const credDir = mkdtempSync(path.join(os.tmpdir(), 'ccproxy-fuzz-'));
@@ -28,11 +28,7 @@ const t = useFaultProxy({
     enabled_plugins: ['claude_api', 'claude_sdk', 'codex', 'openai'],
     routing: { default: 'codex' },
   },
-  openai: (url) => ({
-    base_url: `${url}/v1`,
-    api_key: 'sk-openai-fake',
-    providers: { resp: { base_url: `${url}/v1`, api_key: 'sk-openai-fake', upstream_format: 'responses' } },
-  }),
+  openai: openaiOnBothFormats,
   // No CLI: a valid request is a 503, the rest must still be refused cleanly.
   extraPlugins: { claude_sdk: { cli_path: '/nonexistent/claude', prewarm: false } },
 });
