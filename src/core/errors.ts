@@ -152,6 +152,19 @@ export class UpstreamConnectionError extends ProxyError {
   }
 }
 
+/**
+ * The upstream answered with success, but with something that is not an answer of its API (a
+ * body that is not JSON, `content: 5`, an event missing what it must carry): the upstream's fault,
+ * a 502. `what` describes the shape, never the upstream's text (it may carry anything).
+ */
+export class UpstreamUnreadableError extends ProxyError {
+  constructor(what: string, opts: ProxyErrorOptions = {}) {
+    super('api_error', `Upstream answered something unreadable: ${what}`, {
+      code: 'CCPROXY_ERR_UPSTREAM_UNREADABLE', status: 502, retryable: true, ...opts,
+    });
+  }
+}
+
 /** A plugin failed in a way that is its own fault (bug, not initialized, misconfigured). */
 export class PluginError extends ProxyError {
   constructor(plugin: string, message: string, opts: ProxyErrorOptions = {}) {

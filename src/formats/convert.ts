@@ -12,6 +12,7 @@ import { direction as chatToResponses } from './chat-to-responses/index.js';
 import type { Direction } from './direction.js';
 import { direction as responsesToAnthropic } from './responses-to-anthropic/index.js';
 import { direction as responsesToChat } from './responses-to-chat/index.js';
+import { unreadableAnswer } from './unreadable.js';
 
 export type JsonObject = Record<string, unknown>;
 export type StreamEvent = JsonObject;
@@ -59,7 +60,14 @@ export function convertRequest(from: ApiFormat, to: ApiFormat, body: JsonObject,
 
 export function convertResponse(from: ApiFormat, to: ApiFormat, body: JsonObject, opts: ConvertOptions = {}): JsonObject {
   if (from === to) return body;
-  return directionFor(from, to, 'convertResponse').response(body, opts);
+  const direction = directionFor(from, to, 'convertResponse');
+  try {
+    return direction.response(body, opts);
+  } catch (err) {
+    // Response converters only ever see what the upstream answered: a shape they cannot read is
+    // the upstream's fault (502 in the client's format), not a proxy failure (500).
+    throw unreadableAnswer(from, err, body);
+  }
 }
 
 export { accumulateStream } from './accumulate/index.js';

@@ -27,3 +27,5 @@ export * from './models/index.js';
 export { estimateInputTokens } from './token-estimate.js';
 /** Claude Code's per-build billing line, removed before any system prompt is forwarded. */
 export { stripBillingHeader, withoutBillingLines } from './shared/billing-header.js';
+/** Anything thrown while reading an upstream's answer → the error the client gets (502 for a shape it cannot read). */
+export { unreadableAnswer } from './unreadable.js';

@@ -10,6 +10,7 @@ import { createParser } from 'eventsource-parser';
 import type { ApiFormat } from '../core/adapter.js';
 import type { JsonObject, StreamEvent } from './convert.js';
 import { errorEvent } from './errors.js';
+import { unreadableAnswer, unreadableEvent } from './unreadable.js';
 
 export interface SseMessage {
   event?: string;
@@ -100,8 +101,9 @@ export function parseSseStream(format: ApiFormat, bytes: AsyncIterable<Uint8Arra
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       failed = true;
-      const what = parsed === undefined ? `malformed stream data: ${data.slice(0, 200)}` : 'a stream event that is not a JSON object';
-      return errorEvent(format, { kind: 'api_error', message: `Upstream sent ${what}` }, { sequenceNumber: lastSequence + 1 });
+      // Never the data itself: an upstream's text may carry anything.
+      const what = parsed === undefined ? 'stream data that is not valid JSON' : 'a stream event that is not a JSON object';
+      return unreadableEvent(format, what, lastSequence + 1);
     }
     const event = parsed as JsonObject;
     if (format !== 'chat' && event.type === undefined && message.event) event.type = message.event;
@@ -160,15 +162,30 @@ export interface SerializeOptions {
  * SSE text for a stream of events. Chat streams end with `data: [DONE]` — except after an error
  * object, which is the last thing a Chat client reads. Anthropic error events carry the request's
  * id, as the API's own do (converters and parsers cannot know it).
+ *
+ * `events` is the pipeline reading an upstream's stream. When it throws (a converter tripping over
+ * an event it cannot read, see unreadable.ts) before anything was sent, the error propagates: the
+ * response is not committed yet, so the client gets a 502 in its format. Later, the stream ends
+ * with the format's error event instead of stopping short.
  */
 export async function* serializeSseStream(format: ApiFormat, events: AsyncIterable<StreamEvent>, opts: SerializeOptions = {}): AsyncIterable<string> {
   let errored = false;
-  for await (const event of events) {
-    if (format === 'chat' && event.error !== undefined && event.choices === undefined) errored = true;
-    const stamped = format === 'anthropic' && event.type === 'error' && event.request_id == null && opts.requestId
-      ? { ...event, request_id: opts.requestId }
-      : event;
-    yield serializeSseEvent(format, stamped);
+  let sent = false;
+  let lastSequence = -1;
+  const stamp = (event: StreamEvent): StreamEvent =>
+    format === 'anthropic' && event.type === 'error' && event.request_id == null && opts.requestId ? { ...event, request_id: opts.requestId } : event;
+  try {
+    for await (const event of events) {
+      if (format === 'chat' && event.error !== undefined && event.choices === undefined) errored = true;
+      else if (format === 'responses' && typeof event.sequence_number === 'number') lastSequence = event.sequence_number;
+      sent = true;
+      yield serializeSseEvent(format, stamp(event));
+    }
+  } catch (err) {
+    const e = unreadableAnswer(format, err);
+    if (!sent) throw e;
+    yield serializeSseEvent(format, stamp(errorEvent(format, { kind: e.kind, message: e.message }, { sequenceNumber: lastSequence + 1 })));
+    return;
   }
   if (format === 'chat' && !errored) yield CHAT_DONE;
 }

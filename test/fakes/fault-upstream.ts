@@ -17,7 +17,9 @@ export type Fault =
   | { kind: 'slow-headers' }
   | { kind: 'status'; status: number; body?: string; contentType?: string }
   | { kind: 'malformed-sse'; afterEvents: number }
-  | { kind: 'truncated-json' };
+  | { kind: 'truncated-json' }
+  /** 200 with exactly this body (e.g. a malformed answer, or SSE text with `text/event-stream`). */
+  | { kind: 'raw'; body: string; contentType?: string };
 
 export interface FaultRequest {
   url: string;
@@ -205,6 +207,10 @@ export class FaultUpstream {
       case 'status':
         res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' });
         res.end(fault.body ?? JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'Internal server error' } }));
+        return;
+      case 'raw':
+        this.sent[index] = fault.body;
+        res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' }).end(fault.body);
         return;
       case 'truncated-json': {
         const json = anthropicMessage(model);

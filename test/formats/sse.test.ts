@@ -62,13 +62,13 @@ describe('parseSseStream', () => {
     expect(events).toEqual([{ type: 'message_stop' }]);
   });
 
-  it('malformed JSON becomes one error event of the format, then the stream ends', async () => {
+  it('malformed JSON becomes one error event of the format (saying so, not quoting it), then the stream ends', async () => {
     const src = ['data: {"type":"response.created","sequence_number":0,"response":{}}\n\n', 'data: {not json\n\n', 'data: {"type":"x"}\n\n'];
     const responses = await collect(parseSseStream('responses', fromArray(src)));
     expect(responses).toHaveLength(2);
-    expect(responses[1]).toMatchObject({ type: 'error', sequence_number: 1, message: expect.stringContaining('malformed') });
-    const anthropic = await collect(parseSseStream('anthropic', fromArray(['data: nope\n\n'])));
-    expect(anthropic).toEqual([{ type: 'error', error: { type: 'api_error', message: expect.stringContaining('malformed') }, request_id: null }]);
+    expect(responses[1]).toMatchObject({ type: 'error', sequence_number: 1, message: 'Upstream answered something unreadable: stream data that is not valid JSON' });
+    const anthropic = await collect(parseSseStream('anthropic', fromArray(['data: nope sk-ant-secret\n\n'])));
+    expect(anthropic).toEqual([{ type: 'error', error: { type: 'api_error', message: 'Upstream answered something unreadable: stream data that is not valid JSON' }, request_id: null }]);
     const chat = await collect(parseSseStream('chat', fromArray(['data: nope\n\n'])));
     expect(chat[0]).toMatchObject({ error: { type: 'server_error' } });
   });

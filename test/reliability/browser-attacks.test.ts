@@ -1,7 +1,8 @@
 /**
  * A web page in the user's browser can reach a local server. With the real plugins loaded, a DNS
  * rebinding `Host`, a cross-origin preflight from a foreign `Origin`, and simple (no-preflight)
- * cross-origin POSTs are all refused, in the route's error format, and never reach an upstream.
+ * cross-origin POSTs (loopback origins included: every local dev server serves web pages) are
+ * all refused, in the route's error format, and never reach an upstream.
  */
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../core/helpers/http-client.js';
@@ -46,6 +47,9 @@ describe('browser attacks are refused before any upstream call', () => {
       { origin: 'https://attacker.example', type: 'application/x-www-form-urlencoded' },
       { origin: 'http://attacker.example:8080', type: 'text/plain' },
       { origin: 'null', type: 'multipart/form-data; boundary=x' },
+      // A page of any local dev server is a web page too.
+      { origin: 'http://localhost:3000', type: 'text/plain' },
+      { origin: `http://127.0.0.1:${t.proxy.port}`, type: 'application/json' },
     ];
     for (const path of ROUTES) {
       for (const c of cases) {

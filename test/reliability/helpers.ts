@@ -29,6 +29,10 @@ export interface TestProxyOptions {
   core?: Record<string, unknown>;
   claude?: Record<string, unknown>;
   codex?: Record<string, unknown>;
+  /** Also load the openai plugin with the section this returns for the upstream's URL. */
+  openai?: (upstreamUrl: string) => Record<string, unknown>;
+  /** More plugin sections (e.g. `claude_sdk`); list the plugin in `core.enabled_plugins` too. */
+  extraPlugins?: Record<string, Record<string, unknown>>;
   logDestination?: DestinationStream;
   level?: string;
   /** Runs after the temp CODEX_HOME exists, before the proxy starts (e.g. to corrupt auth.json). */
@@ -46,7 +50,7 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
     overrides: {
       server: { port: 0 },
       logging: { level: opts.level ?? 'silent' },
-      enabled_plugins: ['claude_api', 'codex'],
+      enabled_plugins: opts.openai ? ['claude_api', 'codex', 'openai'] : ['claude_api', 'codex'],
       ...opts.core,
       plugins: {
         claude_api: {
@@ -62,6 +66,8 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
           detection: { enabled: false },
           ...opts.codex,
         },
+        ...(opts.openai ? { openai: opts.openai(upstreamUrl) } : {}),
+        ...opts.extraPlugins,
       },
     },
   });
@@ -74,6 +80,16 @@ export async function startTestProxy(upstreamUrl: string, opts: TestProxyOptions
     },
   };
 }
+
+/**
+ * The openai plugin's section for `opts.openai`: the default instance on a Chat Completions
+ * upstream, `/openai/resp` on a Responses one, both at `upstreamUrl/v1` with a fake key.
+ */
+export const openaiOnBothFormats = (upstreamUrl: string): Record<string, unknown> => ({
+  base_url: `${upstreamUrl}/v1`,
+  api_key: 'sk-openai-fake',
+  providers: { resp: { base_url: `${upstreamUrl}/v1`, api_key: 'sk-openai-fake', upstream_format: 'responses' } },
+});
 
 /** A FaultUpstream and a test proxy in front of it, as `useFaultProxy` hands them to the tests. */
 export interface FaultProxy {

@@ -9,11 +9,14 @@ export const ServerSettingsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(8000).describe('TCP port (0 = ephemeral)'),
   auth_token: z.string().min(1).optional().describe('Require `Authorization: Bearer <token>` or `x-api-key: <token>` on every route but /health*').meta({ examples: ['replace-with-a-long-random-token'] }),
   allowed_hosts: z.array(z.string()).default([]).describe('Extra Host header names accepted (DNS-rebinding guard)'),
-  cors_origins: z.array(z.string()).default([]).describe('Origins allowed by CORS; none by default'),
+  cors_origins: z.array(z.string()).default([]).describe('Origins (`scheme://host[:port]`) a browser page may call from; a request with any other Origin is refused, loopback ones included'),
   body_limit: z.number().int().positive().default(32 * 1024 * 1024).describe('Max request body in bytes'),
   // At most 1000: conversions and serialization recurse over a body's values, and Node's stack
   // holds a few thousand levels.
   max_json_depth: z.number().int().min(2).max(1000).default(256).describe('Deepest nesting of arrays and objects a request body may have (400 beyond)'),
+  headers_timeout: z.number().positive().default(30).describe('Seconds a client may take to send its request headers'),
+  request_timeout: z.number().positive().default(120).describe('Seconds a client may take to send its whole request, headers and body (the response is not limited)'),
+  max_connections: z.number().int().positive().default(512).describe('Max client connections open at once; more are closed on arrival'),
   shutdown_timeout: z.number().positive().default(30).describe('Seconds in-flight requests get to finish on SIGTERM'),
 });
 

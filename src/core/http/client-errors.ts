@@ -8,9 +8,16 @@ import { ProxyError, renderError } from '../errors.js';
 import { inferApi } from './api-format.js';
 import { requestIdFromPacket } from './request-id.js';
 
-/** `POST /claude/v1/messages HTTP/1.1` → `/claude/v1/messages` (best effort; '/' when unknown). */
-function pathFromPacket(raw: unknown): string {
-  if (!Buffer.isBuffer(raw)) return '/';
+/**
+ * The request's path: from the bytes the parser choked on (`POST /claude/v1/messages HTTP/1.1`), or,
+ * for a request that timed out after its headers, from the message being received (best effort;
+ * '/' when unknown).
+ */
+function pathOf(raw: unknown, socket: Socket): string {
+  if (!Buffer.isBuffer(raw)) {
+    const url = (socket as Socket & { parser?: { incoming?: { url?: unknown } } }).parser?.incoming?.url;
+    return typeof url === 'string' && url.startsWith('/') ? url : '/';
+  }
   const line = raw.subarray(0, Math.min(raw.length, 2048)).toString('latin1').split('\r\n', 1)[0] ?? '';
   const parts = line.split(' ');
   return parts.length >= 2 && parts[1]!.startsWith('/') ? parts[1]! : '/';
@@ -26,7 +33,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException & { rawPacket?: un
   } else {
     proxyErr = new ProxyError('invalid_request', 'Malformed HTTP request', { code: 'CCPROXY_ERR_BAD_HTTP' });
   }
-  const body = JSON.stringify(renderError(inferApi(pathFromPacket(err.rawPacket)), proxyErr, requestIdFromPacket(err.rawPacket)));
+  const body = JSON.stringify(renderError(inferApi(pathOf(err.rawPacket, socket)), proxyErr, requestIdFromPacket(err.rawPacket)));
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${proxyErr.status} ${proxyErr.status === 431 ? 'Request Header Fields Too Large' : proxyErr.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +

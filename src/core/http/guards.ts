@@ -1,8 +1,9 @@
 /**
  * Request guards for a server every local web page can reach: one onRequest hook doing, in order,
- * request id echo, Host allow-list (DNS rebinding), Origin check + CORS (cross-site requests and
- * preflights), and optional client auth. Refusals are rendered in the route's API format and never
- * reach a route. Written as one callback hook with precomputed sets: it runs on every request.
+ * request id echo, strict Host allow-list (DNS rebinding), Origin allow-list + CORS (any request a
+ * browser sends, preflights included), and optional client auth. Refusals are rendered in the
+ * route's API format and never reach a route. Written as one callback hook with precomputed sets:
+ * it runs on every request. docs/security.md says what each guard refuses and why.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
@@ -10,7 +11,7 @@ import type { Settings } from '../config/schema.js';
 import { AuthError, ProxyError } from '../errors.js';
 import { sendProxyError } from './error-handler.js';
 
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 /** Routes reachable without the client auth token (liveness probes, monitoring). */
 const PUBLIC_ROUTES = new Set(['/health', '/health/live', '/health/ready']);
 
@@ -41,13 +42,28 @@ export function hostName(hostHeader: string): string {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
-function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const u = new URL(origin);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_HOSTS.includes(u.hostname.toLowerCase());
-  } catch {
-    return false;
+/**
+ * A Host header that is exactly a name (DNS name, IPv4, or bracketed IPv6) and an optional numeric
+ * port: nothing a lenient parser could read another host out of (`localhost:1@evil.com`,
+ * `127.0.0.1:1, evil.com`, userinfo, paths, spaces).
+ */
+const HOST_SYNTAX = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::[0-9]{1,5})?$/i;
+
+/** The request's Host name when its Host header is well-formed and the only one; else undefined. */
+export function strictHostName(host: string | undefined, rawHeaders: readonly string[]): string | undefined {
+  if (!host || !HOST_SYNTAX.test(host)) return undefined;
+  // Node keeps only the first of several Host headers: a second one must be refused, not ignored.
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++count > 1) return undefined;
   }
+  return hostName(host);
+}
+
+/** Origins compare as the browser sends them: lower-case scheme and host, no trailing slash. */
+function normalizeOrigin(origin: string): string {
+  return origin.trim().replace(/\/$/, '').toLowerCase();
 }
 
 function digest(value: string): Buffer {
@@ -68,8 +84,10 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosin
   }
   // Binding 0.0.0.0 / :: means "any interface": the operator chose exposure, the token protects it.
   const anyHost = opts.host === '0.0.0.0' || opts.host === '::' || opts.allowedHosts.includes('*');
-  const corsOrigins = new Set(opts.corsOrigins.map((o) => o.replace(/\/$/, '')));
+  const corsOrigins = new Set(opts.corsOrigins.map(normalizeOrigin));
   const corsAny = corsOrigins.has('*');
+  // An opaque origin (sandboxed frame, file:// page, some redirects) could be any page: never trusted.
+  corsOrigins.delete('null');
   const tokenDigest = opts.authToken ? digest(opts.authToken) : undefined;
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, err: ProxyError): void => {
@@ -83,14 +101,17 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosin
       return refuse(request, reply, new ProxyError('overloaded', 'Server is shutting down', { status: 503, code: 'CCPROXY_ERR_SHUTTING_DOWN' }));
     }
 
-    const hostHeader = request.headers.host;
-    if (!anyHost && (!hostHeader || !hosts.has(hostName(hostHeader)))) {
+    const host = strictHostName(request.headers.host, request.raw.rawHeaders);
+    if (host === undefined || (!anyHost && !hosts.has(host))) {
       return refuse(request, reply, new ProxyError('permission', 'Host not allowed', { code: 'CCPROXY_ERR_HOST' }));
     }
 
+    // CLIs and SDKs send no Origin; a browser always does. Every page of every local dev server is
+    // a web page too, so loopback origins get no exemption: only `server.cors_origins` pass.
     const origin = request.headers.origin;
     if (origin !== undefined) {
-      const corsAllowed = corsAny || corsOrigins.has(origin);
+      const normalized = normalizeOrigin(origin);
+      const corsAllowed = normalized !== 'null' && (corsAny || corsOrigins.has(normalized));
       if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
         if (!corsAllowed) {
           return refuse(request, reply, new ProxyError('permission', 'Origin not allowed', { code: 'CCPROXY_ERR_ORIGIN' }));
@@ -105,12 +126,10 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosin
           .send();
         return;
       }
-      if (!corsAllowed && !isLoopbackOrigin(origin)) {
+      if (!corsAllowed) {
         return refuse(request, reply, new ProxyError('permission', 'Origin not allowed', { code: 'CCPROXY_ERR_ORIGIN' }));
       }
-      if (corsAllowed) {
-        reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'x-request-id, retry-after, request-id');
-      }
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'x-request-id, retry-after, request-id');
     }
 
     // Exempt by matched route, not URL prefix, so no crafted path can borrow the exemption.

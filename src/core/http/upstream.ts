@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { ProxyError, UpstreamConnectionError, UpstreamError } from '../errors.js';
+import { ProxyError, UpstreamConnectionError, UpstreamError, UpstreamUnreadableError } from '../errors.js';
 import type { AbortSignalLike } from '../adapter.js';
 import { UpstreamBody } from './upstream-body.js';
 import { encodeUtf8 } from '../json/utf8.js';
@@ -224,7 +224,7 @@ export function scrubCredentials(text: string, sent: Record<string, string | str
 function guardBody(body: UpstreamBody, opts: UpstreamRequestOptions): UpstreamBody {
   return body.mapReadErrors((err) =>
     err instanceof SyntaxError
-      ? new UpstreamError(502, 'Upstream sent a response body that is not valid JSON', { plugin: opts.plugin, kind: 'api_error', cause: err })
+      ? new UpstreamUnreadableError('a response body that is not valid JSON', { plugin: opts.plugin, cause: err })
       : connectionError(err, opts),
   );
 }

@@ -5,7 +5,7 @@
  * An `error` event throws an UpstreamError.
  */
 import type { JsonObject, StreamEvent } from '../convert.js';
-import { cloneJson, streamErrorFrom, truncatedStream } from './stream-error.js';
+import { cloneJson, streamErrorFrom, truncatedStream, unexpectedEvent } from './stream-error.js';
 
 interface Block extends JsonObject {
   type: string;
@@ -99,13 +99,13 @@ export class AnthropicAccumulator {
   }
 
   private started(): NonNullable<AnthropicAccumulator['message']> {
-    if (!this.message) throw truncatedStream('anthropic', 'an event before message_start');
+    if (!this.message) throw unexpectedEvent('anthropic', 'an event before message_start');
     return this.message;
   }
 
   private block(index: number): Block {
     const block = this.started().content[index];
-    if (!block) throw truncatedStream('anthropic', `a delta for unknown content block ${index}`);
+    if (!block) throw unexpectedEvent('anthropic', `a delta for unknown content block ${index}`);
     return block;
   }
 

@@ -6,7 +6,7 @@
  * UpstreamError.
  */
 import type { JsonObject, StreamEvent } from '../convert.js';
-import { cloneJson, streamErrorFrom, truncatedStream } from './stream-error.js';
+import { cloneJson, streamErrorFrom, truncatedStream, unexpectedEvent } from './stream-error.js';
 
 interface Item extends JsonObject {
   type?: string;
@@ -99,7 +99,7 @@ export class ResponsesAccumulator {
   }
 
   private started(): Response {
-    if (!this.snapshot) throw truncatedStream('responses', 'an event before response.created');
+    if (!this.snapshot) throw unexpectedEvent('responses', 'an event before response.created');
     return this.snapshot;
   }
 

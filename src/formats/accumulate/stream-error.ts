@@ -4,11 +4,15 @@
  * stream-only upstream gets a proper error response.
  */
 import type { ApiFormat } from '../../core/adapter.js';
-import { UpstreamError } from '../../core/errors.js';
+import { UpstreamError, UpstreamUnreadableError, type ProxyError } from '../../core/errors.js';
 import type { StreamEvent } from '../convert.js';
 import { readErrorEvent } from '../errors.js';
+import { UNREADABLE } from '../unreadable.js';
 
-export function streamErrorFrom(format: ApiFormat, event: StreamEvent): UpstreamError | undefined {
+export function streamErrorFrom(format: ApiFormat, event: StreamEvent): ProxyError | undefined {
+  // The parser's own event for data it could not read: that upstream fault, not an upstream error.
+  const unreadable = (event as { [UNREADABLE]?: ProxyError })[UNREADABLE];
+  if (unreadable) return unreadable;
   const info = readErrorEvent(format, event);
   if (!info) return undefined;
   return new UpstreamError(info.status, info.message, {
@@ -20,6 +24,11 @@ export function streamErrorFrom(format: ApiFormat, event: StreamEvent): Upstream
 
 export function truncatedStream(format: ApiFormat, what: string): UpstreamError {
   return new UpstreamError(502, `Upstream ${format} stream ended ${what}`, { kind: 'api_error' });
+}
+
+/** An event that cannot come where it came (a delta before the start, for a block never opened). */
+export function unexpectedEvent(format: ApiFormat, what: string): UpstreamUnreadableError {
+  return new UpstreamUnreadableError(`a ${format} stream with ${what}`);
 }
 
 /** Deep copy of JSON data (events are plain JSON; accumulators must not alias them). */

@@ -14,6 +14,7 @@
  */
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { readErrorEvent } from '../errors.js';
+import { unreadableAnswer } from '../unreadable.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage } from '../models/chat.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';
 import { customToolNames, responseIdFromChat, responsesOutcome, responsesUsage } from './mapping.js';
@@ -250,7 +251,7 @@ export async function* chatToResponsesStream(events: AsyncIterable<StreamEvent>,
       }
     }
   } catch (err) {
-    conv.fail('server_error', `Upstream stream failed: ${err instanceof Error ? err.message : String(err)}`);
+    conv.fail('server_error', unreadableAnswer('chat', err).message);
     yield* conv.out;
     return;
   }

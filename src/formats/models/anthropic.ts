@@ -76,7 +76,7 @@ export const AnthropicToolUseBlockSchema = z.looseObject({
   type: z.literal('tool_use'),
   id: z.string(),
   name: z.string(),
-  input: z.unknown(),
+  input: JsonObjectSchema,
   cache_control: cacheControl,
 });
 
@@ -84,7 +84,7 @@ export const AnthropicServerToolUseBlockSchema = z.looseObject({
   type: z.literal('server_tool_use'),
   id: z.string(),
   name: z.string(),
-  input: z.unknown(),
+  input: JsonObjectSchema,
 });
 
 /** Content allowed inside a tool_result: text, image, document, search_result (and newer types). */
@@ -198,7 +198,7 @@ const requestFields = {
   stream: z.boolean().optional(),
   temperature: z.number().optional(),
   top_p: z.number().optional(),
-  top_k: z.number().optional(),
+  top_k: z.number().int().optional(),
   context_management: JsonObjectSchema.nullish(),
   service_tier: z.string().optional(),
 };

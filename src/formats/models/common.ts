@@ -16,9 +16,14 @@ export const JsonObjectSchema = z.record(z.string(), z.unknown());
 export function unknownTagged(known: readonly string[]) {
   const knownSet = new Set(known);
   return z.looseObject({
-    type: z.string().refine((t) => !knownSet.has(t), { message: 'malformed known type' }),
+    // `abort`: a failed refinement ends this member, so a union reports the known member's own
+    // problem (e.g. `text: expected string`) instead of picking this one as the only survivor.
+    type: z.string().refine((t) => !knownSet.has(t), { message: MALFORMED_KNOWN_TYPE, abort: true }),
   });
 }
+
+/** What `unknownTagged` says about a known type it refuses (the known member says what is wrong). */
+export const MALFORMED_KNOWN_TYPE = 'malformed known type';
 
 /** Token counts are non-negative integers; some OpenAI-compatible upstreams send null. */
 export const TokenCount = z.number().int().nonnegative();

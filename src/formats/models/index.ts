@@ -2,3 +2,4 @@
 export * from './anthropic.js';
 export * from './chat.js';
 export * from './responses.js';
+export * from './validate.js';

@@ -171,7 +171,8 @@ export const ResponsesTextFormatSchema = z.union([
 ]);
 
 export const ResponsesRequestSchema = z.looseObject({
-  model: z.string(),
+  /** Optional in the API (a stored prompt may name it); providers then use their default model. */
+  model: z.string().optional(),
   input: z.union([z.string(), z.array(ResponsesItemSchema)]).optional(),
   instructions: z.string().nullish(),
   tools: z.array(ResponsesToolSchema).optional(),

@@ -15,6 +15,7 @@
  */
 import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
+import { unreadableAnswer } from '../unreadable.js';
 import type { ResponsesResponse } from '../models/responses.js';
 import { chatFinishReason, chatIdFromResponse, chatUsage } from '../chat-to-responses/mapping.js';
 import { reasoningDetails } from '../chat-to-responses/reasoning.js';
@@ -177,7 +178,7 @@ export async function* responsesToChatStream(events: AsyncIterable<StreamEvent>,
       if (conv.finished) return;
     }
   } catch (err) {
-    yield conv.error(undefined, `Upstream stream failed: ${err instanceof Error ? err.message : String(err)}`);
+    yield conv.error(undefined, unreadableAnswer('responses', err).message);
     return;
   }
   if (!conv.finished) yield conv.error(undefined, 'Upstream stream ended before the response completed');

@@ -5,7 +5,7 @@
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
 import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
@@ -14,6 +14,7 @@ import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
+  validateRequest(api, request.body);
   const config = adapter.config;
   const body = request.body.value();
   const model = mapModel(request.modelOverride ?? body.model, config);
@@ -38,13 +39,18 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
     const events = observe(parseSseStream('anthropic', res.body), sniffer, request);
     return { kind: 'stream', status: 200, events: serializeSseStream(api, convertStream('anthropic', api, events, opts)) };
   }
-  const json = (await res.body.json()) as JsonObject;
-  if (request.observer) {
-    const sniffer = new AnthropicUsageSniffer();
-    sniffer.take(json);
-    request.observer.usage(sniffer.usage, sniffer.model);
+  let json: JsonObject | undefined;
+  try {
+    json = (await res.body.json()) as JsonObject;
+    if (request.observer) {
+      const sniffer = new AnthropicUsageSniffer();
+      sniffer.take(json);
+      request.observer.usage(sniffer.usage, sniffer.model);
+    }
+    return { kind: 'json', status: 200, body: convertResponse('anthropic', api, json, opts) };
+  } catch (err) {
+    throw unreadableAnswer('anthropic', err, json);
   }
-  return { kind: 'json', status: 200, body: convertResponse('anthropic', api, json, opts) };
 }
 
 async function* observe(events: AsyncIterable<JsonObject>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<JsonObject> {

@@ -167,7 +167,8 @@ function systemBlocks(system: unknown): unknown[] {
 }
 
 export function startsWithIdentity(system: unknown, detected?: TextBlock[]): boolean {
-  const first = systemBlocks(system).find((b) => b !== null && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string') as TextBlock | undefined;
+  // A client's system may hold anything (e.g. `[null]`): what is not a text block is no identity.
+  const first = systemBlocks(system).find((b) => typeof (b as { text?: unknown } | null)?.text === 'string') as TextBlock | undefined;
   if (!first) return false;
   const text = first.text.trimStart();
   const detectedFirst = detected?.[0]?.text.trim();

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, type ConvertOptions, type JsonObject } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, validateRequest, type ConvertOptions, type JsonObject } from '../../formats/index.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
@@ -55,10 +55,14 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   /** An estimate without starting a CLI: Claude Code clients ask before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
+    const body = req.body.value();
+    validateRequest('anthropic', body, { countTokens: true });
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
   }
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
+    // Every API becomes a CLI prompt: a body that is not its API's is refused before a CLI starts.
+    validateRequest(req.api, req.body);
     const sessionId = req.sessionId ?? headerValue(req.headers[SESSION_HEADER]);
     if (sessionId !== undefined && !isValidSessionId(sessionId)) {
       throw new ValidationError('Session id must be 1-128 characters of letters, digits, ".", "_", ":" or "-"', { param: SESSION_HEADER, plugin: this.d.plugin });

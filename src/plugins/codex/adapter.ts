@@ -12,7 +12,7 @@ import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, M
 import { AuthError, UpstreamError } from '../../core/errors.js';
 import { upstreamRequest } from '../../core/http/upstream.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
-import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -44,6 +44,8 @@ export class CodexAdapter implements ProviderAdapter {
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { config, logger } = this.deps;
     const body = req.body.value();
+    // Every API is rewritten for the ChatGPT backend: a body that is not its API's is refused here.
+    validateRequest(req.api, body);
     const requested = req.modelOverride ?? (typeof body.model === 'string' ? body.model : undefined);
     const target = resolveModel(requested, config);
     const effort = target.effort ?? requestedEffort(body) ?? config.reasoning_effort;
@@ -110,11 +112,17 @@ export class CodexAdapter implements ProviderAdapter {
     }
     const full = await accumulateStream('responses', events);
     throwIfFailed(full);
-    return { kind: 'json', status: 200, body: req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts) };
+    try {
+      return { kind: 'json', status: 200, body: req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts) };
+    } catch (err) {
+      throw unreadableAnswer('responses', err, full);
+    }
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
+    const body = req.body.value();
+    validateRequest('anthropic', body, { countTokens: true });
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
   }
 
   async listModels(): Promise<ModelInfo[]> {

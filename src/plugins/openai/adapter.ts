@@ -10,9 +10,9 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamConnectionError, UpstreamError } from '../../core/errors.js';
+import { AuthError, UpstreamConnectionError, UpstreamError, UpstreamUnreadableError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
@@ -45,6 +45,8 @@ export class OpenAIAdapter implements ProviderAdapter {
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     const { settings, logger, provider } = this.deps;
     const clientBody = req.body.value();
+    // The body is read and rewritten (model, limits, conversion) even for the upstream's own API.
+    validateRequest(req.api, clientBody);
     const requested = req.modelOverride ?? (typeof clientBody.model === 'string' ? clientBody.model : undefined);
     const model = resolveModel(requested, settings);
     const stream = clientBody.stream === true;
@@ -63,14 +65,20 @@ export class OpenAIAdapter implements ProviderAdapter {
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts), { requestId: req.requestId }) };
     }
     let json = await readJson(res, provider);
-    if (from === 'chat') json = normalizeChatCompletion(json);
-    reportUsage(from, json, req, model);
-    return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+    try {
+      if (from === 'chat') json = normalizeChatCompletion(json);
+      reportUsage(from, json, req, model);
+      return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
+    } catch (err) {
+      throw unreadableAnswer(from, err, json);
+    }
   }
 
   /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(req.body.value()) } };
+    const body = req.body.value();
+    validateRequest('anthropic', body, { countTokens: true });
+    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -154,12 +162,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
 /** A 2xx body that is not a JSON object (an HTML page from a proxy, a truncated body) is a 502, not our 500. */
 async function readJson(res: UpstreamResponse, provider: string): Promise<JsonObject> {
-  const text = await res.body.text();
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JsonObject;
-  } catch {
-    /* reported below */
-  }
-  throw new UpstreamError(502, `${provider}: upstream answered ${res.status} with a body that is not a JSON object: ${text.slice(0, 120)}`, { plugin: provider });
+  const parsed = await res.body.json();
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as JsonObject;
+  throw new UpstreamUnreadableError('a response body that is not a JSON object', { plugin: provider });
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { fakeProvider } from '../helpers/fake-plugin.js';
+import { connect } from 'node:net';
 import { json, rawRequest } from '../helpers/http-client.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -21,6 +22,15 @@ describe('without auth token (defaults)', () => {
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     rawRequest(`${proxy.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+  /** Exact request bytes (several or odd Host headers), the whole answer as text. */
+  const raw = (text: string): Promise<string> => new Promise((resolve, reject) => {
+    const s = connect(proxy.port, '127.0.0.1', () => s.write(text));
+    let out = '';
+    s.on('data', (c: Buffer) => (out += c.toString('latin1')));
+    s.on('close', () => resolve(out));
+    s.on('error', reject);
+  });
 
   it('serves requests, echoes or generates x-request-id', async () => {
     const r = await post('/fake/v1/messages', '{"model":"m"}', { 'x-request-id': 'abc-123' });
@@ -79,10 +89,44 @@ describe('without auth token (defaults)', () => {
     expect(plugin.calls.length).toBe(before);
   });
 
-  it('allows loopback origins (local tools) but still sends no CORS headers', async () => {
-    const r = await post('/fake/v1/messages', '{}', { origin: 'http://localhost:3000' });
-    expect(r.status).toBe(200);
-    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  it('refuses every Origin not configured, loopback and opaque ones included (local dev servers are web pages too)', async () => {
+    const before = plugin.calls.length;
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:8080', `http://127.0.0.1:${proxy.port}`, 'http://[::1]:5173', 'null', 'file://']) {
+      const r = await post('/fake/v1/messages', '{"model":"m"}', { origin });
+      expect(r.status, origin).toBe(403);
+      expect(json(r), origin).toMatchObject({ type: 'error', error: { type: 'permission_error', message: 'Origin not allowed' } });
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+      const pre = await rawRequest(`${proxy.url}/fake/v1/chat/completions`, {
+        method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      expect(pre.status, origin).toBe(403);
+    }
+    expect(plugin.calls.length).toBe(before);
+    // No Origin at all (CLIs, SDKs, curl): served.
+    expect((await post('/fake/v1/messages', '{"model":"m"}')).status).toBe(200);
+  });
+
+  it('accepts only a Host that is exactly an allowed name with an optional numeric port', async () => {
+    const before = plugin.calls.length;
+    const P = proxy.port;
+    const refused = [
+      `localhost:${P}@evil.com`, `127.0.0.1:${P}, evil.com`, `evil.com, 127.0.0.1:${P}`, `user@localhost:${P}`,
+      `localhost:${P}/x`, `localhost:${P} x`, `localhost:abc`, `localhost:${P}:1`, 'localhost:123456', '[::1', `localhost.evil.com:${P}`,
+    ];
+    for (const host of refused) {
+      const r = await raw(`POST /fake/v1/messages HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"model":"m"}`);
+      // Node's parser may refuse some of these itself (400); none may reach the route.
+      expect(r, host).toMatch(/^HTTP\/1\.1 (403|400) /);
+    }
+    const empty = await raw('POST /fake/v1/messages HTTP/1.1\r\nHost:\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"model":"m"}');
+    expect(empty).toMatch(/^HTTP\/1\.1 (403|400) /);
+    const twice = await raw(`POST /fake/v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${P}\r\nHost: evil.com\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"model":"m"}`);
+    expect(twice).toMatch(/^HTTP\/1\.1 (403|400) /);
+    expect(plugin.calls.length).toBe(before);
+    for (const host of ['localhost', `LOCALHOST:${P}`, `127.0.0.1:${P}`, `[::1]:${P}`]) {
+      const r = await raw(`POST /fake/v1/messages HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"model":"m"}`);
+      expect(r, host).toMatch(/^HTTP\/1\.1 200 /);
+    }
   });
 
   it('413 request_too_large in the route format', async () => {
