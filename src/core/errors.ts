@@ -4,6 +4,7 @@
  * layer renders it in the error body of the API the request came in on (renderError).
  */
 import type { ApiFormat } from './adapter.js';
+import { secrets } from './secrets.js';
 
 /** Kinds shared by both wire formats; each maps to an Anthropic and an OpenAI error type. */
 export type ErrorKind =
@@ -195,15 +196,18 @@ export function kindForStatus(status: number): ErrorKind {
 
 /**
  * Wire body for an error in the client's API format. Anthropic's carries `request_id` (the API
- * always sends one): the request's id (its `x-request-id`), or null where none is known yet.
+ * always sends one): the request's id (its `x-request-id`), or null where none is known yet. The
+ * message may quote an upstream or a token endpoint: secrets are redacted here, the one place every
+ * error body and error event is built.
  */
 export function renderError(api: ApiFormat, err: ProxyError, requestId: string | null = null): Record<string, unknown> {
+  const message = secrets.redact(err.message);
   if (api === 'anthropic') {
-    return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message: err.message }, request_id: requestId };
+    return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message }, request_id: requestId };
   }
   return {
     error: {
-      message: err.message,
+      message,
       type: OPENAI_TYPE[err.kind],
       code: openaiCode(err),
       param: err.param ?? null,

@@ -1,9 +1,12 @@
 /**
  * The proxy's pino logger: JSON lines by default, a small built-in pretty printer for humans
- * (`logging.format = "pretty"`, or `auto` on a terminal), and redaction of every credential-bearing field we know of.
+ * (`logging.format = "pretty"`, or `auto` on a terminal), and redaction: every credential-bearing
+ * field we know of by name, and every line as written through the core's one redactor (secrets the
+ * proxy holds and secret-shaped values, wherever they appear: messages, error texts, nested fields).
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Settings } from './config/schema.js';
+import { secrets } from './secrets.js';
 
 /** Paths censored in every log line (headers, bodies, nested token fields). */
 export const REDACT_PATHS = [
@@ -26,6 +29,7 @@ export function createLogger(settings: Pick<Settings, 'logging'>, opts: LoggerOp
   const base = {
     level: settings.logging.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: { streamWrite: (line: string) => secrets.redact(line) },
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
   };

@@ -11,6 +11,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type { Settings } from './config/schema.js';
 import { ConfigError } from './errors.js';
 import { createLogger } from './logger.js';
+import { registerConfiguredSecrets } from './secrets.js';
 import { createServices, type RuntimeServices } from './services-factory.js';
 import { createHttpApp } from './http/server.js';
 import { httpContextOf } from './http/context.js';
@@ -67,6 +68,8 @@ export async function startProxy(opts: StartProxyOptions = {}): Promise<RunningP
       'Set server.auth_token (SERVER__AUTH_TOKEN) or bind 127.0.0.1.',
     );
   }
+  // Keys and tokens in the configuration are secrets the proxy holds from the start.
+  registerConfiguredSecrets(settings);
   const logger = createLogger(settings, { destination: opts.logDestination });
   const services = createServices(settings, logger, { env: opts.env });
 
@@ -104,6 +107,7 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
     ready: () => readiness(registry, started),
     plugins: () => pluginsDocument(registry, services),
     extraChecks: () => taskChecks(services),
+    authToken: settings.server.auth_token,
   }));
 
   const routesOf = new Map<string, string[]>();
@@ -306,13 +310,23 @@ async function shutdown(app: FastifyInstance, services: RuntimeServices, plugins
   logger.info('stopped');
 }
 
-/** SIGINT/SIGTERM → graceful close, then exit 0 (1 if shutdown itself failed). A second signal exits at once. */
+/**
+ * SIGINT/SIGTERM → graceful close, then exit 0 (1 if shutdown itself failed). A second signal ends
+ * the process at once by that signal's default action: `process.exit()` is not enough, it waits for
+ * the thread pool at exit, and a thread stuck in a blocking call (a FIFO open, a hung network file
+ * system) would keep the process alive for good.
+ */
 export function installSignalHandlers(proxy: Pick<RunningProxy, 'close'>, logger?: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(130);
+    if (stopping) {
+      // With no listener left Node restores the default disposition; re-raising then terminates.
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
     stopping = true;
-    logger?.info({ signal }, 'signal received');
+    logger?.info({ signal }, 'signal received (send it again to stop at once)');
     const exit = (code: number) => (): void => {
       // The log destination is asynchronous: flush the last lines before exiting.
       if (logger) logger.flush(() => process.exit(code));

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, prettyLine } from '../../src/core/logger.js';
 import { RequestEventBus } from '../../src/core/event-bus.js';
+import { secrets } from '../../src/core/secrets.js';
 
 function capture(): { stream: Writable & { write: (s: string) => boolean }; lines: string[] } {
   const lines: string[] = [];
@@ -31,6 +32,19 @@ describe('logger', () => {
     expect(text).not.toMatch(/secret-\d+/);
     expect(text).toContain('[redacted]');
     expect(JSON.parse(lines[1]!)).toMatchObject({ plugin: 'p', msg: 'child' });
+  });
+
+  it('redacts secrets the proxy holds and secret-shaped values wherever they appear in a line', () => {
+    const { stream, lines } = capture();
+    const log = createLogger({ logging: { level: 'debug', format: 'json' } }, { destination: stream });
+    secrets.register('held-refresh-token-0123456789');
+    log.warn({ err: 'invalid_grant: token held-refresh-token-0123456789 revoked', detail: { text: 'key sk-proj-abcdefghijklmnop0123' } }, 'refresh failed for eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+    const text = lines.join('\n');
+    expect(text).toContain('refresh failed');
+    expect(text).not.toContain('held-refresh-token');
+    expect(text).not.toContain('sk-proj-abcdef');
+    expect(text).not.toContain('eyJ');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ err: 'invalid_grant: token [redacted] revoked' });
   });
 
   it('pretty format prints one readable line per record', () => {

@@ -31,6 +31,10 @@ export class FakeOAuthServer {
   readonly validRefreshTokens = new Set<string>();
   /** Authorization codes the fake accepts (empty = accept any). */
   readonly validCodes = new Set<string>();
+  /** Runs after a refresh token is redeemed, before the answer (e.g. to break the credentials directory meanwhile). */
+  beforeAnswer: ((call: TokenCall) => Promise<void> | void) | null = null;
+  /** When set, a successful call answers with this status and JSON body instead of the issued tokens (the tokens are still spent). */
+  answerWith: { status: number; body: unknown } | null = null;
   url = '';
   private counter = 0;
   private readonly opts: FakeOAuthOptions;
@@ -88,6 +92,10 @@ export class FakeOAuthServer {
     } else {
       return this.error(res, 400, 'unsupported_grant_type', `grant_type ${params.grant_type ?? '(none)'}`);
     }
+    if (this.answerWith) {
+      res.writeHead(this.answerWith.status, { 'content-type': 'application/json' }).end(JSON.stringify(this.answerWith.body));
+      return;
+    }
     const n = ++this.counter;
     const refresh = `fake-refresh-${n}`;
     this.validRefreshTokens.add(refresh);
@@ -99,6 +107,7 @@ export class FakeOAuthServer {
       scope: params.scope ?? 'user:inference user:profile',
       ...this.opts.extraResponse?.(call),
     };
+    await this.beforeAnswer?.(call);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 

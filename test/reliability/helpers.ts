@@ -171,9 +171,9 @@ export function sseData(body: string): unknown[] {
 /** How long a test waits for something that should happen: a bound for a hang, never a deadline to race. */
 export const WAIT_MS = 60_000;
 
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

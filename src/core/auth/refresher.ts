@@ -1,18 +1,27 @@
 /**
- * Keeping an OAuth access token usable, provider-agnostic:
+ * Keeping an OAuth access token usable, provider-agnostic (`TokenRefresher`):
  *
- * - `TokenRefresher`: refresh a margin before expiry; exactly one refresh in flight per process
- *   (concurrent callers await the same promise: refresh tokens are single use); "on 401, refresh
- *   then retry once" (`withToken`); the last refresh outcome is kept for health checks.
- * - `refreshUnderLock`: the cross-process half. Inside the credentials file's lock it re-reads the
- *   file, skips the network call when another process (e.g. the provider's own CLI) already
- *   refreshed, and otherwise exchanges the refresh token and writes the merged result atomically.
+ * - refresh a margin before expiry; exactly one refresh in flight per process (concurrent callers
+ *   await the same promise: refresh tokens are single use); "on 401, refresh then retry once"
+ *   (`withToken`); the last refresh outcome is kept for health checks;
+ * - a refreshed token is never lost: when the token endpoint issued new tokens but storage could
+ *   not take them (ENOSPC, read-only, EACCES), they are held in memory and served, the write is
+ *   retried with backoff until it lands (or storage turns out to hold other, newer credentials),
+ *   and `unsaved` reports it for health; the spent refresh token is never redeemed again (the next
+ *   refresh redeems the held one);
+ * - every token it sees is registered with the core redactor.
+ *
+ * Where the tokens live is the store's business (`TokenStore`; `fileTokenStore` for a JSON file).
  */
-import type { CredentialFile, JsonObject } from './credential-file.js';
+import type { Logger } from 'pino';
+import { AuthError } from '../errors.js';
+import { secrets } from '../secrets.js';
 
 /** The minimum a provider's credentials must expose to be managed here. */
 export interface TokenSnapshot {
   accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
   /** Expiry, ms since epoch; undefined = unknown (never refreshed proactively). */
   expiresAt?: number;
 }
@@ -26,28 +35,84 @@ export interface RefreshRecord {
   error?: string;
 }
 
-export interface TokenRefresherOptions<S extends TokenSnapshot> {
+/** The token endpoint issued `tokens` (spending the refresh token of `filed`), but storage refused them. */
+export class UnsavedTokensError<S extends TokenSnapshot = TokenSnapshot> extends Error {
+  constructor(readonly tokens: S, readonly filed: S, cause: unknown) {
+    super(`Refreshed credentials could not be saved: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'UnsavedTokensError';
+  }
+}
+
+/** What a store's refresh needs from the refresher. */
+export interface RefreshGuard<S extends TokenSnapshot> {
+  /** Is a snapshot found in storage still good enough to use without refreshing? */
+  isFresh(s: S): boolean;
+  /** Throws when `s`'s refresh token was already redeemed by this process (it is spent). */
+  assertUnspent(s: S): void;
+  /** `s`'s refresh token was just redeemed. */
+  spent(s: S): void;
+}
+
+export interface TokenStore<S extends TokenSnapshot> {
   /** Current credentials from storage, `null` when there are none. */
   load(): Promise<S | null>;
-  /** Obtain fresh credentials given the stale ones (typically `refreshUnderLock`). */
-  refresh(stale: S): Promise<S>;
+  /**
+   * Fresh credentials given the stale ones, saved. Throws UnsavedTokensError when the token
+   * endpoint issued tokens that could not be saved.
+   */
+  refresh(stale: S, guard: RefreshGuard<S>): Promise<S>;
+  /** Redeem `s`'s refresh token at the token endpoint only (for tokens held in memory). */
+  exchange?(s: S): Promise<S>;
+  /** Save held tokens; `superseded` when storage no longer holds `filed` (someone stored other credentials). */
+  save?(tokens: S, filed: S): Promise<'saved' | 'superseded'>;
+  /** Where the credentials live, for log lines and health messages. */
+  readonly where?: string;
+}
+
+export interface TokenRefresherOptions<S extends TokenSnapshot> extends TokenStore<S> {
   /** Refresh this long before `expiresAt` (default 5 min). */
   marginMs?: number;
   /** How long a loaded snapshot is reused before storage is read again (default 5 s). */
   cacheMs?: number;
   now?: () => number;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Backoff of the retried write of held tokens (default 1 s, doubling up to 5 min). */
+  retryMs?: { initial: number; max: number };
 }
+
+/** Held tokens, for health: since when, how many writes failed, the last error, the next attempt. */
+export interface UnsavedState {
+  since: number;
+  attempts: number;
+  error: string;
+  nextAttemptAt?: number;
+}
+
+interface Held<S> extends UnsavedState {
+  tokens: S;
+  /** What storage holds (the credentials whose refresh token was spent for `tokens`). */
+  filed: S;
+  delayMs: number;
+}
+
+/** Spent refresh tokens remembered (a handful of rotations is all that matters). */
+const MAX_SPENT = 32;
 
 /**
  * @example
- * const tokens = new TokenRefresher({ load, refresh: (s) => refreshUnderLock(s, {...}), marginMs: 300_000 });
- * const res = await tokens.withToken((t) => callUpstream(t.accessToken), (e) => e instanceof UpstreamError && e.status === 401);
+ * const tokens = new TokenRefresher({ ...fileTokenStore({ file, extract, exchange, apply, missing }), marginMs: 300_000 });
+ * const res = await tokens.withToken((t) => callUpstream(t.accessToken), (e) => e instanceof UpstreamError && e.status === 401, noCredentials);
  */
 export class TokenRefresher<S extends TokenSnapshot> {
   private readonly opts: TokenRefresherOptions<S>;
   private readonly now: () => number;
   private inflight: Promise<S> | null = null;
   private cached: { snapshot: S | null; at: number } | null = null;
+  private held: Held<S> | null = null;
+  private saving: Promise<void> | null = null;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly spentTokens = new Set<string>();
   /** Outcome of the most recent refresh attempt (health checks read it). */
   lastRefresh: RefreshRecord | null = null;
   /** Number of refresh attempts started by this process (tests and metrics). */
@@ -62,11 +127,27 @@ export class TokenRefresher<S extends TokenSnapshot> {
     return this.opts.marginMs ?? 5 * 60_000;
   }
 
-  /** The stored credentials (cached for `cacheMs`), without refreshing. */
+  /** Tokens the token endpoint issued that storage has not taken yet, or null. */
+  get unsaved(): UnsavedState | null {
+    const h = this.held;
+    return h ? { since: h.since, attempts: h.attempts, error: h.error, nextAttemptAt: h.nextAttemptAt } : null;
+  }
+
+  /** The health line for held tokens, or undefined when everything is saved. */
+  unsavedMessage(): string | undefined {
+    const h = this.held;
+    if (!h) return undefined;
+    const where = this.opts.where ? ` to ${this.opts.where}` : '';
+    return `refreshed credentials could not be saved${where} (${h.error}); serving them from memory and retrying the write (${h.attempts} attempt${h.attempts === 1 ? '' : 's'} so far)`;
+  }
+
+  /** The stored credentials (cached for `cacheMs`; held tokens first), without refreshing. */
   async current(force = false): Promise<S | null> {
+    if (this.held) return this.held.tokens;
     const ttl = this.opts.cacheMs ?? 5000;
     if (!force && this.cached && this.now() - this.cached.at < ttl) return this.cached.snapshot;
     const snapshot = await this.opts.load();
+    if (snapshot) learn(snapshot);
     this.cached = { snapshot, at: this.now() };
     return snapshot;
   }
@@ -91,7 +172,7 @@ export class TokenRefresher<S extends TokenSnapshot> {
 
   /**
    * Single-flight refresh: while one runs, every caller gets the same promise. `stale` is what the
-   * caller saw; the refresh function is expected to skip the call if storage already moved on.
+   * caller saw; the store is expected to skip the call if storage already moved on.
    */
   refreshOnce(stale: S): Promise<S> {
     if (this.inflight) return this.inflight;
@@ -99,7 +180,8 @@ export class TokenRefresher<S extends TokenSnapshot> {
     this.refreshCount++;
     const run = (async () => {
       try {
-        const next = await this.opts.refresh(stale);
+        const next = this.held ? await this.refreshHeld(this.held, stale) : await this.refreshStored(stale);
+        learn(next);
         this.cached = { snapshot: next, at: this.now() };
         this.lastRefresh = { ok: true, at: this.now(), durationMs: this.now() - started };
         return next;
@@ -133,43 +215,109 @@ export class TokenRefresher<S extends TokenSnapshot> {
       return fn(second);
     }
   }
-}
 
-export interface LockedRefreshOptions<F extends JsonObject, S extends TokenSnapshot> {
-  file: CredentialFile<F>;
-  /** Pull the provider's credentials out of the file content (`null` if absent). */
-  extract(content: F | null): S | null;
-  /** Is a snapshot found in the file still good enough to use without refreshing? */
-  isFresh(s: S): boolean;
-  /** Call the token endpoint with `s`'s refresh token; returns the new credentials. */
-  exchange(s: S): Promise<S>;
-  /** New file content: `content` with the new credentials merged in, every foreign field kept. */
-  apply(content: F, next: S): F;
-  /** Error to throw when the file holds no credentials any more. */
-  missing(): Error;
-}
-
-/**
- * Refresh across processes: lock, re-read, maybe exchange, write atomically, unlock. When the file
- * already holds a different, fresh access token than `stale`, that token is returned without a call.
- * A failed exchange throws and leaves the file untouched.
- */
-export async function refreshUnderLock<F extends JsonObject, S extends TokenSnapshot>(
-  stale: S,
-  opts: LockedRefreshOptions<F, S>,
-): Promise<S> {
-  let result: S | undefined;
-  await opts.file.update(async (content) => {
-    const current = opts.extract(content);
-    if (!content || !current) throw opts.missing();
-    if (current.accessToken !== stale.accessToken && opts.isFresh(current)) {
-      result = current;
-      return undefined;
+  /** Stop retrying; one last attempt to save held tokens, and an error line if they are lost. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.saveTimer);
+    if (this.held) await this.saveHeld();
+    if (this.held) {
+      this.opts.logger?.error({ where: this.opts.where, error: this.held.error }, 'refreshed credentials were never saved and are lost with this process: log in again');
     }
-    const next = await opts.exchange(current);
-    result = next;
-    return opts.apply(content, next);
-  });
-  if (!result) throw opts.missing();
-  return result;
+  }
+
+  private readonly guard: RefreshGuard<S> = {
+    isFresh: (s) => !this.isExpiring(s),
+    assertUnspent: (s) => {
+      if (s.refreshToken && this.spentTokens.has(s.refreshToken)) {
+        throw new AuthError(`The refresh token${this.opts.where ? ` in ${this.opts.where}` : ''} was already redeemed and its replacement is gone; log in again`);
+      }
+    },
+    spent: (s) => {
+      if (!s.refreshToken) return;
+      if (this.spentTokens.size >= MAX_SPENT) this.spentTokens.delete(this.spentTokens.values().next().value!);
+      this.spentTokens.add(s.refreshToken);
+    },
+  };
+
+  private async refreshStored(stale: S): Promise<S> {
+    try {
+      return await this.opts.refresh(stale, this.guard);
+    } catch (err) {
+      if (!(err instanceof UnsavedTokensError)) throw err;
+      const tokens = err.tokens as S;
+      this.hold(tokens, err.filed as S, err.cause);
+      return tokens;
+    }
+  }
+
+  /** Held tokens are the newest: refresh them with the token endpoint alone (storage holds spent ones). */
+  private async refreshHeld(held: Held<S>, stale: S): Promise<S> {
+    if (held.tokens.accessToken !== stale.accessToken && !this.isExpiring(held.tokens)) return held.tokens;
+    if (!this.opts.exchange) throw new AuthError('Refreshed credentials are held in memory and this store cannot refresh them; log in again');
+    this.guard.assertUnspent(held.tokens);
+    const next = await this.opts.exchange(held.tokens);
+    this.guard.spent(held.tokens);
+    held.tokens = next;
+    this.scheduleSave(0);
+    return next;
+  }
+
+  private hold(tokens: S, filed: S, cause: unknown): void {
+    const error = cause instanceof Error ? cause.message : String(cause);
+    this.held = { tokens, filed, since: this.now(), attempts: 1, error, delayMs: this.opts.retryMs?.initial ?? 1000 };
+    this.opts.logger?.warn({ where: this.opts.where, error }, 'refreshed credentials could not be saved; serving them from memory and retrying the write');
+    this.scheduleSave(this.held.delayMs);
+  }
+
+  private scheduleSave(delayMs: number): void {
+    if (this.closed || !this.held) return;
+    clearTimeout(this.saveTimer);
+    this.held.nextAttemptAt = this.now() + delayMs;
+    this.saveTimer = setTimeout(() => void this.saveHeld(), delayMs);
+    this.saveTimer.unref();
+  }
+
+  /** One attempt to write the held tokens; reschedules itself with backoff while it fails. */
+  private saveHeld(): Promise<void> {
+    this.saving ??= this.attemptSave().finally(() => {
+      this.saving = null;
+    });
+    return this.saving;
+  }
+
+  private async attemptSave(): Promise<void> {
+    const held = this.held;
+    if (!held || !this.opts.save) return;
+    const tokens = held.tokens;
+    try {
+      const outcome = await this.opts.save(tokens, held.filed);
+      if (outcome === 'superseded') {
+        this.held = null;
+        this.cached = null;
+        this.opts.logger?.warn({ where: this.opts.where }, 'credentials were replaced meanwhile (a new login?): using those, dropping the unsaved ones');
+        return;
+      }
+      if (held.tokens !== tokens) {
+        // Refreshed again while writing: storage now holds `tokens` (spent too); write the newest.
+        held.filed = tokens;
+        this.scheduleSave(0);
+        return;
+      }
+      this.held = null;
+      this.cached = { snapshot: tokens, at: this.now() };
+      this.opts.logger?.info({ where: this.opts.where, attempts: held.attempts + 1 }, 'refreshed credentials saved');
+    } catch (err) {
+      held.attempts++;
+      held.error = err instanceof Error ? err.message : String(err);
+      held.delayMs = Math.min(held.delayMs * 2, this.opts.retryMs?.max ?? 300_000);
+      this.opts.logger?.warn({ where: this.opts.where, error: held.error, attempts: held.attempts }, 'refreshed credentials could not be saved; retrying');
+      this.scheduleSave(held.delayMs);
+    }
+  }
+}
+
+/** Register a snapshot's tokens with the core redactor. */
+function learn(s: TokenSnapshot): void {
+  secrets.register(s.accessToken, s.refreshToken, s.idToken);
 }

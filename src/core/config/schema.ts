@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const ServerSettingsSchema = z.object({
   host: z.string().default('127.0.0.1').describe('Interface to bind; non-loopback requires server.auth_token'),
   port: z.number().int().min(0).max(65535).default(8000).describe('TCP port (0 = ephemeral)'),
-  auth_token: z.string().min(1).optional().describe('Require `Authorization: Bearer <token>` or `x-api-key: <token>` on every route but /health*').meta({ examples: ['replace-with-a-long-random-token'] }),
+  auth_token: z.string().min(1).optional().describe('Require `Authorization: Bearer <token>` or `x-api-key: <token>` on every route but /health* (without it, /health shows the status only)').meta({ examples: ['replace-with-a-long-random-token'] }),
   allowed_hosts: z.array(z.string()).default([]).describe('Extra Host header names accepted (DNS-rebinding guard)'),
   cors_origins: z.array(z.string()).default([]).describe('Origins (`scheme://host[:port]`) a browser page may call from; a request with any other Origin is refused, loopback ones included'),
   body_limit: z.number().int().positive().default(32 * 1024 * 1024).describe('Max request body in bytes'),

@@ -66,7 +66,7 @@ function normalizeOrigin(origin: string): string {
   return origin.trim().replace(/\/$/, '').toLowerCase();
 }
 
-function digest(value: string): Buffer {
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
@@ -74,6 +74,14 @@ function digest(value: string): Buffer {
 export function tokenMatches(presented: string | undefined, expectedDigest: Buffer): boolean {
   if (!presented) return false;
   return timingSafeEqual(digest(presented), expectedDigest);
+}
+
+/** Does the request carry the proxy's auth token (`Authorization: Bearer` or `x-api-key`)? */
+export function presentsToken(request: FastifyRequest, expectedDigest: Buffer): boolean {
+  const auth = request.headers.authorization;
+  const bearer = auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : undefined;
+  const apiKey = request.headers['x-api-key'];
+  return tokenMatches(bearer, expectedDigest) || tokenMatches(typeof apiKey === 'string' ? apiKey : undefined, expectedDigest);
 }
 
 export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosing: () => boolean = () => false): void {
@@ -133,14 +141,8 @@ export function installGuards(app: FastifyInstance, opts: GuardOptions, isClosin
     }
 
     // Exempt by matched route, not URL prefix, so no crafted path can borrow the exemption.
-    if (tokenDigest && !PUBLIC_ROUTES.has(request.routeOptions.url ?? '')) {
-      const auth = request.headers.authorization;
-      const bearer = auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : undefined;
-      const apiKey = request.headers['x-api-key'];
-      const key = typeof apiKey === 'string' ? apiKey : undefined;
-      if (!tokenMatches(bearer, tokenDigest) && !tokenMatches(key, tokenDigest)) {
-        return refuse(request, reply, new AuthError('Missing or invalid proxy auth token (Authorization: Bearer <token> or x-api-key)'));
-      }
+    if (tokenDigest && !PUBLIC_ROUTES.has(request.routeOptions.url ?? '') && !presentsToken(request, tokenDigest)) {
+      return refuse(request, reply, new AuthError('Missing or invalid proxy auth token (Authorization: Bearer <token> or x-api-key)'));
     }
     done();
   });

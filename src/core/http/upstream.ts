@@ -16,6 +16,7 @@ import { ProxyError, UpstreamConnectionError, UpstreamError, UpstreamUnreadableE
 import type { AbortSignalLike } from '../adapter.js';
 import { UpstreamBody } from './upstream-body.js';
 import { encodeUtf8 } from '../json/utf8.js';
+import { secrets } from '../secrets.js';
 
 export { UpstreamBody } from './upstream-body.js';
 
@@ -200,20 +201,17 @@ const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie', 'proxy-autho
 
 /**
  * An upstream error body is relayed to the client: if it echoes the credential we sent (some
- * servers quote the key they rejected), the client must not learn it.
+ * servers quote the key they rejected), the client must not learn it, even when it is a key the
+ * client itself forwarded (not one the proxy holds and registered).
  */
 export function scrubCredentials(text: string, sent: Record<string, string | string[]>): string {
   if (!text) return text;
-  let out = text;
+  const values: string[] = [];
   for (const name of CREDENTIAL_HEADERS) {
     const raw = sent[name];
-    for (const value of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-      const secret = value.replace(/^(Bearer|Basic)\s+/i, '').trim();
-      // Short values cannot be told apart from ordinary text; real keys and tokens are long.
-      if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join('[redacted]');
-    }
+    for (const value of Array.isArray(raw) ? raw : raw ? [raw] : []) values.push(value.replace(/^(Bearer|Basic)\s+/i, '').trim());
   }
-  return out;
+  return secrets.redact(text, values);
 }
 
 /**

@@ -2,7 +2,8 @@
  * IETF health check for claude_api, built only from local state (credentials file, last refresh,
  * detection, what the last real request saw): never an extra paid upstream call.
  * `fail`: no usable credentials. `warn`: token near expiry / expired but refreshable, last
- * refresh failed, fallback detection data, or the last upstream call failed.
+ * refresh failed, refreshed tokens not saved yet (held in memory), a credentials directory that
+ * takes no writes, fallback detection data, or the last upstream call failed.
  */
 import type { HealthCheckResult } from '../../core/plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
@@ -43,6 +44,8 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
             problems.push({ level: 'warn', message: `access token expires in ${left}s` });
           }
         }
+        const unwritable = await tokens.file.writeProblem();
+        if (unwritable) problems.push({ level: 'warn', message: unwritable });
       }
     }
   } catch (err) {
@@ -53,6 +56,11 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
   if (refresh) {
     details.last_refresh = { ok: refresh.ok, at: new Date(refresh.at).toISOString(), ...(refresh.error ? { error: refresh.error } : {}) };
     if (!refresh.ok) problems.push({ level: 'warn', message: `last token refresh failed: ${refresh.error}` });
+  }
+  const unsaved = tokens.refresher.unsavedMessage();
+  if (unsaved) {
+    problems.push({ level: 'warn', message: unsaved });
+    details.unsaved_credentials = tokens.refresher.unsaved;
   }
 
   const d = detector.current();

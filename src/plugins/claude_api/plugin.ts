@@ -44,7 +44,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
-    const tokens = new ClaudeTokenSource(config, services.httpClient, services.env);
+    const tokens = new ClaudeTokenSource(config, services.httpClient, services.env, logger);
     const detector = new ClaudeDetector({
       cliPath: config.cli_path,
       cacheDir: config.detection.cache_dir ?? services.cacheDir,
@@ -70,10 +70,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
   }
 
   async shutdown(): Promise<void> {
-    const detector = this.state?.detector;
+    const state = this.state;
     this.state = undefined;
-    detector?.stop();
-    await detector?.settled();
+    state?.detector.stop();
+    await Promise.all([state?.tokens.refresher.close(), state?.detector.settled()]);
   }
 
   createConfig(): ClaudeApiConfig {

@@ -2,7 +2,9 @@
  * The codex health check (IETF `checks` entry). No upstream call: it reads the credentials file,
  * the refresher's last outcome, detection state and the last real upstream status.
  *  - fail: no usable credentials (missing, no account id, expired without a way to refresh).
- *  - warn: expiring/expired but refreshable, last refresh failed, or detection on fallback data.
+ *  - warn: expiring/expired but refreshable, last refresh failed, refreshed tokens held in memory
+ *    because the file could not take them, a credentials directory that takes no writes, or
+ *    detection on fallback data.
  */
 import type { HealthCheckResult } from '../../core/plugin.js';
 import type { RefreshRecord } from '../../core/auth/refresher.js';
@@ -14,6 +16,10 @@ export interface CodexHealthInput {
   /** Why the file could not be read (corrupt JSON...): reported, never "missing". */
   credentialsError?: string;
   credentialsPath: string;
+  /** Refreshed tokens held in memory because the file could not take them (the refresher's line). */
+  unsaved?: string;
+  /** Why the credentials directory takes no writes right now (the next refresh would fail). */
+  writeProblem?: string;
   marginMs: number;
   lastRefresh: RefreshRecord | null;
   detection: CodexDetection;
@@ -41,6 +47,8 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
       else if (expiresIn * 1000 <= input.marginMs) warnings.push(`access token expires in ${expiresIn}s`);
     }
   }
+  if (input.unsaved) warnings.push(input.unsaved);
+  if (input.writeProblem) warnings.push(input.writeProblem);
   if (input.lastRefresh && !input.lastRefresh.ok) warnings.push(`last token refresh failed: ${input.lastRefresh.error ?? 'unknown error'}`);
   if (input.detection.source === 'fallback') warnings.push(`using shipped Codex CLI data (${input.detection.reason ?? 'not detected'})`);
   if (input.rateLimits?.data.limit_reached === true) warnings.push('ChatGPT usage limit reached for the current window');

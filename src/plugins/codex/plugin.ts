@@ -24,8 +24,8 @@ interface Runtime {
   tokens: CodexTokenManager;
   detection: CodexDetectionService;
   adapter: CodexAdapter;
-  /** Credentials as read at startup, for the synchronous startupInfo(). */
-  startupCredentials: CodexCredentials | null;
+  /** Credentials as read at startup (or why they could not be), for the synchronous startupInfo(). */
+  startup: { credentials: CodexCredentials | null; error?: string };
 }
 
 export class Plugin implements ProviderPlugin<CodexConfig> {
@@ -51,11 +51,12 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     // Never delays startup: requests use cached or shipped data until the run finishes.
     detection.start();
     const adapter = new CodexAdapter({ config, tokens, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });
-    this.rt = { config, tokens, detection, adapter, startupCredentials: await tokens.peek() };
+    this.rt = { config, tokens, detection, adapter, startup: await tokens.inspect() };
   }
 
   async shutdown(): Promise<void> {
     this.rt?.detection.stop();
+    await this.rt?.tokens.refresher.close();
     await this.rt?.detection.settled();
   }
 
@@ -81,6 +82,8 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     return codexHealth({
       credentials,
       credentialsError: error,
+      unsaved: rt.tokens.refresher.unsavedMessage(),
+      writeProblem: credentials ? await rt.tokens.file.writeProblem() : undefined,
       credentialsPath: rt.tokens.path,
       marginMs: rt.config.refresh_margin_seconds * 1000,
       lastRefresh: rt.tokens.refresher.lastRefresh,
@@ -97,9 +100,12 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
 
   startupInfo(): StartupInfo {
     const rt = this.runtime();
-    const c = rt.startupCredentials;
+    const c = rt.startup.credentials;
     const path = rt.tokens.path;
     const lines: string[] = [];
+    if (rt.startup.error) {
+      return { credentials: { ok: false, message: rt.startup.error, fix: 'fix or delete the file, then `ccproxy auth login codex`' }, lines };
+    }
     if (!c) {
       return { credentials: { ok: false, message: `no Codex credentials at ${path}`, fix: 'ccproxy auth login codex' }, lines };
     }

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
 import { CredentialFile, CredentialFileError, writeJsonAtomic } from '../../../src/core/auth/credential-file.js';
+import { makeDirReadOnly, type Undo } from '../../fakes/fs-faults.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -101,5 +104,92 @@ describe('CredentialFile', () => {
     const file = new CredentialFile({ path: p });
     await file.remove();
     expect(await file.read()).toBeNull();
+  });
+
+  it.each(['fifo', 'directory'] as const)('refuses a %s at the path at once (never waits on it), kind not_regular', async (kind) => {
+    const p = path.join(dir, 'c.json');
+    if (kind === 'fifo') execFileSync('mkfifo', [p]);
+    else await fs.mkdir(p);
+    const file = new CredentialFile({ path: p });
+    try {
+      const err = await file.read().catch((e: unknown) => e);
+      expect((err as CredentialFileError).kind).toBe('not_regular');
+      expect((err as Error).message).toMatch(kind === 'fifo' ? /is a FIFO .*not a regular file/ : /is a directory, not a regular file/);
+      let called = false;
+      await expect(file.update(() => {
+        called = true;
+        return { a: 1 };
+      })).rejects.toBeInstanceOf(CredentialFileError);
+      expect(called).toBe(false);
+    } finally {
+      if (kind === 'fifo') await fs.open(p, constants.O_WRONLY | constants.O_NONBLOCK).then((f) => f.close(), () => undefined);
+    }
+  });
+
+  it('writes through a (relative, chained) symlink into the target directory; the links stay links', async () => {
+    const real = path.join(dir, 'real');
+    await fs.mkdir(real);
+    await fs.writeFile(path.join(real, 'target.json'), '{"a":1,"keep":true}', { mode: 0o644 });
+    await fs.symlink('real/target.json', path.join(dir, 'hop.json'));
+    await fs.symlink('hop.json', path.join(dir, 'c.json'));
+    const file = new CredentialFile({ path: path.join(dir, 'c.json') });
+    await file.update((cur) => ({ ...cur!, a: 2 }));
+    expect((await fs.lstat(file.path)).isSymbolicLink()).toBe(true);
+    expect(await fs.readlink(file.path)).toBe('hop.json');
+    expect(JSON.parse(await fs.readFile(path.join(real, 'target.json'), 'utf8'))).toEqual({ a: 2, keep: true });
+    expect((await fs.stat(path.join(real, 'target.json'))).mode & 0o777).toBe(0o600);
+    expect(await fs.readdir(real)).toEqual(['target.json']);
+    // A dangling link: the first write creates its target.
+    await fs.rm(path.join(real, 'target.json'));
+    await file.update(() => ({ fresh: true }));
+    expect(JSON.parse(await fs.readFile(path.join(real, 'target.json'), 'utf8'))).toEqual({ fresh: true });
+    await file.remove();
+    expect((await fs.lstat(file.path)).isSymbolicLink()).toBe(true);
+    expect(await fs.readdir(real)).toEqual([]);
+  });
+
+  describe('in a directory that takes no new files', () => {
+    let undo: Undo | undefined;
+    afterEach(async () => {
+      await undo?.();
+      undo = undefined;
+    });
+
+    it('fails at once with kind not_writable, before the mutator runs, and writeProblem() says so', async () => {
+      const sub = path.join(dir, 'ro');
+      await fs.mkdir(sub);
+      const p = path.join(sub, 'c.json');
+      await fs.writeFile(p, '{"a":1}');
+      const file = new CredentialFile({ path: p });
+      expect(await file.writeProblem()).toBeUndefined();
+      undo = await makeDirReadOnly(sub);
+      let called = false;
+      const err = await file.update(() => {
+        called = true;
+        return { a: 2 };
+      }).catch((e: unknown) => e);
+      expect((err as CredentialFileError).kind).toBe('not_writable');
+      expect((err as Error).message).toContain(`Credentials directory ${sub} is not writable`);
+      expect(called).toBe(false);
+      expect(await file.writeProblem()).toMatch(/is not writable/);
+      expect(await file.read()).toEqual({ a: 1 });
+    });
+
+    it('checks the target directory of a symlink before the mutator runs', async () => {
+      const real = path.join(dir, 'real');
+      await fs.mkdir(real);
+      await fs.writeFile(path.join(real, 't.json'), '{"a":1}');
+      const link = path.join(dir, 'c.json');
+      await fs.symlink(path.join(real, 't.json'), link);
+      undo = await makeDirReadOnly(real);
+      let called = false;
+      const err = await new CredentialFile({ path: link }).update(() => {
+        called = true;
+        return { a: 2 };
+      }).catch((e: unknown) => e);
+      expect((err as CredentialFileError).kind).toBe('not_writable');
+      expect((err as Error).message).toContain(real);
+      expect(called).toBe(false);
+    });
   });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
 import { CredentialFile } from '../../../core/auth/credential-file.js';
 import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
-import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { requestTokens } from '../../../core/auth/token-endpoint.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
 
@@ -35,13 +35,13 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
       print: ctx.print,
       prompt: ctx.prompt,
       exchange: async (c) => {
-        const body = await postTokenRequest({
+        const issued = await requestTokens({
           url: config.oauth.token_url,
           encoding: 'json',
           dispatcher: ctx.services.httpClient,
           params: { grant_type: 'authorization_code', code: c.code, state: c.state, client_id: config.oauth.client_id, redirect_uri: c.redirectUri, code_verifier: c.verifier },
         });
-        return tokensFromResponse(body, null);
+        return tokensFromResponse(issued, null);
       },
     });
     await file.update((current) => applyOAuth(current, { ...tokens, subscriptionType: extractOAuth(current)?.subscriptionType }));

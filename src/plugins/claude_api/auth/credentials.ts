@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JsonObject } from '../../../core/auth/credential-file.js';
 import type { TokenSnapshot } from '../../../core/auth/refresher.js';
+import type { IssuedTokens } from '../../../core/auth/token-endpoint.js';
 
 export const OAUTH_KEY = 'claudeAiOauth';
 
 export interface ClaudeOAuthTokens extends TokenSnapshot {
-  refreshToken?: string;
   scopes?: string[];
   subscriptionType?: string;
 }
@@ -55,18 +55,14 @@ export function applyOAuth(content: JsonObject | null, next: ClaudeOAuthTokens):
   return { ...base, [OAUTH_KEY]: merged };
 }
 
-/** Token endpoint answer → tokens (`expires_in` seconds → absolute ms). */
-export function tokensFromResponse(body: Record<string, unknown>, previous: ClaudeOAuthTokens | null, now = Date.now()): ClaudeOAuthTokens {
-  const access = body.access_token;
-  if (typeof access !== 'string' || !access) throw new Error('Token endpoint answer has no access_token');
-  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : undefined;
-  const scope = typeof body.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : undefined;
+/** What the token endpoint issued → tokens (`expires_in` seconds → absolute ms). */
+export function tokensFromResponse(issued: IssuedTokens, previous: ClaudeOAuthTokens | null, now = Date.now()): ClaudeOAuthTokens {
   return {
-    accessToken: access,
+    accessToken: issued.accessToken,
     // Refresh tokens rotate; keep the old one only if the server did not send a new one.
-    refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : previous?.refreshToken,
-    expiresAt: expiresIn !== undefined ? now + expiresIn * 1000 : undefined,
-    scopes: scope ?? previous?.scopes,
+    refreshToken: issued.refreshToken ?? previous?.refreshToken,
+    expiresAt: issued.expiresIn !== undefined ? now + issued.expiresIn * 1000 : undefined,
+    scopes: issued.scope?.split(/\s+/).filter(Boolean) ?? previous?.scopes,
     subscriptionType: previous?.subscriptionType,
   };
 }

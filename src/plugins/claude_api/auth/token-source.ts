@@ -1,12 +1,15 @@
 /**
  * Which credential a request goes out with (OAuth bearer or API key), and keeping the OAuth token
- * fresh: the generic single-flight refresher + locked file refresh from `core/auth`, wired to
- * Claude's file shape and token endpoint (JSON body, Claude Code's client id).
+ * fresh: the generic single-flight refresher + file token store from `core/auth` (locked refresh,
+ * refreshed tokens never lost), wired to Claude's file shape and token endpoint (JSON body, Claude
+ * Code's client id).
  */
 import type { Dispatcher } from 'undici';
+import type { Logger } from 'pino';
 import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
-import { TokenRefresher, refreshUnderLock } from '../../../core/auth/refresher.js';
-import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { fileTokenStore } from '../../../core/auth/file-token-store.js';
+import { TokenRefresher } from '../../../core/auth/refresher.js';
+import { TokenEndpointError, refreshFailure, requestTokens } from '../../../core/auth/token-endpoint.js';
 import { AuthError } from '../../../core/errors.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { applyOAuth, credentialsPath, extractOAuth, tokensFromResponse, type ClaudeOAuthTokens } from './credentials.js';
@@ -20,30 +23,28 @@ export class ClaudeTokenSource {
   readonly refresher: TokenRefresher<ClaudeOAuthTokens>;
   private readonly config: ClaudeApiConfig;
 
-  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env) {
+  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger) {
     this.config = config;
     this.file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
     this.refresher = new TokenRefresher<ClaudeOAuthTokens>({
+      ...fileTokenStore({
+        file: this.file,
+        extract: extractOAuth,
+        exchange: async (s) => {
+          if (!s.refreshToken) throw new AuthError(`Claude OAuth token expired and the credentials have no refresh token; ${LOGIN_HINT}`);
+          const issued = await requestTokens({
+            url: config.oauth.token_url,
+            encoding: 'json',
+            dispatcher,
+            params: { grant_type: 'refresh_token', refresh_token: s.refreshToken, client_id: config.oauth.client_id },
+          });
+          return tokensFromResponse(issued, s);
+        },
+        apply: (content, next) => applyOAuth(content, next),
+        missing: () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
+      }),
       marginMs: config.refresh_margin_seconds * 1000,
-      load: async () => extractOAuth(await this.file.read()),
-      refresh: (stale) =>
-        refreshUnderLock(stale, {
-          file: this.file,
-          extract: extractOAuth,
-          isFresh: (s) => !this.refresher.isExpiring(s),
-          exchange: async (s) => {
-            if (!s.refreshToken) throw new AuthError(`Claude OAuth token expired and the credentials have no refresh token; ${LOGIN_HINT}`);
-            const body = await postTokenRequest({
-              url: config.oauth.token_url,
-              encoding: 'json',
-              dispatcher,
-              params: { grant_type: 'refresh_token', refresh_token: s.refreshToken, client_id: config.oauth.client_id },
-            });
-            return tokensFromResponse(body, s);
-          },
-          apply: (content, next) => applyOAuth(content, next),
-          missing: () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
-        }),
+      logger,
     });
   }
 
@@ -105,12 +106,10 @@ export class ClaudeTokenSource {
   }
 }
 
-/** Refresh and file failures reach the client as a 401 that says what to do. */
+/** Refresh and file failures reach the client as a 401 that says what to do (502: the token endpoint's own fault). */
 function asAuthError(err: unknown): unknown {
   if (err instanceof AuthError) return err;
   if (err instanceof CredentialFileError) return new AuthError(err.message, { cause: err });
-  if (err instanceof Error && err.name === 'TokenEndpointError') {
-    return new AuthError(`Claude OAuth token refresh failed: ${err.message}; ${LOGIN_HINT}`, { cause: err });
-  }
+  if (err instanceof TokenEndpointError) return refreshFailure(err, 'Claude OAuth', LOGIN_HINT);
   return err;
 }

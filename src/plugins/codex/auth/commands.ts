@@ -5,9 +5,9 @@
 import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
 import { CredentialFile } from '../../../core/auth/credential-file.js';
 import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
-import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { requestTokens } from '../../../core/auth/token-endpoint.js';
 import type { CodexConfig } from '../config.js';
-import { parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
+import { fromIssued, parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
 
 function fileOf(config: CodexConfig, env: NodeJS.ProcessEnv): CredentialFile<AuthFileJson> {
   return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file, env) });
@@ -34,7 +34,7 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
     print: ctx.print,
     prompt: ctx.prompt,
     exchange: async (code) => {
-      const json = await postTokenRequest({
+      const issued = await requestTokens({
         url: oauth.token_url,
         encoding: 'form',
         dispatcher: ctx.services.httpClient,
@@ -46,8 +46,7 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
           code_verifier: code.verifier,
         },
       });
-      if (typeof json.access_token !== 'string') throw new Error('Token endpoint returned no access_token');
-      return json as unknown as TokenResponse;
+      return fromIssued(issued);
     },
   });
   await file.update((current) => withNewTokens(current, tokens));

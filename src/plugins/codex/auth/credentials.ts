@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { IssuedTokens } from '../../../core/auth/token-endpoint.js';
 import { jwtExpiryMs, openaiAuthInfo } from './jwt.js';
 
 export type AuthFileJson = Record<string, unknown>;
@@ -58,6 +59,15 @@ export interface TokenResponse {
   access_token: string;
   refresh_token?: string;
   id_token?: string;
+}
+
+/** The token endpoint's checked answer in auth.json's field names. */
+export function fromIssued(issued: IssuedTokens): TokenResponse {
+  return {
+    access_token: issued.accessToken,
+    ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}),
+    ...(issued.idToken ? { id_token: issued.idToken } : {}),
+  };
 }
 
 /**

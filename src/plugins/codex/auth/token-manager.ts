@@ -1,16 +1,18 @@
 /**
- * Keeps the Codex access token usable: the core's single-flight TokenRefresher plus the locked,
- * re-reading, atomic refresh of the CredentialFile, specialised to auth.json and OpenAI's token
- * endpoint (form-encoded `grant_type=refresh_token`, client id of the Codex CLI).
+ * Keeps the Codex access token usable: the core's single-flight TokenRefresher on the core's file
+ * token store (locked, re-reading, atomic refresh; refreshed tokens never lost), specialised to
+ * auth.json and OpenAI's token endpoint (form-encoded `grant_type=refresh_token`, client id of the
+ * Codex CLI).
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
-import { TokenRefresher, refreshUnderLock } from '../../../core/auth/refresher.js';
-import { postTokenRequest } from '../../../core/auth/token-endpoint.js';
+import { fileTokenStore } from '../../../core/auth/file-token-store.js';
+import { TokenRefresher } from '../../../core/auth/refresher.js';
+import { TokenEndpointError, refreshFailure, requestTokens, type IssuedTokens } from '../../../core/auth/token-endpoint.js';
 import { AuthError, UpstreamError } from '../../../core/errors.js';
 import type { CodexConfig } from '../config.js';
-import { parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
+import { fromIssued, parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
 
 const PLUGIN = 'codex';
 export const LOGIN_FIX = 'run `ccproxy auth login codex` (or `codex login`)';
@@ -30,19 +32,16 @@ export class CodexTokenManager {
   constructor(opts: CodexTokenManagerOptions) {
     this.opts = opts;
     this.file = new CredentialFile<AuthFileJson>({ path: opts.path });
-    const marginMs = opts.config.refresh_margin_seconds * 1000;
     this.refresher = new TokenRefresher<CodexCredentials>({
-      marginMs,
-      load: async () => parseCodexAuth(await this.file.read()),
-      refresh: (stale) =>
-        refreshUnderLock(stale, {
-          file: this.file,
-          extract: parseCodexAuth,
-          isFresh: (s) => s.expiresAt === undefined || s.expiresAt - Date.now() > marginMs,
-          exchange: (s) => this.exchange(s),
-          apply: (content, next) => withNewTokens(content, toTokenResponse(next)),
-          missing: () => new AuthError(`No Codex credentials in ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
-        }),
+      ...fileTokenStore({
+        file: this.file,
+        extract: parseCodexAuth,
+        exchange: (s) => this.exchange(s),
+        apply: (content, next) => withNewTokens(content, toTokenResponse(next)),
+        missing: () => new AuthError(`No Codex credentials in ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
+      }),
+      marginMs: opts.config.refresh_margin_seconds * 1000,
+      logger: opts.logger,
     });
   }
 
@@ -88,9 +87,9 @@ export class CodexTokenManager {
     if (!stale.refreshToken) {
       throw new AuthError(`Codex access token expired and ${this.file.path} holds no refresh token; ${LOGIN_FIX}`, { plugin: PLUGIN });
     }
-    let json: Record<string, unknown>;
+    let issued: IssuedTokens;
     try {
-      json = await postTokenRequest({
+      issued = await requestTokens({
         url: this.opts.config.oauth.token_url,
         encoding: 'form',
         dispatcher: this.opts.dispatcher,
@@ -104,13 +103,10 @@ export class CodexTokenManager {
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       this.opts.logger?.warn({ err: why }, 'codex token refresh failed');
+      if (err instanceof TokenEndpointError) throw refreshFailure(err, 'Codex', LOGIN_FIX, PLUGIN);
       throw new AuthError(`Codex token refresh failed (${why}); ${LOGIN_FIX}`, { plugin: PLUGIN, cause: err });
     }
-    const tokens = json as Partial<TokenResponse>;
-    if (typeof tokens.access_token !== 'string') {
-      throw new AuthError(`Codex token refresh returned no access_token; ${LOGIN_FIX}`, { plugin: PLUGIN });
-    }
-    const next = parseCodexAuth(withNewTokens({ tokens: { ...toTokenResponse(stale), account_id: stale.accountId } }, tokens as TokenResponse));
+    const next = parseCodexAuth(withNewTokens({ tokens: { ...toTokenResponse(stale), account_id: stale.accountId } }, fromIssued(issued)));
     if (!next) throw new AuthError('Codex token refresh returned unusable tokens', { plugin: PLUGIN });
     this.opts.logger?.info({ expiresAt: next.expiresAt }, 'codex access token refreshed');
     return next;
