@@ -122,6 +122,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
       running: s.adapter.running,
       processes: s.registry.pids,
       warmPid: s.warm?.pid,
+      pendingPermissions: s.permissions?.size,
       lastError: s.errors.last,
     });
   }

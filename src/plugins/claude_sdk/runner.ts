@@ -213,12 +213,14 @@ export class SdkRun {
   }
 
   /** One permission prompt: the timeouts pause and the client's stream gets keep-alives until it is answered. */
-  private async askPermission(...args: Parameters<PermissionHandler>): Promise<PermissionResultOf> {
+  private async askPermission(...[tool, input, opts]: Parameters<PermissionHandler>): Promise<PermissionResultOf> {
     this.asking++;
     clearTimeout(this.timer);
     this.pulse.start();
     try {
-      return await this.p.permissions!(...args);
+      // The run stopping for any reason (not only the client leaving) withdraws what it waits for.
+      const signal = this.launch ? AbortSignal.any([opts.signal, this.launch.ac.signal]) : opts.signal;
+      return await this.p.permissions!(tool, input, { ...opts, signal });
     } finally {
       if (--this.asking === 0) {
         this.pulse.stop();

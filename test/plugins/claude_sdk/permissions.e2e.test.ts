@@ -111,6 +111,7 @@ describe('claude_sdk builtin permissions', { timeout: CASE_MS }, () => {
     });
     const listed = (await (await fetch(`${p.url}/permissions`)).json()) as { pending: Array<{ id: string }> };
     expect(listed.pending.map((x) => x.id)).toEqual([pending.id]);
+    expect((await p.health()).details.pending_permissions).toBe(1);
     // While it waits the client's stream is kept alive with the API's own ping event.
     const ping = await client.until((f) => f.event === 'ping');
     expect(fs.existsSync(path.join(p.project, 'allowed.txt'))).toBe(false);

@@ -80,6 +80,11 @@ export class PermissionBroker {
     return this.o.timeoutMs;
   }
 
+  /** How many approvals are pending. */
+  get size(): number {
+    return this.pending.size;
+  }
+
   /** Pending approvals, oldest first. */
   list(): PendingPermission[] {
     return [...this.pending.values()].map(view);
