@@ -8,7 +8,7 @@
  * which is when the adapter commits the response. While the CLI waits for a person to approve a
  * tool call, neither timeout runs and `pulse` beats (the client's stream gets keep-alives).
  */
-import type { SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { PermissionResult, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
 import { launchCold, type CliLaunch, type CliSpec, type PermissionHandler, type WarmCli } from './cli-start.js';
@@ -54,7 +54,6 @@ const KEEPALIVE_MS = 15_000;
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 413]);
 
 type Item = { event: AnthropicEvent } | { error: ProxyError } | { end: true };
-type PermissionResultOf = Awaited<ReturnType<PermissionHandler>>;
 
 export class SdkRun {
   readonly merger: TurnMerger;
@@ -213,7 +212,7 @@ export class SdkRun {
   }
 
   /** One permission prompt: the timeouts pause and the client's stream gets keep-alives until it is answered. */
-  private async askPermission(...[tool, input, opts]: Parameters<PermissionHandler>): Promise<PermissionResultOf> {
+  private async askPermission(tool: string, input: Record<string, unknown>, opts: Parameters<PermissionHandler>[2]): Promise<PermissionResult> {
     this.asking++;
     clearTimeout(this.timer);
     this.pulse.start();

@@ -73,7 +73,8 @@ export function permissionRoutes(broker: PermissionBroker, plugin: string): Fast
 
     app.get('/permissions', async () => ({ pending: broker.list().map((p) => pendingJson(plugin, p)) }));
 
-    app.get('/permissions/stream', (request, reply) => {
+    // No HEAD twin: a stream has no end for a HEAD request to wait for.
+    app.get('/permissions/stream', { exposeHeadRoute: false }, (request, reply) => {
       reply.hijack();
       const raw = reply.raw;
       const headers: OutgoingHttpHeaders = {};
