@@ -74,5 +74,13 @@ export function buildProgram(setup?: (program: Command) => void): Command {
     });
   }
 
+  program.command('permissions')
+    .description('approve or deny, one key each, the tool calls a running proxy\'s agents ask permission for (claude_sdk builtin_permissions)')
+    .option('--url <url>', 'the proxy (default: http://<server.host>:<server.port> from the config)')
+    .action(async (opts: { url?: string }, cmd: Command) => {
+      const { permissionsCommand } = await import('./commands/permissions.js');
+      await permissionsCommand({ ...cmd.optsWithGlobals(), ...opts });
+    });
+
   return program;
 }

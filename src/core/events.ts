@@ -1,7 +1,7 @@
 /**
- * Request lifecycle events. Providers emit them; observability plugins subscribe through
- * `services.events`. Listeners run synchronously and must be cheap; a throwing listener is logged
- * and never breaks the request.
+ * Request lifecycle events, and the decisions taken on a tool call an agent asked permission for.
+ * Providers emit them; observability plugins subscribe through `services.events`. Listeners run
+ * synchronously and must be cheap; a throwing listener is logged and never breaks the request.
  */
 import type { ApiFormat } from './adapter.js';
 
@@ -22,12 +22,50 @@ interface RequestEventBase {
   timestamp: number;
 }
 
+/** Who or what decided a permission request. */
+export type PermissionDecidedBy =
+  /** A person, through the permissions API (`decider` says which client). */
+  | 'person'
+  /** An earlier "always for this session" answer. */
+  | 'session_rule'
+  /** Nobody decided in time: denied. */
+  | 'timeout'
+  /** The client that made the request went away: denied. */
+  | 'withdrawn'
+  /** The proxy shut down: denied. */
+  | 'shutdown';
+
+/** A tool call waiting for (or given) a person's approval. Never carries file contents. */
+interface PermissionEventBase {
+  /** The permission request's id (`perm_…`); absent for calls decided by a rule without asking. */
+  permissionId?: string;
+  requestId: string;
+  plugin: string;
+  sessionId?: string;
+  tool: string;
+  /** Readable and content-free: the command, or the file path and size of the change. */
+  summary: string;
+  /** ms since epoch */
+  timestamp: number;
+}
+
 export interface RequestEvents {
   'request.started': RequestEventBase & { method: string; path: string; stream: boolean };
   'upstream.response': RequestEventBase & { status: number; upstreamMs: number; url?: string };
   'stream.chunk': RequestEventBase & { bytes: number; sinceStartMs: number };
   'request.completed': RequestEventBase & { status: number; durationMs: number; ttfbMs?: number; usage?: TokenUsage };
   'request.failed': RequestEventBase & { status: number; durationMs: number; error: string; code?: string };
+  'permission.requested': PermissionEventBase & { permissionId: string; expiresAt: number };
+  'permission.decided': PermissionEventBase & {
+    decision: 'allow' | 'deny';
+    decidedBy: PermissionDecidedBy;
+    /** For a person's decision: the client that sent it (user agent and address). */
+    decider?: string;
+    /** "always for this session" */
+    remember?: 'session' | 'none';
+    /** ms from the request to the decision (0 for a rule). */
+    waitedMs: number;
+  };
 }
 
 export type RequestEventName = keyof RequestEvents;

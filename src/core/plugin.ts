@@ -72,6 +72,12 @@ export interface PluginBase<C extends PluginConfig = PluginConfig> {
   validate(): Promise<boolean>;
   /** Routes, mounted as an encapsulated Fastify plugin under routerPrefix. */
   getRoutes(): FastifyPluginAsync | null;
+  /**
+   * Routes outside the prefix, mounted at the root (for an API that is not the provider's own,
+   * e.g. `/permissions`). Same guards, tagging and collision check as `getRoutes()`; a path
+   * another plugin or the core already serves refuses startup. Optional.
+   */
+  getRootRoutes?(): FastifyPluginAsync | null;
   healthCheck(): Promise<HealthCheckResult>;
   getScheduledTasks(): ScheduledTaskDefinition[];
   /** What `ccproxy serve` prints about this plugin once started (credentials found? how to fix?). */

@@ -112,11 +112,13 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
 
   const routesOf = new Map<string, string[]>();
   for (const plugin of active) {
-    const routes = safeGetRoutes(plugin, registry, logger);
-    if (!routes) continue;
     const list: string[] = [];
     routesOf.set(plugin.name, list);
-    app.register(mountPluginRoutes(plugin.name, routes, list, registry, logger), { prefix: plugin.routerPrefix ?? '' });
+    const routes = safeGetRoutes(plugin, registry, logger, () => plugin.getRoutes());
+    if (registry.get(plugin.name)?.state === 'failed') continue;
+    if (routes) app.register(mountPluginRoutes(plugin.name, routes, list, registry, logger), { prefix: plugin.routerPrefix ?? '' });
+    const rootRoutes = plugin.getRootRoutes && safeGetRoutes(plugin, registry, logger, () => plugin.getRootRoutes?.() ?? null);
+    if (rootRoutes) app.register(mountPluginRoutes(plugin.name, rootRoutes, list, registry, logger));
   }
   // ---- root routes by model: /v1/* at the root, validated [routing] (src/core/routing, issue 7) ----
   app.register(rootRoutes({ routing: settings.routing, plugins: active, registry, logger }));
@@ -195,11 +197,11 @@ function checkPrefixes(plugins: AnyPlugin[]): void {
   }
 }
 
-function safeGetRoutes(plugin: AnyPlugin, registry: PluginRegistry, logger: Logger): FastifyPluginAsync | null {
+function safeGetRoutes(plugin: AnyPlugin, registry: PluginRegistry, logger: Logger, get: () => FastifyPluginAsync | null): FastifyPluginAsync | null {
   try {
-    return plugin.getRoutes();
+    return get();
   } catch (err) {
-    registry.markFailed(plugin.name, `getRoutes failed: ${errorMessage(err)}`);
+    registry.markFailed(plugin.name, `routes failed: ${errorMessage(err)}`);
     logger.error({ plugin: plugin.name, err }, 'plugin routes failed');
     return null;
   }

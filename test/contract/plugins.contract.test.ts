@@ -66,7 +66,7 @@ describe('plugin set', () => {
     for (const prefix of prefixes) expect(prefix).toMatch(/^\/[^\s]*[^/]$/);
   });
 
-  it('all start together in one proxy: no route conflicts, every route under its prefix', async () => {
+  it('all start together in one proxy: no route conflicts, every route under its prefix or one of its root routes, outside every prefix and the core\'s paths', async () => {
     const fresh = await Promise.all(loaded.filter((l) => l.result.ok).map(async (l) => {
       const r = await instantiate(l.candidate, STEP_MS);
       if (!r.ok) throw new Error(r.reason);
@@ -77,8 +77,14 @@ describe('plugin set', () => {
       const all = proxy.registry.all();
       const routes = all.flatMap((r) => r.routes ?? []);
       expect(new Set(routes).size).toBe(routes.length);
+      const prefixes = all.flatMap((r) => (r.plugin?.routerPrefix ? [`${r.plugin.routerPrefix}/`] : []));
       for (const r of all) {
-        for (const route of r.routes ?? []) expect(route.split(' ')[1]!.startsWith(`${r.plugin?.routerPrefix ?? ''}/`), route).toBe(true);
+        for (const route of r.routes ?? []) {
+          const path = route.split(' ')[1]!;
+          if (path.startsWith(`${r.plugin?.routerPrefix ?? ''}/`)) continue;
+          expect(r.plugin?.getRootRoutes, `${route} is outside ${r.name}'s prefix`).toBeTypeOf('function');
+          expect(['/v1/', '/health', '/plugins', ...prefixes].some((p) => path.startsWith(p)), route).toBe(false);
+        }
       }
       expect(all.find((r) => r.name === 'res_good')?.state).toBe('active');
     } finally {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/core/config/load.js';
 import { discoverPlugins } from '../../src/core/loader/index.js';
+import { conformanceProblem } from '../../src/core/loader/instantiate.js';
 import type { PluginRecord } from '../../src/core/loader/types.js';
 import { PluginRegistry } from '../../src/core/registry.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -81,6 +82,14 @@ describe('discoverPlugins', () => {
     const records = await discover(['nonconforming']);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ name: 'bad', state: 'failed', reason: expect.stringMatching(/invalid name "Bad-Name"/) });
+  });
+
+  it('checks the optional getRootRoutes is a method', () => {
+    const methods = Object.fromEntries(['initialize', 'shutdown', 'createConfig', 'validate', 'getRoutes', 'healthCheck', 'getScheduledTasks', 'createAdapter'].map((m) => [m, () => undefined]));
+    const plugin = { name: 'p', version: '1', kind: 'provider', routerPrefix: '/p', configSchema: { safeParse: () => undefined }, ...methods };
+    expect(conformanceProblem(plugin)).toBeUndefined();
+    expect(conformanceProblem({ ...plugin, getRootRoutes: () => null })).toBeUndefined();
+    expect(conformanceProblem({ ...plugin, getRootRoutes: '/permissions' })).toBe('getRootRoutes is not a method');
   });
 
   it('refuses two plugins with one name, naming both locations', async () => {

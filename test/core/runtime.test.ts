@@ -81,6 +81,30 @@ describe('startProxy', () => {
     expect(a.shutdowns).toBe(1);
   });
 
+  it('mounts a plugin\'s root routes outside its prefix, behind the guards, listed as its routes; a root path the core serves refuses startup', async () => {
+    const p = fakeProvider({ name: 'rooted', prefix: '/rooted', apis: ['anthropic'] });
+    p.getRootRoutes = () => async (app) => {
+      app.get('/approvals', async () => ({ from: 'rooted' }));
+    };
+    const proxy = await startProxy({ env: {}, overrides: { server: { port: 0, auth_token: 'tok' }, logging: { level: 'silent' } }, plugins: [p] });
+    try {
+      expect((await rawRequest(`${proxy.url}/approvals`)).status).toBe(401);
+      expect(json(await rawRequest(`${proxy.url}/approvals`, { headers: { authorization: 'Bearer tok' } }))).toEqual({ from: 'rooted' });
+      expect((await rawRequest(`${proxy.url}/rooted/approvals`, { headers: { authorization: 'Bearer tok' } })).status).toBe(404);
+      expect(proxy.registry.get('rooted')?.routes).toEqual(['POST /rooted/v1/messages', 'GET /rooted/v1/models', 'GET /approvals']);
+    } finally {
+      await proxy.close();
+    }
+
+    const clash = fakeProvider({ name: 'clash', apis: [] });
+    clash.getRootRoutes = () => async (app) => {
+      app.get('/health', async () => ({}));
+    };
+    const err = await startProxy({ ...base, plugins: [clash] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/Route conflict/);
+  });
+
   it('marks a plugin failed when validate() returns false', async () => {
     const p = fakeProvider({ name: 'v' });
     p.validate = async () => false;

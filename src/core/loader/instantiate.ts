@@ -35,6 +35,7 @@ export function conformanceProblem(value: unknown): string | undefined {
   const methods: readonly string[] = p.kind === 'provider' ? [...BASE_METHODS, 'createAdapter'] : BASE_METHODS;
   const missing = methods.filter((m) => typeof p[m] !== 'function');
   if (missing.length) return `missing method(s) ${missing.join(', ')}`;
+  if (p.getRootRoutes !== undefined && typeof p.getRootRoutes !== 'function') return 'getRootRoutes is not a method';
   return undefined;
 }
 

@@ -4,17 +4,22 @@
  * Path of a request: client body (Anthropic, or Chat/Responses converted to Anthropic by the
  * formats layer) → options (config + allowed `sdk_options`) → session lock (when a session id is
  * given) → CLI concurrency permit → SdkRun (merged Anthropic events) → the client's API (formats
- * layer converts stream/response back for Chat and Responses).
+ * layer converts stream/response back for Chat and Responses). With builtin permissions, the
+ * CLI's permission prompts go to the broker as pending approvals (permissions/).
  */
 import { randomUUID } from 'node:crypto';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
 import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
 import { convertRequest, convertResponse, convertStream, estimateInputTokens, validateRequest, type ConvertOptions, type JsonObject } from '../../formats/index.js';
 import type { CliProcessRegistry } from './cli-process.js';
-import type { ClaudeSdkConfig } from './config.js';
+import type { ClaudeSdkConfig, PermissionModeName } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
 import type { AnthropicEvent } from './merge.js';
+import { KEEPALIVE_TEXT, withKeepAlive } from './keepalive.js';
 import { REQUEST_OPTIONS_FIELD, resolveOptions, type EffectiveOptions } from './options.js';
+import type { PermissionBroker } from './permissions/broker.js';
+import { permissionGate } from './permissions/gate.js';
+import { SessionRules } from './permissions/rules.js';
 import { buildPrompt } from './prompt.js';
 import { cliSpecOf, SdkRun, type RunParams } from './runner.js';
 import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
@@ -31,11 +36,16 @@ export interface AdapterDeps {
   registry: CliProcessRegistry;
   /** A CLI started ahead for the next request (undefined: prewarm off). */
   warm?: WarmPool;
+  /** Where the CLI's permission prompts wait for a person (undefined: builtin_permissions off). */
+  permissions?: PermissionBroker;
   /** Last failure, for health. */
   onError(err: ProxyError): void;
 }
 
 export const SESSION_HEADER = 'x-session-id';
+
+/** Modes in which Claude Code asks before a tool call (the others allow or deny by themselves). */
+const ASKING_MODES = new Set<PermissionModeName>(['default', 'acceptEdits', 'plan', 'auto']);
 
 export class ClaudeSdkAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
@@ -78,13 +88,13 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     try {
       releaseSlot = await this.d.limiter.acquire(req.signal);
       const t0 = Date.now();
-      let run = await this.launch(req, body, options, lease);
+      let run = await this.launch(req, body, options, lease, sessionId);
       let failure = await settle(run.ready);
       if (failure && lease?.session.cliSessionId && !req.signal.aborted) {
         // The CLI may no longer have this session (transcript gone, other cwd): start it over with the full history.
         await run.done;
         lease.session.cliSessionId = undefined;
-        run = await this.launch(req, body, options, lease);
+        run = await this.launch(req, body, options, lease, sessionId);
         failure = await settle(run.ready);
       }
       // From here the run owns the slot and the session lock: released once the CLI process is gone,
@@ -117,7 +127,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
   }
 
   /** Starts one CLI run, on a warm CLI when one was started for the same spec (its first output is awaited through `run.ready`). */
-  private async launch(req: AdapterRequest, body: JsonObject, options: EffectiveOptions, lease: SessionLease | undefined): Promise<SdkRun> {
+  private async launch(req: AdapterRequest, body: JsonObject, options: EffectiveOptions, lease: SessionLease | undefined, sessionId: string | undefined): Promise<SdkRun> {
     const det = this.d.detection.detection;
     if (!det?.cliPath) throw new ProxyError('api_error', det?.error ?? 'Claude Code CLI not found', { plugin: this.d.plugin, status: 503, code: 'CCPROXY_ERR_SDK_NO_CLI' });
     const resume = lease?.session.cliSessionId;
@@ -136,6 +146,18 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
       messageId: `msg_sdk_${randomUUID().replace(/-/g, '')}`,
       firstChunkMs: this.d.config.first_chunk_timeout * 1000,
       idleMs: this.d.config.idle_timeout * 1000,
+      permissions: this.d.permissions && ASKING_MODES.has(options.permissionMode)
+        ? permissionGate({
+            broker: this.d.permissions,
+            // Without a session, "always for this session" lasts for this request's run.
+            rules: lease?.session.rules ?? new SessionRules(),
+            requestId: req.requestId,
+            sessionId,
+            api: req.api,
+            userAgent: headerValue(req.headers['user-agent']),
+            signal: req.signal,
+          })
+        : undefined,
     };
     const warm = resume === undefined ? await this.d.warm?.take(cliSpecOf(params)) : undefined;
     return new SdkRun(warm ? { ...params, warm } : params);
@@ -155,12 +177,12 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
   private streamResponse(req: AdapterRequest, run: SdkRun): AdapterResponse {
     const anthropic = withErrorEvent('anthropic', run.events(), this.d.plugin);
     const events: AsyncIterable<Record<string, unknown>> = req.api === 'anthropic' ? anthropic : convertStream('anthropic', req.api, anthropic, convertOpts(req));
-    const observed = this.observeUsage(req, run, events);
+    const observed = serializeSse(req.api, this.observeUsage(req, run, events), this.d.plugin, req.requestId);
     return {
       kind: 'stream',
       status: 200,
       headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...sessionHeader(run) },
-      events: serializeSse(req.api, observed, this.d.plugin, req.requestId),
+      events: run.asksPermission ? withKeepAlive(observed, run.pulse, KEEPALIVE_TEXT[req.api]) : observed,
     };
   }
 

@@ -4,7 +4,7 @@
  * handshake, so the request skips the ~0.3 s the CLI takes to load). Both give a CliLaunch: the
  * run's abort controller, its process record and how to start its query.
  */
-import type { McpServerConfig, Options, Query, SDKUserMessage, WarmQuery } from '@anthropic-ai/claude-agent-sdk';
+import type { CanUseTool, McpServerConfig, Options, PermissionResult, Query, SDKUserMessage, WarmQuery } from '@anthropic-ai/claude-agent-sdk';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
 import type { EffectiveOptions } from './options.js';
 
@@ -18,7 +18,19 @@ export interface CliSpec {
   cliPath?: string;
   env: Record<string, string | undefined>;
   resume?: string;
+  /** The CLI asks the proxy (`canUseTool`) instead of denying what needs approval. */
+  askHost: boolean;
 }
+
+/** Answers one of the CLI's permission prompts (see permissions/gate.ts). */
+export type PermissionHandler = (tool: string, input: Record<string, unknown>, options: Parameters<CanUseTool>[2]) => Promise<PermissionResult>;
+
+/**
+ * Tools a person behind an API cannot use through allow/deny answers: Claude's questions to the
+ * user, and plan mode's own switches. Without a prompt surface Claude Code does not offer them; with
+ * one it does, so they are removed to keep the tool set the same either way.
+ */
+const NEEDS_A_DIALOG = ['AskUserQuestion', 'EnterPlanMode', 'ExitPlanMode'];
 
 /**
  * Equal keys ⇔ a CLI started for one spec can serve the other. `env` is left out: it is the
@@ -26,16 +38,26 @@ export interface CliSpec {
  * the Agent SDK adds variables of its own to `process.env` after its first run.
  */
 export function specKey(spec: CliSpec): string {
-  return JSON.stringify([spec.options, spec.system, spec.systemPromptMode, spec.cliPath ?? null, spec.resume ?? null]);
+  return JSON.stringify([spec.options, spec.system, spec.systemPromptMode, spec.cliPath ?? null, spec.resume ?? null, spec.askHost]);
 }
 
 export interface CliLaunch {
   /** Aborting it stops the CLI (the SDK closes its input, then kills it). */
   readonly ac: AbortController;
   readonly cli: CliRun;
-  /** Starts the query with the run's input (called once). */
-  run(input: AsyncIterable<SDKUserMessage>): Query;
+  /** Starts the query with the run's input and, when the CLI asks the host, who answers its prompts (called once). */
+  run(input: AsyncIterable<SDKUserMessage>, permissions?: PermissionHandler): Query;
 }
+
+/**
+ * Where a CLI's permission prompts go: the handler of the run it serves. A warm CLI is started
+ * (with its `canUseTool`) before that request exists, so the handler is filled in when a run claims it.
+ */
+interface PermissionSlot {
+  handler?: PermissionHandler;
+}
+
+const UNCLAIMED: PermissionResult = { behavior: 'deny', message: 'No one can approve tool calls for this run.' };
 
 // Loaded on first use: the SDK costs ~28 MB of RSS and startup time in every proxy otherwise.
 const sdk = () => import('@anthropic-ai/claude-agent-sdk');
@@ -44,14 +66,23 @@ export async function launchCold(spec: CliSpec, registry: CliProcessRegistry): P
   const { query } = await sdk();
   const ac = new AbortController();
   const cli: CliRun = { stderr: '' };
-  const options = sdkOptions(spec, ac, cli, registry);
-  return { ac, cli, run: (input) => query({ prompt: input, options }) };
+  const slot: PermissionSlot = {};
+  const options = sdkOptions(spec, ac, cli, registry, slot);
+  return {
+    ac,
+    cli,
+    run: (input, permissions) => {
+      slot.handler = permissions;
+      return query({ prompt: input, options });
+    },
+  };
 }
 
 /** A CLI started ahead of the request it will serve. */
 export class WarmCli implements CliLaunch {
   readonly ac = new AbortController();
   readonly cli: CliRun = { stderr: '' };
+  private readonly slot: PermissionSlot = {};
   private warm?: WarmQuery;
   private claimed = false;
 
@@ -61,7 +92,7 @@ export class WarmCli implements CliLaunch {
   static async start(spec: CliSpec, registry: CliProcessRegistry, initializeTimeoutMs = 60_000): Promise<WarmCli> {
     const { startup } = await sdk();
     const w = new WarmCli(specKey(spec));
-    w.warm = await startup({ options: sdkOptions(spec, w.ac, w.cli, registry), initializeTimeoutMs });
+    w.warm = await startup({ options: sdkOptions(spec, w.ac, w.cli, registry, w.slot), initializeTimeoutMs });
     return w;
   }
 
@@ -70,8 +101,9 @@ export class WarmCli implements CliLaunch {
     return !this.claimed && !this.ac.signal.aborted && this.cli.exitCode === undefined && this.cli.signal === undefined;
   }
 
-  run(input: AsyncIterable<SDKUserMessage>): Query {
+  run(input: AsyncIterable<SDKUserMessage>, permissions?: PermissionHandler): Query {
     this.claimed = true;
+    this.slot.handler = permissions;
     return this.warm!.query(input);
   }
 
@@ -82,7 +114,7 @@ export class WarmCli implements CliLaunch {
   }
 }
 
-function sdkOptions(spec: CliSpec, ac: AbortController, cli: CliRun, registry: CliProcessRegistry): Options {
+function sdkOptions(spec: CliSpec, ac: AbortController, cli: CliRun, registry: CliProcessRegistry, slot: PermissionSlot): Options {
   const o = spec.options;
   const system = spec.system;
   const append = [system, o.appendSystemPrompt].filter(Boolean).join('\n\n') || undefined;
@@ -91,7 +123,10 @@ function sdkOptions(spec: CliSpec, ac: AbortController, cli: CliRun, registry: C
       ? [system, o.appendSystemPrompt].filter(Boolean).join('\n\n')
       : { type: 'preset', preset: 'claude_code', ...(append ? { append } : {}) };
   const hasMcp = Object.keys(o.mcpServers).length > 0;
+  // Without a person to ask (builtin_permissions off), anything needing approval is denied at once.
+  const permissions: Options = spec.askHost ? askingOptions(o, slot) : { allowedTools: o.allowedTools, disallowedTools: o.disallowedTools, permissionPrompts: 'none' };
   return {
+    ...permissions,
     abortController: ac,
     includePartialMessages: true,
     pathToClaudeCodeExecutable: spec.cliPath,
@@ -99,16 +134,26 @@ function sdkOptions(spec: CliSpec, ac: AbortController, cli: CliRun, registry: C
     cwd: o.cwd,
     model: o.model,
     maxTurns: o.maxTurns,
-    allowedTools: o.allowedTools,
-    disallowedTools: o.disallowedTools,
     permissionMode: o.permissionMode,
     allowDangerouslySkipPermissions: o.permissionMode === 'bypassPermissions',
-    // Nobody can answer a permission prompt behind an API: anything needing approval is denied.
-    permissionPrompts: 'none',
     ...(hasMcp ? { mcpServers: o.mcpServers as Record<string, McpServerConfig>, mcpServersDelivery: 'initialize' as const } : {}),
     maxThinkingTokens: o.maxThinkingTokens,
     systemPrompt,
     resume: spec.resume,
     spawnClaudeCodeProcess: registry.spawner(cli),
+  };
+}
+
+/**
+ * The CLI asks the proxy: its prompts go to the run's handler. The configured allow rules reach
+ * it as `--settings` permission rules, the same rules Claude Code applies to `allowedTools`: as
+ * `allowedTools` next to a `canUseTool`, the SDK warns on every request about each bare tool name.
+ */
+function askingOptions(o: EffectiveOptions, slot: PermissionSlot): Options {
+  return {
+    ...(o.allowedTools.length > 0 ? { settings: { permissions: { allow: o.allowedTools } } } : {}),
+    disallowedTools: [...o.disallowedTools, ...NEEDS_A_DIALOG],
+    permissionPrompts: 'host',
+    canUseTool: async (tool, input, opts) => (slot.handler ? slot.handler(tool, input, opts) : UNCLAIMED),
   };
 }

@@ -1,9 +1,9 @@
 /**
  * `[plugins.claude_sdk]`: how the Claude Code CLI is found, started and constrained.
  * Keys are snake_case as in the TOML file; every key says what it does (`ccproxy plugins settings`).
- * Defaults are the safe ones: permission mode `default` (tools that need approval are denied, since
- * nobody can answer a prompt), no extra tools allowed, and per-request overrides limited to options
- * that cannot widen what the CLI may do.
+ * Defaults are the safe ones: permission mode `default` (a tool call that needs approval waits for a
+ * person through `/permissions`, and is denied when nobody answers in time), no extra tools
+ * allowed, and per-request overrides limited to options that cannot widen what the CLI may do.
  */
 import { z } from 'zod';
 import { ProviderConfigSchema } from '../../core/plugin.js';
@@ -47,7 +47,9 @@ export const ClaudeSdkConfigSchema = ProviderConfigSchema.extend({
   max_turns: z.number().int().positive().optional().describe('Upper bound on agent turns (model calls) per request').meta({ examples: [20] }),
   allowed_tools: z.array(z.string()).default([]).describe('Tools the CLI may run without asking, e.g. ["Bash", "Read"] or ["Bash(git log:*)"]'),
   disallowed_tools: z.array(z.string()).default([]).describe('Tools removed from the CLI entirely'),
-  permission_mode: z.enum(PERMISSION_MODES).default('default').describe('Claude Code permission mode; "default" denies anything needing approval (no one can answer prompts). "bypassPermissions" lets the CLI run anything: only for sandboxes'),
+  permission_mode: z.enum(PERMISSION_MODES).default('default').describe('Claude Code permission mode; in "default" a tool call needing approval asks a person (builtin_permissions) or is denied. "bypassPermissions" lets the CLI run anything: only for sandboxes'),
+  builtin_permissions: z.boolean().default(true).describe('Tool calls the CLI would ask about wait for a person\'s decision through /permissions (or `ccproxy permissions`); false: they are denied at once'),
+  permission_timeout: z.number().positive().max(86_400).default(120).describe('Seconds a tool call waits for a decision before it is denied (the model is told why)'),
   cwd: z.string().optional().describe('Working directory of the CLI (its project: CLAUDE.md, .mcp.json, sessions); default: the proxy\'s cwd').meta({ examples: ['/path/to/project'] }),
   mcp_servers: z.record(z.string(), McpServerSchema).default({}).describe('MCP servers given to the CLI, by name'),
   max_thinking_tokens: z.number().int().nonnegative().optional().describe('Thinking budget for the CLI (0 disables thinking)').meta({ examples: [8000] }),

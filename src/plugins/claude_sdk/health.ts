@@ -1,7 +1,8 @@
 /**
  * Health of the claude_sdk provider: `fail` without a CLI, `warn` while detection has not finished
  * or the CLI is not logged in (and no API key is configured), else `pass`; always with the CLI
- * version and path, session and process counts, and the last request error.
+ * version and path, session and process counts, tool calls waiting for approval, and the last
+ * request error.
  */
 import type { HealthCheckResult } from '../../core/plugin.js';
 import type { ClaudeDetection } from './detection.js';
@@ -15,6 +16,8 @@ export interface HealthInputs {
   processes: number[];
   /** The prewarmed CLI waiting for the next request, if any. */
   warmPid?: number;
+  /** Tool calls waiting for a person (undefined: builtin_permissions off). */
+  pendingPermissions?: number;
   lastError?: { message: string; at: string };
 }
 
@@ -35,6 +38,7 @@ export function claudeSdkHealth(h: HealthInputs): HealthCheckResult {
     cli_processes: h.processes.length,
     cli_pids: h.processes,
     prewarmed_cli_pid: h.warmPid ?? null,
+    pending_permissions: h.pendingPermissions ?? null,
     last_error: h.lastError ?? null,
   };
   const base = { componentId: h.plugin, componentType: 'provider', time: new Date().toISOString(), details, ...(d?.version ? { version: d.version } : {}) };

@@ -15,6 +15,8 @@ import { ClaudeSdkConfigSchema, type ClaudeSdkConfig } from './config.js';
 import { ClaudeDetectionService, resolveCli } from './detection.js';
 import type { LoginState } from './login-state.js';
 import { claudeSdkHealth } from './health.js';
+import { PermissionBroker } from './permissions/broker.js';
+import { permissionRoutes } from './permissions/routes.js';
 import { claudeSdkRoutes } from './routes.js';
 import { Semaphore } from './semaphore.js';
 import { SessionPool } from './sessions.js';
@@ -32,6 +34,8 @@ interface State {
   limiter: Semaphore;
   registry: CliProcessRegistry;
   warm?: WarmPool;
+  /** Pending approvals (undefined: builtin_permissions off). */
+  permissions?: PermissionBroker;
   adapter: ClaudeSdkAdapter;
   /** The last request failure, for health. */
   errors: { last?: { message: string; at: string } };
@@ -59,13 +63,16 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     const warm = config.prewarm
       ? new WarmPool({ registry, idleMs: config.prewarm_idle_timeout * 1000, onError: (err) => logger.debug({ err }, 'prewarming a CLI failed') })
       : undefined;
+    const permissions = config.builtin_permissions
+      ? new PermissionBroker({ plugin: NAME, timeoutMs: config.permission_timeout * 1000, logger, events: services.events })
+      : undefined;
     const adapter = new ClaudeSdkAdapter({
-      plugin: NAME, config, detection, sessions, limiter, registry, warm,
+      plugin: NAME, config, detection, sessions, limiter, registry, warm, permissions,
       onError: (err: ProxyError) => {
         errors.last = { message: err.message, at: new Date().toISOString() };
       },
     });
-    const state: State = { config, logger, detection, sessions, limiter, registry, warm, adapter, errors, startupLogin: await detection.loginState() };
+    const state: State = { config, logger, detection, sessions, limiter, registry, warm, permissions, adapter, errors, startupLogin: await detection.loginState() };
     this.state = state;
     // Detection spawns the CLI (its version): never let it delay startup.
     void detection.refresh().then((d) => {
@@ -79,6 +86,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     const s = this.state;
     if (!s) return;
     s.detection.stop();
+    s.permissions?.close();
     s.sessions.close();
     s.warm?.close();
     s.limiter.rejectAll(new PluginError(NAME, 'shutting down'));
@@ -97,6 +105,12 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
     return claudeSdkRoutes(this.need().adapter, NAME);
   }
 
+  /** `/permissions`, at the root: see permissions/routes.ts. */
+  getRootRoutes(): FastifyPluginAsync | null {
+    const broker = this.need().permissions;
+    return broker ? permissionRoutes(broker, NAME) : null;
+  }
+
   createAdapter(): ProviderAdapter {
     return this.need().adapter;
   }
@@ -110,6 +124,7 @@ export class Plugin implements ProviderPlugin<ClaudeSdkConfig> {
       running: s.adapter.running,
       processes: s.registry.pids,
       warmPid: s.warm?.pid,
+      pendingPermissions: s.permissions?.size,
       lastError: s.errors.last,
     });
   }

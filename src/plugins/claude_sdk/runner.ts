@@ -5,12 +5,14 @@
  * - client gone (request signal) or consumer stopped → abort, the SDK ends the CLI process;
  * - an error `result` or a crashed CLI → a ProxyError carrying the CLI's message / stderr tail.
  * `ready` settles once the client-visible message has started (or the run failed before it),
- * which is when the adapter commits the response.
+ * which is when the adapter commits the response. While the CLI waits for a person to approve a
+ * tool call, neither timeout runs and `pulse` beats (the client's stream gets keep-alives).
  */
-import type { SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { PermissionResult, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
-import { launchCold, type CliLaunch, type CliSpec, type WarmCli } from './cli-start.js';
+import { launchCold, type CliLaunch, type CliSpec, type PermissionHandler, type WarmCli } from './cli-start.js';
+import { Pulse } from './keepalive.js';
 import { TurnMerger, type AnthropicEvent } from './merge.js';
 import type { EffectiveOptions } from './options.js';
 import type { SdkPrompt } from './prompt.js';
@@ -33,15 +35,20 @@ export interface RunParams {
   idleMs: number;
   /** A CLI started ahead for this spec (warm-pool.ts); else one is started now. */
   warm?: WarmCli;
+  /** Who answers the CLI's permission prompts (with `askHost`). */
+  permissions?: PermissionHandler;
 }
 
 /** What the CLI of a run is started with (the warm pool matches on it). */
-export function cliSpecOf(p: Pick<RunParams, 'options' | 'prompt' | 'systemPromptMode' | 'cliPath' | 'env' | 'resume'>): CliSpec {
-  return { options: p.options, system: p.prompt.system, systemPromptMode: p.systemPromptMode, cliPath: p.cliPath, env: p.env, resume: p.resume };
+export function cliSpecOf(p: Pick<RunParams, 'options' | 'prompt' | 'systemPromptMode' | 'cliPath' | 'env' | 'resume' | 'permissions'>): CliSpec {
+  return { options: p.options, system: p.prompt.system, systemPromptMode: p.systemPromptMode, cliPath: p.cliPath, env: p.env, resume: p.resume, askHost: p.permissions !== undefined };
 }
 
 /** How long a CLI may keep running after its result before it is stopped. */
 const LINGER_MS = 10_000;
+
+/** Keep-alive period while a tool call waits for approval (well under common 30–60 s read timeouts). */
+const KEEPALIVE_MS = 15_000;
 
 /** Upstream statuses a retry cannot fix. */
 const FINAL_STATUSES = new Set([400, 401, 403, 404, 413]);
@@ -55,6 +62,8 @@ export class SdkRun {
   /** Resolves when the CLI run is over (process ended); never rejects. */
   readonly done: Promise<void>;
   error?: ProxyError;
+  /** Beats while a tool call waits for a person. */
+  readonly pulse = new Pulse(KEEPALIVE_MS);
   /** The CLI once started; until then an abort is only remembered. */
   private launch?: CliLaunch;
   private aborted = false;
@@ -65,6 +74,8 @@ export class SdkRun {
   private gotOutput = false;
   private cliUp = false;
   private lastRetry?: string;
+  /** Permission prompts being waited on. */
+  private asking = 0;
 
   constructor(private readonly p: RunParams) {
     this.merger = new TurnMerger(p.mode, p.messageId, p.options.model ?? 'claude');
@@ -76,6 +87,11 @@ export class SdkRun {
   /** The CLI's process record (pid, stderr tail, exit). */
   get cli(): CliRun {
     return this.launch?.cli ?? NO_CLI;
+  }
+
+  /** Tool calls needing approval wait for a person (and the client's stream gets keep-alives meanwhile). */
+  get asksPermission(): boolean {
+    return this.p.permissions !== undefined;
   }
 
   /** What the run's CLI was started with (the warm pool starts the next one like it). */
@@ -144,7 +160,7 @@ export class SdkRun {
     try {
       this.launch = this.p.warm ?? (await launchCold(this.spec, this.p.registry));
       if (this.aborted) this.launch.ac.abort();
-      const q = this.launch.run(this.input());
+      const q = this.launch.run(this.input(), this.p.permissions && ((tool, input, opts) => this.askPermission(tool, input, opts)));
       for await (const msg of q) {
         this.onMessage(msg);
       }
@@ -156,6 +172,7 @@ export class SdkRun {
       if (!this.error && !this.aborted && !this.merger.finished) this.fail(this.crashError((err as Error).message));
     } finally {
       clearTimeout(this.timer);
+      this.pulse.stop();
       this.p.signal.removeEventListener('abort', onClientAbort);
       if (!this.error) this.emit({ end: true });
     }
@@ -167,7 +184,9 @@ export class SdkRun {
     const output = msg.type === 'stream_event' || msg.type === 'assistant' || msg.type === 'result';
     if (output) this.gotOutput = true;
     // Before the first output only the first-chunk deadline counts (CLI chatter does not extend it).
-    if (this.gotOutput) this.arm(this.p.idleMs, 'was silent');
+    // Waiting for a person is not silence: the clock restarts once the decision is in.
+    if (this.asking > 0) clearTimeout(this.timer);
+    else if (this.gotOutput) this.arm(this.p.idleMs, 'was silent');
     else if (!this.cliUp) this.arm(this.p.firstChunkMs, 'produced no output');
     this.cliUp = true;
     if (msg.type === 'system' && msg.subtype === 'api_retry') this.lastRetry = `${msg.error_status ?? 'no status'} ${msg.error}`;
@@ -190,6 +209,23 @@ export class SdkRun {
     for (const event of this.merger.finish()) this.emit({ event });
     // The CLI exits on its own once input is closed; if it lingers, stop it (silently: the answer is complete).
     this.timer = setTimeout(() => this.abort(), LINGER_MS);
+  }
+
+  /** One permission prompt: the timeouts pause and the client's stream gets keep-alives until it is answered. */
+  private async askPermission(tool: string, input: Record<string, unknown>, opts: Parameters<PermissionHandler>[2]): Promise<PermissionResult> {
+    this.asking++;
+    clearTimeout(this.timer);
+    this.pulse.start();
+    try {
+      // The run stopping for any reason (not only the client leaving) withdraws what it waits for.
+      const signal = this.launch ? AbortSignal.any([opts.signal, this.launch.ac.signal]) : opts.signal;
+      return await this.p.permissions!(tool, input, { ...opts, signal });
+    } finally {
+      if (--this.asking === 0) {
+        this.pulse.stop();
+        if (!this.error && !this.merger.finished) this.arm(this.p.idleMs, 'was silent');
+      }
+    }
   }
 
   private crashError(reason: string): ProxyError {

@@ -7,6 +7,7 @@
  * when every session is busy the request is refused (429) instead of growing without limit.
  */
 import { ProxyError } from '../../core/errors.js';
+import { SessionRules } from './permissions/rules.js';
 import { Semaphore } from './semaphore.js';
 
 export interface ClientSession {
@@ -16,6 +17,8 @@ export interface ClientSession {
   lastUsed: number;
   requests: number;
   readonly lock: Semaphore;
+  /** The person's "always for this session" answers to tool calls. */
+  readonly rules: SessionRules;
 }
 
 export interface SessionLease {
@@ -53,7 +56,7 @@ export class SessionPool {
     let session = this.sessions.get(id);
     if (!session) {
       this.makeRoom();
-      session = { id, lastUsed: this.now(), requests: 0, lock: new Semaphore(1) };
+      session = { id, lastUsed: this.now(), requests: 0, lock: new Semaphore(1), rules: new SessionRules() };
       this.sessions.set(id, session);
     }
     const s = session;

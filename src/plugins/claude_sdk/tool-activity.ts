@@ -29,11 +29,15 @@ const MAIN_ARG: Record<string, string> = {
   Agent: 'description',
 };
 
-function summarizeInput(name: string, input: unknown): string {
-  const args = (input ?? {}) as Record<string, unknown>;
+/** The argument that says what a call of `name` does (the Bash command, the file path…), if it has one. */
+export function mainArgument(name: string, input: unknown): string | undefined {
   const key = MAIN_ARG[name];
-  if (key && typeof args[key] === 'string') return args[key];
-  return JSON.stringify(args);
+  const value = key ? (input as Record<string, unknown> | null | undefined)?.[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function summarizeInput(name: string, input: unknown): string {
+  return mainArgument(name, input) ?? JSON.stringify(input ?? {});
 }
 
 function resultText(content: unknown): string {

@@ -40,8 +40,8 @@ export function cliEnv(fakeUrl: string, home: string): Record<string, string> {
   };
 }
 
-/** The real proxy (core runtime) with only this plugin, its CLI pointed at a fresh fake upstream. */
-export async function startSdkProxy(config: Record<string, unknown> = {}): Promise<SdkProxy> {
+/** The real proxy (core runtime) with only this plugin, its CLI pointed at a fresh fake upstream; `server` adds `[server]` settings. */
+export async function startSdkProxy(config: Record<string, unknown> = {}, server: Record<string, unknown> = {}): Promise<SdkProxy> {
   const fake = await new FakeAnthropicUpstream().start();
   fake.acceptedApiKeys.add(CLI_API_KEY);
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-home-'));
@@ -53,7 +53,7 @@ export async function startSdkProxy(config: Record<string, unknown> = {}): Promi
     env: { HOME: home },
     cwd: project,
     plugins: [plugin],
-    overrides: { server: { port: 0 }, logging: { level: 'silent' }, plugins: { claude_sdk: pluginConfig } },
+    overrides: { server: { port: 0, ...server }, logging: { level: 'silent' }, plugins: { claude_sdk: pluginConfig } },
   });
   const health = async () => {
     const h = (await (await fetch(`${proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string; details: Record<string, unknown> }>> };

@@ -1,7 +1,8 @@
 /**
  * Tool use inside the CLI: the fake upstream asks for `Bash` with a marker command. Allowed by
  * config, the CLI runs it and the next upstream request carries the result; the client sees the
- * formatted tool activity and the final text in ONE message. Not allowed, the CLI does not run it.
+ * formatted tool activity and the final text in ONE message. Not allowed, with nobody to ask
+ * (`builtin_permissions = false`), the CLI does not run it. (Asking a person: permissions.e2e.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -68,8 +69,8 @@ describe('claude_sdk tool use inside the CLI', () => {
     expect(delta.delta.stop_reason).toBe('end_turn');
   });
 
-  it('does not run a tool that is not allowed', async () => {
-    p = await startSdkProxy({ allowed_tools: [] });
+  it('without builtin permissions, does not run a tool that is not allowed', async () => {
+    p = await startSdkProxy({ allowed_tools: [], builtin_permissions: false });
     p.fake.script = scriptToolRoundTrip;
     const frames = await ask(p);
 
