@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamConnectionError, UpstreamError, UpstreamUnreadableError } from '../../core/errors.js';
+import { AuthError, UpstreamConnectionError, UpstreamUnreadableError } from '../../core/errors.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
 import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
 import type { JsonObject, StreamEvent } from '../../formats/index.js';
