@@ -223,24 +223,9 @@ afterAll(async () => {
   await fault?.close();
 });
 
-/**
- * Known failures owned by another open change, run as `it.fails` so they are still checked: a
- * converting route accepts a request whose `messages`/`input` has the wrong type and answers 200.
- * Issue 14 item 10 (zod validation of the client request on converting routes → 400 naming the
- * field) fixes them; these tests then fail until their names are removed here.
- */
-const PENDING_REQUEST_VALIDATION = new Set([
-  'claude_api chat bad request',
-  'codex chat bad request',
-  'codex responses bad request',
-  'openai/responses chat bad request',
-  'openai/responses responses bad request',
-]);
-
 describe('the proxy conforms to the specs', () => {
   for (const c of PROXY_CASES) {
-    if (PENDING_REQUEST_VALIDATION.has(c.name)) it.fails(`${c.name} (pending: issue 14 item 10)`, () => conforms(c.name));
-    else it(c.name, () => conforms(c.name));
+    it(c.name, () => conforms(c.name));
   }
 });
 
@@ -253,7 +238,7 @@ describe('the allow-list', () => {
     const entries = [...ALLOWANCES, ...EXTRA_EVENTS];
     for (const e of entries) expect(e.reason.length, allowanceKey(e)).toBeGreaterThan(20);
     // Only meaningful when every case ran and passed (a filtered or failing run proves nothing).
-    if (passed < PROXY_CASES.length - PENDING_REQUEST_VALIDATION.size + FAKE_CASES.length + FAULT_CASES.length) return;
+    if (passed < PROXY_CASES.length + FAKE_CASES.length + FAULT_CASES.length) return;
     const unused = entries.map(allowanceKey).filter((k) => !specValidators().usedAllowances.has(k));
     expect(unused, 'allow-list entries no response needed').toEqual([]);
   });

@@ -60,7 +60,7 @@ describe('converting routes validate the client request', () => {
           expect(r.status, `${route} ${JSON.stringify(c.body)}: ${r.body}`).toBe(400);
           const body = JSON.parse(r.body) as Record<string, unknown>;
           if (api === 'anthropic') {
-            expect(body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: c.message } });
+            expect(body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: c.message }, request_id: expect.stringMatching(/.+/) });
           } else {
             expect(body, route).toMatchObject({ error: { type: 'invalid_request_error', message: c.message, param: c.param } });
           }

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { ApiFormat } from '../../core/adapter.js';
 import { invalidField, jsonTypeOf } from '../../core/errors.js';
+import type { JsonObject } from '../convert.js';
 import { AnthropicCountTokensRequestSchema, AnthropicRequestSchema } from './anthropic.js';
 import { ChatRequestSchema } from './chat.js';
 import { MALFORMED_KNOWN_TYPE } from './common.js';
@@ -56,8 +57,11 @@ interface Wording {
   quote: boolean;
 }
 
-/** Throws the 400 naming the first problem of a client request of `api` (see requestIssue). */
-export function validateRequest(api: ApiFormat, body: unknown, opts: RequestCheckOptions = {}): void {
+/**
+ * Throws the 400 naming the first problem of a client request of `api` (see requestIssue). Typed
+ * as a parsed object so a lazy request body cannot be passed unread.
+ */
+export function validateRequest(api: ApiFormat, body: JsonObject, opts: RequestCheckOptions = {}): void {
   const issue = requestIssue(api, body, opts);
   if (issue) throw invalidField(issue.path, issue.message);
 }

@@ -14,9 +14,9 @@ import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
-  validateRequest(api, request.body);
-  const config = adapter.config;
   const body = request.body.value();
+  validateRequest(api, body);
+  const config = adapter.config;
   const model = mapModel(request.modelOverride ?? body.model, config);
   const onDrop = (field: string, reason: string): void => adapter.logger?.debug({ requestId: request.requestId, field, reason }, 'field dropped in conversion');
   const converted: JsonObject = { ...convertRequest(api, 'anthropic', body, { model, onDrop }), model };

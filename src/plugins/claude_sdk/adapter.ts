@@ -72,12 +72,13 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {
     // Every API becomes a CLI prompt: a body that is not its API's is refused before a CLI starts.
-    validateRequest(req.api, req.body);
+    const clientBody = req.body.value();
+    validateRequest(req.api, clientBody);
     const sessionId = req.sessionId ?? headerValue(req.headers[SESSION_HEADER]);
     if (sessionId !== undefined && !isValidSessionId(sessionId)) {
       throw new ValidationError('Session id must be 1-128 characters of letters, digits, ".", "_", ":" or "-"', { param: SESSION_HEADER, plugin: this.d.plugin });
     }
-    const options = resolveOptions(this.d.config, req.body.value(), req.modelOverride);
+    const options = resolveOptions(this.d.config, clientBody, req.modelOverride);
     const body = this.toAnthropic(req);
     buildPrompt(body, false); // validate the conversation before waiting for a session or a slot
     if (!this.d.detection.detection) await this.d.detection.refresh();

@@ -172,7 +172,8 @@ describe('exact edits', () => {
           const expected = { ...(JSON.parse(text) as Obj) };
           for (const [k, v] of Object.entries(changes)) {
             if (v === undefined) delete expected[k];
-            else Object.defineProperty(expected, k, { value: v, enumerable: true, writable: true, configurable: true });
+            // What a change becomes on the wire is its JSON (-0 is written 0, as JSON.stringify does).
+            else Object.defineProperty(expected, k, { value: JSON.parse(JSON.stringify(v)), enumerable: true, writable: true, configurable: true });
           }
           expect(JSON.parse(edited.toString())).toEqual(expected);
         }

@@ -10,6 +10,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { JsonBody } from '../../../core/json/json-body.js';
 import { ProxyError, ValidationError, invalidField, jsonTypeOf } from '../../../core/errors.js';
 import { refuseCrossOrigin } from '../../../core/http/same-origin.js';
 import { SSE_HEADERS } from '../../../core/http/send.js';
@@ -98,8 +99,10 @@ export function permissionRoutes(broker: PermissionBroker, plugin: string): Fast
     });
 
     app.post('/permissions/:id', async (request) => {
-      const parsed = DecisionBody.safeParse(request.body);
-      if (!parsed.success) throw bodyError(parsed.error.issues[0], request.body);
+      // Every JSON body reaches a route as a lazy JsonBody; no body at all stays undefined (a 400 below).
+      const body = request.body instanceof JsonBody ? request.body.value() : request.body;
+      const parsed = DecisionBody.safeParse(body);
+      if (!parsed.success) throw bodyError(parsed.error.issues[0], body);
       const { id } = request.params as { id: string };
       const ua = request.headers['user-agent'];
       const decider = `${typeof ua === 'string' && ua ? ua.slice(0, 200) : 'unknown client'} from ${request.ip}`;
