@@ -55,7 +55,8 @@ export interface AbortSignalLike {
 }
 
 export interface RequestObserver {
-  upstreamResponse(status: number, upstreamMs: number): void;
+  /** `account`: the pool account that served (by name), when the provider has accounts. */
+  upstreamResponse(status: number, upstreamMs: number, account?: string): void;
   usage(usage: TokenUsage, model?: string): void;
 }
 

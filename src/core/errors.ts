@@ -129,10 +129,15 @@ export class AuthError extends ProxyError {
 export class UpstreamError extends ProxyError {
   readonly upstreamStatus: number;
   readonly upstreamBody?: unknown;
+  /**
+   * The upstream's response headers, for code that reads limit signals (account pools read
+   * `anthropic-ratelimit-*-reset`); never rendered to the client (`headers` is what passes on).
+   */
+  readonly upstreamHeaders?: Readonly<Record<string, string | string[] | undefined>>;
   constructor(
     status: number,
     message: string,
-    opts: ProxyErrorOptions & { kind?: ErrorKind; upstreamBody?: unknown } = {},
+    opts: ProxyErrorOptions & { kind?: ErrorKind; upstreamBody?: unknown; upstreamHeaders?: Readonly<Record<string, string | string[] | undefined>> } = {},
   ) {
     const kind = opts.kind ?? kindForStatus(status);
     super(kind, message, {
@@ -143,6 +148,7 @@ export class UpstreamError extends ProxyError {
     });
     this.upstreamStatus = status;
     this.upstreamBody = opts.upstreamBody;
+    this.upstreamHeaders = opts.upstreamHeaders;
   }
 }
 

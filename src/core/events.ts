@@ -51,10 +51,13 @@ interface PermissionEventBase {
 
 export interface RequestEvents {
   'request.started': RequestEventBase & { method: string; path: string; stream: boolean };
-  'upstream.response': RequestEventBase & { status: number; upstreamMs: number; url?: string };
+  /** `account`: the pool account that served (by name), when the provider has accounts. */
+  'upstream.response': RequestEventBase & { status: number; upstreamMs: number; url?: string; account?: string };
   'stream.chunk': RequestEventBase & { bytes: number; sinceStartMs: number };
-  'request.completed': RequestEventBase & { status: number; durationMs: number; ttfbMs?: number; usage?: TokenUsage };
+  'request.completed': RequestEventBase & { status: number; durationMs: number; ttfbMs?: number; usage?: TokenUsage; account?: string };
   'request.failed': RequestEventBase & { status: number; durationMs: number; error: string; code?: string };
+  /** An account of a pool changed state (account pools): by name only, never a token. */
+  'account.state': { timestamp: number; provider: string; account: string; state: 'ready' | 'cooling' | 'failing'; until?: number; reason?: string };
   'permission.requested': PermissionEventBase & { permissionId: string; expiresAt: number };
   'permission.decided': PermissionEventBase & {
     decision: 'allow' | 'deny';

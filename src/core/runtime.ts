@@ -74,6 +74,8 @@ export async function startProxy(opts: StartProxyOptions = {}): Promise<RunningP
   const services = createServices(settings, logger, { env: opts.env });
 
   try {
+    // A shared state backend connects first (bounded): instances then agree from their first request.
+    await services.state.ready?.();
     const records = opts.plugins ? inlineRecords(opts.plugins, settings, logger) : await discoverPlugins(settings, { cwd: opts.cwd, logger, ...opts.discovery });
     return await assemble(settings, logger, services, records);
   } catch (err) {
@@ -281,6 +283,11 @@ function taskChecks(services: RuntimeServices): Record<string, HealthCheckResult
       ...(t.lastRun ? { time: t.lastRun } : {}),
       details: { owner: t.owner, consecutiveFailures: t.consecutiveFailures, lastSuccess: t.lastSuccess, nextRun: t.nextRun },
     }];
+  }
+  // Account-pool state: only worth a line when it is shared (memory is always fine).
+  if (services.settings.state.backend !== 'memory') {
+    const h = services.state.health();
+    out.state = [{ status: h.status, componentId: 'state', componentType: 'datastore', output: h.output }];
   }
   return out;
 }

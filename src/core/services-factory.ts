@@ -12,6 +12,7 @@ import type { CoreServices } from './services.js';
 import { RequestEventBus } from './event-bus.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { VERSION } from './version.js';
+import { createPoolState } from './pool/create-state.js';
 
 export interface RuntimeServices extends CoreServices {
   readonly httpClient: Dispatcher;
@@ -55,12 +56,21 @@ export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return join(xdg && xdg.length > 0 ? xdg : join(home, '.cache'), 'ccproxy');
 }
 
+/** `$XDG_DATA_HOME/ccproxy`, else `~/.local/share/ccproxy`. */
+export function dataDirFrom(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME;
+  const home = env.HOME || homedir();
+  return join(xdg && xdg.length > 0 ? xdg : join(home, '.local', 'share'), 'ccproxy');
+}
+
 export function createServices(settings: Settings, logger: Logger, opts: CreateServicesOptions = {}): RuntimeServices {
   const env = opts.env ?? process.env;
   const httpClient = opts.httpClient ?? createHttpAgent(settings.http, env);
   const events = new RequestEventBus(logger);
   const scheduler = new Scheduler({ logger: logger.child({ component: 'scheduler' }) });
   const cacheDir = cacheDirFrom(env);
+  const dataDir = dataDirFrom(env);
+  const state = createPoolState(settings.state, logger.child({ component: 'state' }));
   const getPluginConfig = (name: string): Record<string, unknown> => settings.plugins[name] ?? {};
 
   const services: RuntimeServices = {
@@ -72,15 +82,17 @@ export function createServices(settings: Settings, logger: Logger, opts: CreateS
     scheduler,
     events,
     cacheDir,
+    dataDir,
+    state,
     version: VERSION,
     forPlugin(name: string): CoreServices {
       return {
-        env, httpClient, settings, getPluginConfig, scheduler, events, cacheDir, version: VERSION,
+        env, httpClient, settings, getPluginConfig, scheduler, events, cacheDir, dataDir, state, version: VERSION,
         logger: logger.child({ plugin: name }),
       };
     },
     async close(): Promise<void> {
-      await httpClient.close().catch(() => httpClient.destroy());
+      await Promise.all([httpClient.close().catch(() => httpClient.destroy()), state.close().catch(() => undefined)]);
     },
   };
   return services;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from './events.js';
 import type { Settings } from './config/schema.js';
 import type { ScheduledTaskDefinition } from './plugin.js';
+import type { PoolState } from './pool/state.js';
 
 export interface SchedulerApi {
   register(task: ScheduledTaskDefinition, owner?: string): void;
@@ -26,6 +27,10 @@ export interface CoreServices {
   readonly events: EventBus;
   /** Directory for caches (`$XDG_CACHE_HOME/ccproxy`), created on demand by users. */
   readonly cacheDir: string;
+  /** Directory for data the proxy keeps (`$XDG_DATA_HOME/ccproxy`: accounts stored by `auth login --account`). */
+  readonly dataDir: string;
+  /** Account-pool state (`[state]`): cooldowns, affinity, in-flight counts, refresh locks; shared through Redis when configured. */
+  readonly state: PoolState;
   /** The proxy's own version. */
   readonly version: string;
   /**

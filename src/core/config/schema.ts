@@ -3,6 +3,7 @@
  * each plugin's own schema when it loads. Keys are snake_case, as in the TOML file and env vars.
  */
 import { z } from 'zod';
+import { StateSettingsSchema } from '../pool/config.js';
 
 export const ServerSettingsSchema = z.object({
   host: z.string().default('127.0.0.1').describe('Interface to bind; non-loopback requires server.auth_token'),
@@ -49,6 +50,7 @@ export const SettingsSchema = z.object({
   logging: LoggingSettingsSchema.default(LoggingSettingsSchema.parse({})),
   http: HttpSettingsSchema.default(HttpSettingsSchema.parse({})),
   routing: RoutingSettingsSchema.default(RoutingSettingsSchema.parse({})),
+  state: StateSettingsSchema.default(StateSettingsSchema.parse({})).describe('Account-pool state: this process only, or shared through Redis by several instances'),
   plugin_dirs: z.array(z.string()).default([]).describe('Extra directories to load plugins from'),
   enabled_plugins: z.array(z.string()).optional().describe('Allow list: only these plugins load'),
   disabled_plugins: z.array(z.string()).default([]).describe('Deny list: these plugins never load'),

@@ -102,12 +102,14 @@ export async function handleModelRequest(
 
   let usage: TokenUsage | undefined;
   let usageModel = model;
+  let account: string | undefined;
   // Only when someone listens: adapters then skip usage sniffing, which parses every streamed
   // chunk (~9 % of the proxy's CPU on a passthrough stream when nobody uses the result).
   const observer: RequestObserver | undefined = observed(events) ? {
-    upstreamResponse(status, upstreamMs) {
+    upstreamResponse(status, upstreamMs, servedBy) {
+      account = servedBy;
       if (events?.has('upstream.response')) {
-        events.emit('upstream.response', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status, upstreamMs });
+        events.emit('upstream.response', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status, upstreamMs, ...(servedBy ? { account: servedBy } : {}) });
       }
     },
     usage(u, m) {
@@ -150,7 +152,7 @@ export async function handleModelRequest(
   if (result.completed ? events.has('request.completed') : events.has('request.failed')) {
     const base = { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status: result.status, durationMs: performance.now() - started };
     if (result.completed) {
-      events.emit('request.completed', { ...base, ttfbMs: result.ttfbMs, usage });
+      events.emit('request.completed', { ...base, ttfbMs: result.ttfbMs, usage, ...(account ? { account } : {}) });
     } else {
       const error = result.error ? toProxyError(result.error, plugin).message : 'client disconnected';
       events.emit('request.failed', { ...base, error });

@@ -292,6 +292,7 @@ export function errorFromResponse(status: number, headers: IncomingHttpHeaders, 
     upstreamBody: parsed ?? (text || undefined),
     retryAfter,
     headers: pass,
+    upstreamHeaders: headers,
     plugin,
     ...(upstreamCode ? { code: upstreamCode } : {}),
   });

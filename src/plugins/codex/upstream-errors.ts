@@ -26,6 +26,7 @@ export function usageLimitError(err: UpstreamError): UpstreamError | null {
     retryAfter: resets ?? err.retryAfter,
     headers: err.headers,
     upstreamBody: err.upstreamBody,
+    upstreamHeaders: err.upstreamHeaders,
   });
 }
 
