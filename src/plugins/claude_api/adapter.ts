@@ -17,6 +17,7 @@ import { checkMessagesBody, messagesBodyChanges, prepareMessagesBody, type JsonO
 import type { ClaudeUpstream } from './upstream-call.js';
 import { AnthropicUsageSniffer } from './usage.js';
 import type { JsonBody } from '../../core/json/json-body.js';
+import { affinityKey } from '../../core/pool/affinity.js';
 
 /** Upstream response headers a client may care about (request ids, rate-limit state). */
 const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;
@@ -41,8 +42,9 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       stream: body.get('stream') === true,
       signal: request.abort,
       body: (cred) => this.bodyBytes(body, cred, request.modelOverride),
+      affinity: () => affinityKey(request.api, body, request.headers),
     });
-    request.observer?.upstreamResponse(res.status, res.upstreamMs);
+    request.observer?.upstreamResponse(res.status, res.upstreamMs, res.account);
     return passThrough(res, request);
   }
 
@@ -55,6 +57,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       stream: false,
       signal: request.abort,
       body: (cred) => this.bodyBytes(request.body, cred, request.modelOverride),
+      affinity: () => affinityKey(request.api, request.body, request.headers),
     });
     return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: await res.body.bytes() };
   }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ProviderConfigSchema } from '../../core/plugin.js';
+import { StrategySchema, accountSchema, uniqueNames } from '../../core/pool/config.js';
 
 /** Claude Code's public OAuth client (the same one the CLI uses). */
 export const CLAUDE_OAUTH_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';
@@ -23,6 +24,14 @@ export const DetectionSettingsSchema = z.object({
   refresh_interval_seconds: z.number().int().positive().default(3600).describe('How often the detection task re-checks the CLI version'),
   cache_dir: z.string().optional().describe('Where detection results are cached per CLI version (default $XDG_CACHE_HOME/ccproxy)').meta({ examples: ['/var/cache/ccproxy'] }),
 });
+
+/** One `[[plugins.claude_api.accounts]]` table: a Claude Code credentials file, or an API key, or (neither) the file `ccproxy auth login claude --account <name>` stores. */
+export const ClaudeAccountSchema = accountSchema({
+  credentials_file: z.string().optional().describe('This account\'s Claude Code credentials file (default: the one `ccproxy auth login claude --account <name>` stores under $XDG_DATA_HOME/ccproxy/accounts/claude_api/)'),
+  api_key: z.string().min(1).optional().describe('An Anthropic API key instead of OAuth credentials'),
+}).refine((a) => !(a.credentials_file && a.api_key), { message: 'give credentials_file or api_key, not both' });
+
+export type ClaudeAccountConfig = z.infer<typeof ClaudeAccountSchema>;
 
 export const ClaudeApiConfigSchema = ProviderConfigSchema.extend({
   base_url: z.string().url().default('https://api.anthropic.com').describe('Anthropic API base URL'),
@@ -48,6 +57,8 @@ export const ClaudeApiConfigSchema = ProviderConfigSchema.extend({
   ]).describe('Model ids listed on /v1/models'),
   default_max_tokens: z.number().int().positive().default(8192).describe('max_tokens for OpenAI-route requests that set none (Anthropic requires it)'),
   detection: DetectionSettingsSchema.default(DetectionSettingsSchema.parse({})).describe('Claude CLI detection'),
-});
+  accounts: z.array(ClaudeAccountSchema).default([]).describe('Several Claude accounts (a pool); empty: the one above (credentials_file / api_key) plus any stored with `ccproxy auth login claude --account`'),
+  strategy: StrategySchema,
+}).superRefine((c, ctx) => uniqueNames(c.accounts, ctx));
 
 export type ClaudeApiConfig = z.infer<typeof ClaudeApiConfigSchema>;

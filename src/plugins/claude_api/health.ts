@@ -9,20 +9,74 @@ import type { HealthCheckResult } from '../../core/plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeDetector } from './detection.js';
 import type { UpstreamStats } from './upstream-call.js';
+import type { AccountPool } from '../../core/pool/pool.js';
 
 export interface HealthInputs {
   tokens: ClaudeTokenSource;
+  /** With several accounts: each one's credentials and state; one failing account is a `warn`. */
+  pool?: AccountPool<ClaudeTokenSource>;
   detector: ClaudeDetector;
   stats: UpstreamStats;
   now?: number;
 }
 
-export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheckResult> {
-  const { tokens, detector, stats } = inputs;
-  const now = inputs.now ?? Date.now();
-  const problems: { level: 'warn' | 'fail'; message: string }[] = [];
-  const details: Record<string, unknown> = { credentials_file: tokens.file.path };
+type Problem = { level: 'warn' | 'fail'; message: string };
 
+export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheckResult> {
+  const { detector, stats, pool } = inputs;
+  const now = inputs.now ?? Date.now();
+  let problems: Problem[];
+  let details: Record<string, unknown>;
+  let mode: string;
+  if (pool?.pooled) ({ problems, details, mode } = await accountsHealth(pool, now));
+  else ({ problems, details, mode } = await credentialsHealth(inputs.tokens, now));
+
+  const d = detector.current();
+  details.cli = { version: d.version, source: d.source, ...(detector.lastError ? { error: detector.lastError } : {}) };
+  if (d.source === 'fallback') {
+    const why = detector.inProgress ? 'Claude CLI detection in progress, using fallback headers meanwhile' : `Claude CLI not detected, using fallback headers${detector.lastError ? ` (${detector.lastError})` : ''}`;
+    problems.push({ level: 'warn', message: why });
+  }
+
+  if (stats.lastAt) {
+    details.upstream = { last_status: stats.lastStatus, last_at: stats.lastAt, last_ok_at: stats.lastOkAt, ...(stats.lastError ? { last_error: stats.lastError } : {}) };
+    if (stats.lastError) problems.push({ level: 'warn', message: `last upstream request failed: ${stats.lastError}` });
+  }
+
+  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
+  return {
+    status,
+    componentId: 'claude_api',
+    componentType: 'provider',
+    version: d.version,
+    time: new Date(now).toISOString(),
+    output: problems.map((p) => p.message).join('; ') || `credentials ok (${mode})`,
+    details,
+  };
+}
+
+/**
+ * Each account: its credentials (as for a single one) and its pool state. The provider fails only
+ * when no account can serve; a failing or cooling account is a `warn` naming it.
+ */
+async function accountsHealth(pool: AccountPool<ClaudeTokenSource>, now: number): Promise<{ problems: Problem[]; details: Record<string, unknown>; mode: string }> {
+  const [states, creds] = await Promise.all([pool.status(), Promise.all(pool.members.map((m) => credentialsHealth(m.value, now)))]);
+  const serving = states.some((st, i) => st.state === 'ready' && !creds[i]!.problems.some((p) => p.level === 'fail'));
+  const cooling = states.some((st) => st.state === 'cooling');
+  const worst = serving || cooling ? 'warn' : 'fail';
+  const problems: Problem[] = [];
+  const accounts = pool.members.map((m, i) => {
+    const st = states[i]!;
+    for (const p of creds[i]!.problems) problems.push({ level: p.level === 'fail' ? worst : 'warn', message: `account ${m.name}: ${p.message}` });
+    if (st.state !== 'ready') problems.push({ level: 'warn', message: `account ${m.name}: ${st.state} until ${new Date(st.until!).toISOString()} (${st.reason})` });
+    return { name: m.name, state: st.state, ...(st.until ? { until: new Date(st.until).toISOString(), reason: st.reason } : {}), requests: st.requests, inflight: st.inflight, ...creds[i]!.details };
+  });
+  return { problems, details: { accounts }, mode: `${accounts.length} accounts` };
+}
+
+async function credentialsHealth(tokens: ClaudeTokenSource, now: number): Promise<{ problems: Problem[]; details: Record<string, unknown>; mode: string }> {
+  const problems: Problem[] = [];
+  const details: Record<string, unknown> = { credentials_file: tokens.file.path };
   let mode: 'oauth' | 'api_key' | 'none' = 'none';
   try {
     mode = await tokens.mode();
@@ -62,27 +116,5 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
     problems.push({ level: 'warn', message: unsaved });
     details.unsaved_credentials = tokens.refresher.unsaved;
   }
-
-  const d = detector.current();
-  details.cli = { version: d.version, source: d.source, ...(detector.lastError ? { error: detector.lastError } : {}) };
-  if (d.source === 'fallback') {
-    const why = detector.inProgress ? 'Claude CLI detection in progress, using fallback headers meanwhile' : `Claude CLI not detected, using fallback headers${detector.lastError ? ` (${detector.lastError})` : ''}`;
-    problems.push({ level: 'warn', message: why });
-  }
-
-  if (stats.lastAt) {
-    details.upstream = { last_status: stats.lastStatus, last_at: stats.lastAt, last_ok_at: stats.lastOkAt, ...(stats.lastError ? { last_error: stats.lastError } : {}) };
-    if (stats.lastError) problems.push({ level: 'warn', message: `last upstream request failed: ${stats.lastError}` });
-  }
-
-  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
-  return {
-    status,
-    componentId: 'claude_api',
-    componentType: 'provider',
-    version: d.version,
-    time: new Date(now).toISOString(),
-    output: problems.map((p) => p.message).join('; ') || `credentials ok (${mode})`,
-    details,
-  };
+  return { problems, details, mode };
 }

@@ -11,6 +11,7 @@ import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
 import { AnthropicUsageSniffer } from './usage.js';
 import { jsonBytes } from '../../core/json/json-bytes.js';
+import { affinityKey } from '../../core/pool/affinity.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
@@ -30,8 +31,9 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
     stream,
     signal: request.abort,
     body: (cred) => jsonBytes(adapter.prepare(converted, cred).body),
+    affinity: () => affinityKey(api, request.body, request.headers),
   });
-  request.observer?.upstreamResponse(res.status, res.upstreamMs);
+  request.observer?.upstreamResponse(res.status, res.upstreamMs, res.account);
 
   const opts = { clientRequest: body };
   if (stream) {

@@ -10,7 +10,9 @@ import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, Startu
 import type { CoreServices } from '../../core/services.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
-import { ClaudeTokenSource } from './auth/token-source.js';
+import type { ClaudeTokenSource } from './auth/token-source.js';
+import { AccountPool } from '../../core/pool/pool.js';
+import { claudeAccounts } from './accounts.js';
 import { ClaudeApiConfigSchema, type ClaudeApiConfig } from './config.js';
 import { ClaudeDetector } from './detection.js';
 import { claudeApiHealth } from './health.js';
@@ -20,6 +22,7 @@ import { ClaudeUpstream, PLUGIN_NAME } from './upstream-call.js';
 
 interface State {
   config: ClaudeApiConfig;
+  pool: AccountPool<ClaudeTokenSource>;
   tokens: ClaudeTokenSource;
   detector: ClaudeDetector;
   upstream: ClaudeUpstream;
@@ -44,14 +47,24 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
-    const tokens = new ClaudeTokenSource(config, services.httpClient, services.env, logger);
+    const members = await claudeAccounts(config, { env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger });
+    const pool = new AccountPool({
+      provider: PLUGIN_NAME,
+      members,
+      strategy: config.strategy,
+      state: services.state,
+      affinityTtlMs: services.settings.state.affinity_ttl_seconds * 1000,
+      events: services.events,
+    });
+    // The first account stands for the plugin in startup lines (the only one in a plain setup).
+    const tokens = members[0]!.value;
     const detector = new ClaudeDetector({
       cliPath: config.cli_path,
       cacheDir: config.detection.cache_dir ?? services.cacheDir,
       timeoutMs: config.detection.timeout_seconds * 1000,
       logger,
     });
-    const upstream = new ClaudeUpstream(config, tokens, detector, services.httpClient);
+    const upstream = new ClaudeUpstream(config, pool, detector, services.httpClient);
     const adapter = new ClaudeApiAdapter(config, upstream, detector, logger);
     const startup: State['startup'] = { mode: 'none' };
     try {
@@ -62,7 +75,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     } catch (err) {
       startup.error = err instanceof Error ? err.message : String(err);
     }
-    this.state = { config, tokens, detector, upstream, adapter, startup, home: services.env.HOME };
+    this.state = { config, pool, tokens, detector, upstream, adapter, startup, home: services.env.HOME };
     // Running the CLI takes seconds: never delay startup; fallback headers serve meanwhile.
     if (config.detection.enabled) {
       void detector.refresh().then((d) => logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished'));
@@ -73,7 +86,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const state = this.state;
     this.state = undefined;
     state?.detector.stop();
-    await Promise.all([state?.tokens.refresher.close(), state?.detector.settled()]);
+    await Promise.all([...(state?.pool.members ?? []).map((m) => m.value.refresher.close()), state?.detector.settled()]);
   }
 
   createConfig(): ClaudeApiConfig {
@@ -94,7 +107,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
 
   async healthCheck(): Promise<HealthCheckResult> {
     const s = this.need();
-    return claudeApiHealth({ tokens: s.tokens, detector: s.detector, stats: s.upstream.stats });
+    return claudeApiHealth({ tokens: s.tokens, detector: s.detector, stats: s.upstream.stats, pool: s.pool });
   }
 
   getScheduledTasks(): ScheduledTaskDefinition[] {
@@ -105,6 +118,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
   startupInfo(): StartupInfo {
     const s = this.state;
     if (!s) return {};
+    if (s.pool.pooled) {
+      const names = s.pool.members.map((m) => m.name).join(', ');
+      return { lines: [`accounts: ${names} (strategy ${s.config.strategy})`], credentials: { ok: true, message: `${s.pool.members.length} accounts; \`ccproxy accounts\` shows each one` } };
+    }
     const file = s.tokens.file.path;
     const lines = [`credentials file: ${s.home ? file.replace(s.home, '~') : file}`];
     const { mode, expiresAt, subscription, error } = s.startup;

@@ -9,6 +9,7 @@ import type { Dispatcher } from 'undici';
 import type { AbortSignalLike } from '../../core/adapter.js';
 import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
 import { UpstreamError } from '../../core/errors.js';
+import type { AccountPool } from '../../core/pool/pool.js';
 import type { ClaudeTokenSource, UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
@@ -33,6 +34,8 @@ export interface CallOptions {
   /** Body bytes for a given credential. */
   body: (cred: UpstreamCredential) => Buffer;
   signal?: AbortSignalLike;
+  /** The conversation's affinity key (computed only when there are several accounts). */
+  affinity?: () => string | undefined;
 }
 
 /**
@@ -60,7 +63,7 @@ export class ClaudeUpstream {
   readonly stats: RecordedStats = new RecordedStats();
   constructor(
     private readonly config: ClaudeApiConfig,
-    private readonly tokens: ClaudeTokenSource,
+    readonly pool: AccountPool<ClaudeTokenSource>,
     private readonly detector: ClaudeDetector,
     private readonly dispatcher: Dispatcher,
   ) {
@@ -69,18 +72,22 @@ export class ClaudeUpstream {
 
   private readonly base: string;
 
-  async call(opts: CallOptions): Promise<UpstreamResponse & { upstreamMs: number }> {
+  /**
+   * `account` names the pool account that served when there are several (undefined for the single
+   * account of a plain setup, whose events stay as they were).
+   */
+  async call(opts: CallOptions): Promise<UpstreamResponse & { upstreamMs: number; account?: string }> {
     const started = performance.now();
     try {
-      const res = await this.tokens.withCredential(
+      const { result: res, account } = await this.pool.run(opts.affinity, (member) => member.value.withCredential(
         (cred) => this.once(opts, cred),
         isUnauthorized,
-      );
+      ));
       const stats = this.stats;
       stats.lastStatus = res.status;
       stats.lastAtMs = stats.lastOkAtMs = Date.now();
       stats.lastError = undefined;
-      return { status: res.status, headers: res.headers, body: res.body, upstreamMs: performance.now() - started };
+      return { status: res.status, headers: res.headers, body: res.body, upstreamMs: performance.now() - started, ...(this.pool.pooled ? { account } : {}) };
     } catch (err) {
       this.stats.lastAtMs = Date.now();
       this.stats.lastStatus = err instanceof UpstreamError ? err.status : undefined;

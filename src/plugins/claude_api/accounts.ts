@@ -1,0 +1,55 @@
+/**
+ * claude_api's accounts: with no `[[plugins.claude_api.accounts]]`, the single account of today
+ * (`default`: credentials_file / api_key / auto) plus any stored by `ccproxy auth login claude
+ * --account`; with tables, those (enabled ones) plus the stored ones they do not name.
+ */
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { PoolMember } from '../../core/pool/pool.js';
+import { storedAccountPath, storedAccounts } from '../../core/pool/stored-accounts.js';
+import { ClaudeTokenSource } from './auth/token-source.js';
+import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
+
+export const DEFAULT_ACCOUNT = 'default';
+const PLUGIN = 'claude_api';
+
+export interface AccountServices {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  httpClient?: Dispatcher;
+  logger?: Logger;
+}
+
+/** The config one account's token source runs with: the provider's settings, that account's credentials. */
+export function accountConfig(config: ClaudeApiConfig, account: Pick<ClaudeAccountConfig, 'name' | 'credentials_file' | 'api_key'>, dataDir: string): ClaudeApiConfig {
+  return {
+    ...config,
+    credentials_file: account.credentials_file ?? storedAccountPath(dataDir, PLUGIN, account.name),
+    api_key: account.api_key,
+    auth_type: account.api_key ? 'api_key' : 'oauth',
+  };
+}
+
+export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices): Promise<Array<PoolMember<ClaudeTokenSource>>> {
+  const source = (c: ClaudeApiConfig): ClaudeTokenSource => new ClaudeTokenSource(c, s.httpClient, s.env, s.logger);
+  const stored = await storedAccounts(s.dataDir, PLUGIN);
+  const members: Array<PoolMember<ClaudeTokenSource>> = [];
+  const named = new Set(config.accounts.map((a) => a.name));
+  if (config.accounts.length === 0) {
+    const single = source(config);
+    // With stored accounts next to it, the default one joins only when it has credentials.
+    if (stored.length === 0 || (await hasCredentials(single))) members.push({ name: DEFAULT_ACCOUNT, weight: 1, value: single });
+    named.add(DEFAULT_ACCOUNT);
+  }
+  for (const a of config.accounts) if (a.enabled) members.push({ name: a.name, weight: a.weight, value: source(accountConfig(config, a, s.dataDir)) });
+  for (const name of stored) if (!named.has(name)) members.push({ name, weight: 1, value: source(accountConfig(config, { name }, s.dataDir)) });
+  return members;
+}
+
+async function hasCredentials(tokens: ClaudeTokenSource): Promise<boolean> {
+  try {
+    return (await tokens.mode()) !== 'none';
+  } catch {
+    return true; // a corrupt file is reported by health, not hidden
+  }
+}
