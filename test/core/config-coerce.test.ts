@@ -60,7 +60,7 @@ describe('issue messages', () => {
   });
 
   it('recognizes secret key names', () => {
-    for (const k of ['server.auth_token', 'plugins.x.api_key', 'a.apiKey', 'client_secret', 'password']) expect(isSecretKey(k)).toBe(true);
+    for (const k of ['server.auth_token', 'plugins.x.api_key', 'plugins.openai.api_keys', 'state.encryption_key', 'a.apiKey', 'client_secret', 'password']) expect(isSecretKey(k)).toBe(true);
     for (const k of ['plugins.x.token_url', 'max_tokens', 'keys_file', 'credentials_file']) expect(isSecretKey(k)).toBe(false);
   });
 });

@@ -11,12 +11,14 @@
  * - `save`: the retried write of held tokens, unless the file meanwhile holds other credentials.
  * - Tokens in the file that could not be sent as a header (CR/LF...) make it unusable, like a corrupt file.
  */
-import { CredentialFileError, type CredentialFile, type JsonObject } from './credential-file.js';
+import { CredentialFileError, type JsonObject } from './credential-file.js';
+import type { CredentialStore } from './credential-store.js';
 import { UnsavedTokensError, type RefreshGuard, type TokenSnapshot, type TokenStore } from './refresher.js';
 import { unusableToken } from './token-text.js';
 
 export interface FileTokenStoreOptions<F extends JsonObject, S extends TokenSnapshot> {
-  file: CredentialFile<F>;
+  /** A CredentialFile, or any store with the same read/update contract (RedisCredentialStore). */
+  file: CredentialStore<F>;
   /** Pull the provider's credentials out of the file content (`null` if absent). */
   extract(content: F | null): S | null;
   /** Call the token endpoint with `s`'s refresh token; returns the new credentials. */

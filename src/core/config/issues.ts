@@ -20,7 +20,7 @@ export interface ZodIssueLike {
 }
 
 /** Last key segment naming a secret: `auth_token`, `api_key`, `apiKey`, `client_secret`, `password`. */
-const SECRET = /(token|key|secret|password)s?$/i;
+const SECRET = /(token|key|secret|password)$|_keys$/i;
 
 export function isSecretKey(path: string): boolean {
   const last = path.split('.').pop() ?? path;

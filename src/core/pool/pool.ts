@@ -103,7 +103,12 @@ export class AccountPool<T> {
       try {
         const result = await attempt(member);
         this.opts.state.end(this.provider, member.name);
-        if (key !== undefined) void this.opts.state.pin(this.provider, key, member.name, this.opts.affinityTtlMs).catch(() => undefined);
+        if (key !== undefined) {
+          const pin = this.opts.state.pin(this.provider, key, member.name, this.opts.affinityTtlMs).catch(() => undefined);
+          // A new or moved pin is written before the answer goes out, so the conversation's next
+          // turn finds it on any instance; an unchanged one only renews its TTL meanwhile.
+          if (view.pinned !== member.name) await pin;
+        }
         return { result, account: member.name };
       } catch (err) {
         this.opts.state.end(this.provider, member.name);

@@ -65,6 +65,21 @@ export class RedisPoolState implements PoolState {
     this.redis.on('close', () => this.markDown('connection closed'));
   }
 
+  /** True while Redis answers (the shared view is in use). */
+  get connected(): boolean {
+    return this.up;
+  }
+
+  /** The Redis client, for stores that keep more than pool state there (credentials). */
+  client(): Redis {
+    return this.redis;
+  }
+
+  /** `<prefix>:<name>`. */
+  key(name: string): string {
+    return `${this.opts.prefix}:${name}`;
+  }
+
   /** Resolves once connected (or after a few seconds without Redis: the local view serves). */
   ready(): Promise<void> {
     return this.firstReady;

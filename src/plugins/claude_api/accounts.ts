@@ -5,7 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
+import type { StateSettings } from '../../core/pool/config.js';
+import { credentialStoreFor } from '../../core/pool/credential-stores.js';
 import type { PoolMember } from '../../core/pool/pool.js';
+import type { PoolState } from '../../core/pool/state.js';
 import { storedAccountPath, storedAccounts } from '../../core/pool/stored-accounts.js';
 import { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
@@ -16,6 +19,8 @@ const PLUGIN = 'claude_api';
 export interface AccountServices {
   env: NodeJS.ProcessEnv;
   dataDir: string;
+  /** With `[state] credentials_store = "redis"`, pooled OAuth accounts keep their tokens in Redis. */
+  state?: { settings: StateSettings; backend: PoolState };
   httpClient?: Dispatcher;
   logger?: Logger;
 }
@@ -31,7 +36,8 @@ export function accountConfig(config: ClaudeApiConfig, account: Pick<ClaudeAccou
 }
 
 export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices): Promise<Array<PoolMember<ClaudeTokenSource>>> {
-  const source = (c: ClaudeApiConfig): ClaudeTokenSource => new ClaudeTokenSource(c, s.httpClient, s.env, s.logger);
+  const source = (c: ClaudeApiConfig, account?: string): ClaudeTokenSource => new ClaudeTokenSource(c, s.httpClient, s.env, s.logger,
+    account && s.state ? credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) : undefined);
   const stored = await storedAccounts(s.dataDir, PLUGIN);
   const members: Array<PoolMember<ClaudeTokenSource>> = [];
   const named = new Set(config.accounts.map((a) => a.name));
@@ -41,8 +47,8 @@ export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices
     if (stored.length === 0 || (await hasCredentials(single))) members.push({ name: DEFAULT_ACCOUNT, weight: 1, value: single });
     named.add(DEFAULT_ACCOUNT);
   }
-  for (const a of config.accounts) if (a.enabled) members.push({ name: a.name, weight: a.weight, value: source(accountConfig(config, a, s.dataDir)) });
-  for (const name of stored) if (!named.has(name)) members.push({ name, weight: 1, value: source(accountConfig(config, { name }, s.dataDir)) });
+  for (const a of config.accounts) if (a.enabled) members.push({ name: a.name, weight: a.weight, value: source(accountConfig(config, a, s.dataDir), a.name) });
+  for (const name of stored) if (!named.has(name)) members.push({ name, weight: 1, value: source(accountConfig(config, { name }, s.dataDir), name) });
   return members;
 }
 

@@ -98,7 +98,7 @@ async function credentialsHealth(tokens: ClaudeTokenSource, now: number): Promis
             problems.push({ level: 'warn', message: `access token expires in ${left}s` });
           }
         }
-        const unwritable = await tokens.file.writeProblem();
+        const unwritable = await tokens.file.writeProblem?.();
         if (unwritable) problems.push({ level: 'warn', message: unwritable });
       }
     }

@@ -47,7 +47,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
-    const members = await claudeAccounts(config, { env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger });
+    const members = await claudeAccounts(config, {
+      env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger,
+      state: { settings: services.settings.state, backend: services.state },
+    });
     const pool = new AccountPool({
       provider: PLUGIN_NAME,
       members,

@@ -7,6 +7,7 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
+import type { CredentialStore } from '../../../core/auth/credential-store.js';
 import { fileTokenStore } from '../../../core/auth/file-token-store.js';
 import { TokenRefresher } from '../../../core/auth/refresher.js';
 import { TokenEndpointError, refreshFailure, requestTokens } from '../../../core/auth/token-endpoint.js';
@@ -19,13 +20,15 @@ export type UpstreamCredential = { kind: 'oauth'; token: string } | { kind: 'api
 const LOGIN_HINT = 'run `ccproxy auth login claude` (or `claude` → /login)';
 
 export class ClaudeTokenSource {
-  readonly file: CredentialFile;
+  /** Where the OAuth credentials live: the credentials file, or (pooled accounts with credentials_store = "redis") Redis. */
+  readonly file: CredentialStore;
   readonly refresher: TokenRefresher<ClaudeOAuthTokens>;
   private readonly config: ClaudeApiConfig;
 
-  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger) {
+  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store?: (file: CredentialFile) => CredentialStore) {
     this.config = config;
-    this.file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
+    const file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
+    this.file = store ? store(file) : file;
     this.refresher = new TokenRefresher<ClaudeOAuthTokens>({
       ...fileTokenStore({
         file: this.file,
