@@ -68,11 +68,20 @@ export function buildProgram(setup?: (program: Command) => void): Command {
       .description(`${action} for a provider (its plugin name or alias, e.g. claude, codex)`)
       .argument('<name>', 'plugin name or alias');
     if (action === 'login') sub.option('--no-browser', 'print the URL instead of opening a browser; paste the code back');
+    sub.option('--account <account>', 'one account of a pool (stored under $XDG_DATA_HOME/ccproxy unless configured with a credentials_file)');
     sub.action(async (name: string, _opts: unknown, cmd: Command) => {
       const { authCommand } = await import('./commands/auth.js');
       await authCommand(action, name, cmd.optsWithGlobals());
     });
   }
+
+  program.command('accounts')
+    .description('list every account of every provider: plan, token expiry, state (from the running proxy) and requests in the current window; never a token')
+    .option('--url <url>', 'the proxy (default: http://<server.host>:<server.port> from the config)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { accountsCommand } = await import('./commands/accounts.js');
+      await accountsCommand(cmd.optsWithGlobals());
+    });
 
   program.command('permissions')
     .description('approve or deny, one key each, the tool calls a running proxy\'s agents ask permission for (claude_sdk builtin_permissions)')

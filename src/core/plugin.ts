@@ -102,7 +102,9 @@ export interface StartupInfo {
 
 export interface AuthCommandContext<C> {
   config: C;
-  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'version' | 'env'>;
+  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'dataDir' | 'version' | 'env'>;
+  /** `--account <name>`: one account of the provider's pool (stored under the data dir unless configured). */
+  account?: string;
   /** Write a line for the person at the terminal. */
   print: (line: string) => void;
   /** Ask the person for a line (e.g. a pasted authorization code). */
@@ -116,12 +118,25 @@ export interface AuthStatusReport {
   lines: string[];
 }
 
+/** One account as `ccproxy accounts` lists it (what its credentials say; the pool state comes from the running proxy). */
+export interface AccountInfo {
+  name: string;
+  /** Subscription plan, or `api key`. */
+  plan?: string;
+  /** Access token expiry, ms since epoch. */
+  expiresAt?: number;
+  /** Why the credentials are unusable, when they are. Never a token. */
+  problem?: string;
+}
+
 export interface PluginAuthCommands<C> {
   /** Names accepted on the command line, e.g. ['claude'] for claude_api. The plugin name always works. */
   aliases: string[];
   login(ctx: AuthCommandContext<C>): Promise<void>;
   status(ctx: AuthCommandContext<C>): Promise<AuthStatusReport>;
   logout(ctx: AuthCommandContext<C>): Promise<void>;
+  /** Every account of the provider (`ccproxy accounts`). */
+  accounts?(ctx: AuthCommandContext<C>): Promise<AccountInfo[]>;
 }
 
 /** A non-provider plugin (observability, metrics, ...). */

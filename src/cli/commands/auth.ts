@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline/promises';
 import type { AuthCommandContext, PluginAuthCommands, PluginConfig } from '../../core/plugin.js';
 import { UsageError } from '../errors.js';
 import { findPlugin, loadContext, type GlobalOptions } from '../context.js';
+import type { LoadedSettings } from '../../core/config/load.js';
+import type { PluginRecord } from '../../core/loader/types.js';
 
 export type AuthAction = 'login' | 'status' | 'logout';
 
@@ -34,17 +36,12 @@ export function prompt(question: string, input: NodeJS.ReadableStream = process.
   });
 }
 
-export async function authCommand(action: AuthAction, name: string, opts: GlobalOptions & { browser?: boolean }): Promise<void> {
-  const { loaded, records } = await loadContext(opts);
-  const record = findPlugin(records, name);
-  const plugin = record.plugin;
-  // One config type for provider and non-provider plugins alike; each plugin reads its own keys.
-  const auth = plugin?.auth as PluginAuthCommands<PluginConfig> | undefined;
-  if (!plugin || !auth) {
-    const withAuth = records.filter((r) => r.plugin?.auth).map((r) => r.name).join(', ') || 'none';
-    throw new UsageError(`Plugin "${record.name}" has no login (plugins with one: ${withAuth})`);
-  }
-  const [{ resolvePluginConfig }, { Agent }, { default: pino }, { cacheDirFrom }, { VERSION }] = await Promise.all([
+export type AuthOptions = GlobalOptions & { browser?: boolean; account?: string };
+
+/** The context a plugin's auth commands run with: its config, a small services object, the terminal. */
+export async function authContext(record: PluginRecord, loaded: LoadedSettings, opts: AuthOptions): Promise<{ ctx: AuthCommandContext<PluginConfig>; close(): Promise<void> }> {
+  const plugin = record.plugin!;
+  const [{ resolvePluginConfig }, { Agent }, { default: pino }, { cacheDirFrom, dataDirFrom }, { VERSION }] = await Promise.all([
     import('../../core/config/load.js'),
     import('undici'),
     import('pino'),
@@ -55,13 +52,30 @@ export async function authCommand(action: AuthAction, name: string, opts: Global
   const config = (record.config ?? resolvePluginConfig(plugin, loaded.settings.plugins[plugin.name] ?? {}, loaded)) as PluginConfig;
   const httpClient = new Agent({ connect: { timeout: loaded.settings.http.connect_timeout * 1000 } });
   const logger = pino({ level: opts.debug ? 'debug' : 'warn' }, pino.destination(2)).child({ plugin: plugin.name });
+  const env = opts.env ?? process.env;
   const ctx: AuthCommandContext<PluginConfig> = {
     config,
-    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(opts.env ?? process.env), version: VERSION, env: opts.env ?? process.env },
+    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(env), dataDir: dataDirFrom(env), version: VERSION, env },
     print: (line) => process.stdout.write(`${line}\n`),
     prompt,
     noBrowser: opts.browser === false,
+    ...(opts.account !== undefined ? { account: opts.account } : {}),
   };
+  return { ctx, close: () => httpClient.close().catch(() => httpClient.destroy()) };
+}
+
+export async function authCommand(action: AuthAction, name: string, opts: AuthOptions): Promise<void> {
+  const { loaded, records } = await loadContext(opts);
+  const record = findPlugin(records, name);
+  const plugin = record.plugin;
+  // One config type for provider and non-provider plugins alike; each plugin reads its own keys.
+  const auth = plugin?.auth as PluginAuthCommands<PluginConfig> | undefined;
+  if (!plugin || !auth) {
+    const withAuth = records.filter((r) => r.plugin?.auth).map((r) => r.name).join(', ') || 'none';
+    throw new UsageError(`Plugin "${record.name}" has no login (plugins with one: ${withAuth})`);
+  }
+  if (opts.account !== undefined && !auth.accounts) throw new UsageError(`Plugin "${record.name}" has no accounts: log in without --account`);
+  const { ctx, close } = await authContext(record, loaded, opts);
   try {
     if (action === 'status') {
       const report = await auth.status(ctx);
@@ -71,6 +85,6 @@ export async function authCommand(action: AuthAction, name: string, opts: Global
       await (action === 'login' ? auth.login(ctx) : auth.logout(ctx));
     }
   } finally {
-    await httpClient.close().catch(() => httpClient.destroy());
+    await close();
   }
 }

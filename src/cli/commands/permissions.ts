@@ -13,16 +13,14 @@ import type { GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { printable, renderPending, type PendingView } from '../permissions-view.js';
 import { readVersion } from '../version.js';
+import { proxyTarget, type ProxyTarget } from '../proxy-target.js';
 
 export interface PermissionsOptions extends GlobalOptions {
   /** The proxy's base URL; default: `http://<server.host>:<server.port>` from the settings. */
   url?: string;
 }
 
-interface Target {
-  base: string;
-  headers: Record<string, string>;
-}
+type Target = ProxyTarget;
 
 type Answer = { decision: 'allow' | 'deny'; remember: 'session' | 'none' };
 
@@ -37,18 +35,7 @@ const MAX_RECONNECT_MS = 10_000;
 async function resolveTarget(opts: PermissionsOptions): Promise<Target> {
   const { loadSettings } = await import('../../core/config/load.js');
   const { settings } = await loadSettings({ configFile: opts.config, env: opts.env, cwd: opts.cwd });
-  let base: string;
-  if (opts.url) {
-    if (!URL.canParse(opts.url) || !/^https?:$/.test(new URL(opts.url).protocol)) throw new UsageError(`--url must be an http(s) URL, got ${opts.url}`);
-    base = opts.url.replace(/\/+$/, '');
-  } else {
-    // A proxy bound to every interface is reachable on loopback.
-    const host = settings.server.host === '0.0.0.0' ? '127.0.0.1' : settings.server.host === '::' ? '::1' : settings.server.host;
-    base = `http://${host.includes(':') ? `[${host}]` : host}:${settings.server.port}`;
-  }
-  const headers: Record<string, string> = { 'user-agent': `ccproxy-permissions/${readVersion()} (${whoAmI()})` };
-  if (settings.server.auth_token) headers.authorization = `Bearer ${settings.server.auth_token}`;
-  return { base, headers };
+  return proxyTarget(settings, opts.url, `ccproxy-permissions/${readVersion()} (${whoAmI()})`);
 }
 
 function whoAmI(): string {

@@ -28,7 +28,7 @@ afterAll(async () => {
 function ctx(config: ClaudeApiConfig, printed: string[], answer: (printed: string[]) => string): AuthCommandContext<ClaudeApiConfig> {
   return {
     config,
-    services: { httpClient: agent, logger: pino({ level: 'silent' }), settings: SettingsSchema.parse({}), cacheDir: dir, version: 'test', env: { HOME: dir } },
+    services: { httpClient: agent, logger: pino({ level: 'silent' }), settings: SettingsSchema.parse({}), cacheDir: dir, dataDir: path.join(dir, 'data'), version: 'test', env: { HOME: dir } },
     print: (l) => printed.push(l),
     prompt: async () => answer(printed),
     noBrowser: true,

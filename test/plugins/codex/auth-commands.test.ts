@@ -43,7 +43,7 @@ function ctx(file: string, answer = 'the-code'): AuthCommandContext<CodexConfig>
   return {
     out,
     config,
-    services: { httpClient: agent, logger: pino({ level: 'silent' }), settings: {} as never, cacheDir: dir, version: 'test', env: { HOME: dir } },
+    services: { httpClient: agent, logger: pino({ level: 'silent' }), settings: {} as never, cacheDir: dir, dataDir: join(dir, 'data'), version: 'test', env: { HOME: dir } },
     print: (line) => out.push(line),
     prompt: async () => answer,
     noBrowser: true,

@@ -6,15 +6,28 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
+import type { AccountInfo, AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
+import { AuthError } from '../../../core/errors.js';
+import { AccountNameSchema } from '../../../core/pool/config.js';
+import { accountConfig, claudeAccounts } from '../accounts.js';
 import { CredentialFile } from '../../../core/auth/credential-file.js';
 import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
 import { requestTokens } from '../../../core/auth/token-endpoint.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
 
-function fileFor(config: ClaudeApiConfig, env: NodeJS.ProcessEnv): CredentialFile {
-  return new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
+/**
+ * The credentials file the command works on: with `--account`, that account's (its configured
+ * credentials_file, else the one ccproxy stores for it under the data dir, never the CLI's own);
+ * without, the single account's as before.
+ */
+function fileFor(ctx: AuthCommandContext<ClaudeApiConfig>): CredentialFile {
+  const { config, account } = ctx;
+  if (account === undefined) return new CredentialFile({ path: credentialsPath(config.credentials_file, ctx.services.env) });
+  if (!AccountNameSchema.safeParse(account).success) throw new AuthError(`Account names are letters, digits, \`_\`, \`.\` or \`-\`; got ${JSON.stringify(account)}`);
+  const configured = config.accounts.find((a) => a.name === account);
+  if (configured?.api_key) throw new AuthError(`Account ${account} uses an API key (plugins.claude_api.accounts); there is nothing to log in to`);
+  return new CredentialFile({ path: accountConfig(config, configured ?? { name: account }, ctx.services.dataDir).credentials_file! });
 }
 
 export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
@@ -22,7 +35,7 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
 
   async login(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
     const { config } = ctx;
-    const file = fileFor(config, ctx.services.env);
+    const file = fileFor(ctx);
     const tokens = await runOAuthLogin({
       authorizeUrl: config.oauth.authorize_url,
       clientId: config.oauth.client_id,
@@ -45,18 +58,19 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
       },
     });
     await file.update((current) => applyOAuth(current, { ...tokens, subscriptionType: extractOAuth(current)?.subscriptionType }));
-    ctx.print(`Logged in. Credentials saved to ${file.path}`);
+    ctx.print(`Logged in${ctx.account ? ` as account ${ctx.account}` : ''}. Credentials saved to ${file.path}`);
   },
 
   async status(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AuthStatusReport> {
-    const file = fileFor(ctx.config, ctx.services.env);
+    const file = fileFor(ctx);
     const lines = [`credentials file: ${file.path}`];
     const t = extractOAuth(await file.read());
     if (!t) {
       if (ctx.config.api_key) return { loggedIn: true, lines: [...lines, 'OAuth: not logged in', 'API key: configured (plugins.claude_api.api_key)'] };
       return { loggedIn: false, lines: [...lines, 'not logged in: run `ccproxy auth login claude`'] };
     }
-    const who = await accountEmail(ctx.services.env);
+    // The CLI's own account file says who is logged in there, not in a stored account.
+    const who = ctx.account === undefined ? await accountEmail(ctx.services.env) : undefined;
     if (who) lines.push(`account: ${who}`);
     lines.push(`subscription: ${t.subscriptionType ?? 'unknown'}`);
     if (t.expiresAt !== undefined) {
@@ -69,7 +83,7 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
   },
 
   async logout(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<void> {
-    const file = fileFor(ctx.config, ctx.services.env);
+    const file = fileFor(ctx);
     let removed = false;
     const after = await file.update((current) => {
       if (!current || !(OAUTH_KEY in current)) return undefined;
@@ -78,7 +92,26 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
       return rest;
     });
     if (removed && after && Object.keys(after).length === 0) await file.remove();
+    if (ctx.account !== undefined) {
+      ctx.print(removed ? `Removed account ${ctx.account} (${file.path})` : `Account ${ctx.account} holds no credentials; nothing to remove`);
+      return;
+    }
     ctx.print(removed ? `Removed the Claude OAuth credentials from ${file.path} (the Claude CLI shares this file and is logged out too)` : 'Not logged in; nothing to remove');
+  },
+
+  async accounts(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AccountInfo[]> {
+    const members = await claudeAccounts(ctx.config, { env: ctx.services.env, dataDir: ctx.services.dataDir });
+    return Promise.all(members.map(async ({ name, value: tokens }): Promise<AccountInfo> => {
+      try {
+        const mode = await tokens.mode();
+        if (mode === 'api_key') return { name, plan: 'api key' };
+        const t = mode === 'oauth' ? await tokens.refresher.current() : null;
+        if (!t) return { name, problem: `no credentials in ${tokens.file.path}` };
+        return { name, plan: t.subscriptionType ?? 'subscription', ...(t.expiresAt !== undefined ? { expiresAt: t.expiresAt } : {}) };
+      } catch (err) {
+        return { name, problem: err instanceof Error ? err.message : String(err) };
+      }
+    }));
   },
 };
 

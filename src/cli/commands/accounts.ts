@@ -1,0 +1,75 @@
+/**
+ * `ccproxy accounts`: every account of every provider with accounts, one line each: provider,
+ * name, plan, token expiry (from its credentials), state and requests in the current window (from
+ * the running proxy's /health, when it answers). Never a token.
+ */
+import type { AccountInfo, PluginAuthCommands, PluginConfig } from '../../core/plugin.js';
+import { loadContext, type GlobalOptions } from '../context.js';
+import { proxyTarget } from '../proxy-target.js';
+import { table } from '../table.js';
+import { readVersion } from '../version.js';
+import { authContext } from './auth.js';
+
+export interface AccountsOptions extends GlobalOptions {
+  url?: string;
+}
+
+interface LiveAccount {
+  name: string;
+  state: string;
+  until?: string;
+  reason?: string;
+  requests?: number;
+}
+
+type HealthDoc = { checks?: Record<string, Array<{ status?: string; output?: string; details?: { accounts?: LiveAccount[] } }>> };
+
+export async function accountsCommand(opts: AccountsOptions): Promise<void> {
+  const { loaded, records } = await loadContext(opts);
+  const target = proxyTarget(loaded.settings, opts.url, `ccproxy-accounts/${readVersion()}`);
+  const health = await fetch(`${target.base}/health`, { headers: target.headers, signal: AbortSignal.timeout(5000) })
+    .then(async (r) => (r.ok || r.status === 503 ? ((await r.json()) as HealthDoc) : null))
+    .catch(() => null);
+  const rows: string[][] = [];
+  for (const record of [...records].sort((a, b) => a.name.localeCompare(b.name))) {
+    const auth = record.plugin?.auth as PluginAuthCommands<PluginConfig> | undefined;
+    if (!auth?.accounts || record.state === 'disabled') continue;
+    const { ctx, close } = await authContext(record, loaded, opts);
+    let accounts: AccountInfo[];
+    try {
+      accounts = await auth.accounts(ctx);
+    } finally {
+      await close();
+    }
+    const check = health?.checks?.[`plugin:${record.name}`]?.[0];
+    for (const a of accounts) {
+      const live = check?.details?.accounts?.find((x) => x.name === a.name);
+      rows.push([record.name, a.name, a.plan ?? '-', expiry(a.expiresAt), state(a, live, check, health !== null), live?.requests === undefined ? '-' : String(live.requests)]);
+    }
+  }
+  if (rows.length === 0) {
+    process.stdout.write('No provider with accounts is enabled.\n');
+    return;
+  }
+  process.stdout.write(table(['PROVIDER', 'ACCOUNT', 'PLAN', 'TOKEN EXPIRES', 'STATE', 'REQUESTS'], rows));
+  if (!health) process.stdout.write(`(no ccproxy answering at ${target.base}: states are unknown; start it with \`ccproxy serve\`, or pass --url)\n`);
+}
+
+function expiry(at: number | undefined): string {
+  if (at === undefined) return '-';
+  const min = Math.round((at - Date.now()) / 60_000);
+  return min > 0 ? `in ${min} min` : `expired ${-min} min ago`;
+}
+
+function state(a: AccountInfo, live: LiveAccount | undefined, check: { status?: string; output?: string } | undefined, running: boolean): string {
+  if (a.problem) return `failing: ${a.problem}`;
+  if (live) {
+    if (live.state === 'cooling') return `cooling down until ${live.until}`;
+    if (live.state === 'failing') return `failing: ${live.reason ?? 'credentials rejected'}`;
+    return 'ready';
+  }
+  if (!running) return 'unknown';
+  if (!check) return 'not running';
+  // A single account: the provider's own health says it.
+  return check.status === 'fail' ? `failing: ${check.output ?? ''}` : 'ready';
+}
