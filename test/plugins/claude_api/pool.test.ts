@@ -4,52 +4,11 @@
  * cooldown until its reset, the 429 when every account cools down, conversation affinity, and an
  * account whose credentials no refresh can fix.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { credentials, startHarness, type Harness } from './harness.js';
-import { text, type FakeReply, type RecordedRequest } from '../../fakes/anthropic-upstream.js';
-
-const TOKEN_A = 'sk-ant-oat01-account-a-token';
-const TOKEN_B = 'sk-ant-oat01-account-b-token';
-
-const tokenOf = (r: RecordedRequest): string => String(r.headers.authorization ?? '').replace(/^Bearer /, '');
-const accountOf = (r: RecordedRequest): string => (tokenOf(r) === TOKEN_A ? 'a' : tokenOf(r) === TOKEN_B ? 'b' : '?');
-
-const rateLimited = (retryAfter: string, headers: Record<string, string> = {}): FakeReply => ({
-  kind: 'raw', status: 429,
-  headers: { 'retry-after': retryAfter, 'anthropic-ratelimit-unified-status': 'rejected', ...headers },
-  body: JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'This request would exceed your account\'s rate limit.' } }),
-});
-
-async function writeCreds(file: string, token: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, JSON.stringify(credentials({ accessToken: token, refreshToken: `${token}-refresh` })), { mode: 0o600 });
-}
-
-async function startPool(strategy: string): Promise<Harness> {
-  const h0 = await startHarness({ creds: null, config: { strategy } });
-  await h0.proxy.close();
-  // Same fakes, now with two accounts (the harness gives us the temp dir and fakes).
-  const fileA = path.join(h0.dir, 'a.json');
-  const fileB = path.join(h0.dir, 'b.json');
-  await writeCreds(fileA, TOKEN_A);
-  await writeCreds(fileB, TOKEN_B);
-  const h = await startHarness({
-    creds: null,
-    env: { HOME: h0.dir, XDG_DATA_HOME: path.join(h0.dir, 'data') },
-    config: { strategy, accounts: [{ name: 'a', credentials_file: fileA }, { name: 'b', credentials_file: fileB }] },
-  });
-  h.upstream.acceptedTokens.add(TOKEN_A);
-  h.upstream.acceptedTokens.add(TOKEN_B);
-  const close = h.close;
-  h.close = async () => {
-    await close();
-    await h0.close();
-  };
-  return h;
-}
+import type { Harness } from './harness.js';
+import { TOKEN_A, accountOf, rateLimited, startPool } from './pool-harness.js';
+import { text } from '../../fakes/anthropic-upstream.js';
 
 async function post(h: Harness, p: string, body: object, headers: Record<string, string> = {}) {
   const res = await request(`${h.base}${p}`, {
