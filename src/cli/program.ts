@@ -11,13 +11,20 @@ function parsePort(value: string): number {
   return n;
 }
 
+const CONFIG_FLAG = ['-c, --config <file>', 'config file (default: $CCPROXY_CONFIG, ./.ccproxy.toml, ~/.config/ccproxy/config.toml)'] as const;
+const DEBUG_FLAG = ['--debug', 'show stack traces on errors'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 /** `setup` runs on the root before subcommands exist, so settings like exitOverride() reach them. */
 export function buildProgram(setup?: (program: Command) => void): Command {
   const program = new Command('ccproxy')
     .description('Local plugin-based reverse proxy for Claude and ChatGPT subscriptions and OpenAI-compatible keys')
     .version(readVersion(), '-V, --version')
-    .option('-c, --config <file>', 'config file (default: $CCPROXY_CONFIG, ./.ccproxy.toml, ~/.config/ccproxy/config.toml)')
-    .option('--debug', 'show stack traces on errors')
+    .option(...CONFIG_FLAG)
+    .option(...DEBUG_FLAG)
+    // The launchers pass everything after their name to the CLI they run (`ccproxy codex -c …` is
+    // Codex's -c): the root's options count only before the command name…
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
   setup?.(program);
 
@@ -25,7 +32,7 @@ export function buildProgram(setup?: (program: Command) => void): Command {
     .description('start the proxy')
     .option('--host <host>', 'interface to bind (server.host)')
     .option('-p, --port <port>', 'port to listen on (server.port)', parsePort)
-    .addOption(new Option('--log-level <level>', 'log level (logging.level)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--log-level <level>', 'log level (logging.level)').choices(LOG_LEVELS))
     .action(async (opts: { host?: string; port?: number; logLevel?: string }, cmd: Command) => {
       const { serve } = await import('./commands/serve.js');
       await serve({ ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
@@ -91,5 +98,47 @@ export function buildProgram(setup?: (program: Command) => void): Command {
       await permissionsCommand({ ...cmd.optsWithGlobals(), ...opts });
     });
 
+  program.command('start')
+    .description('start the proxy in the background (pid file and log in $XDG_STATE_HOME/ccproxy)')
+    .option('--host <host>', 'interface to bind (server.host)')
+    .option('-p, --port <port>', 'port to listen on (server.port)', parsePort)
+    .addOption(new Option('--log-level <level>', 'log level (logging.level)').choices(LOG_LEVELS))
+    .action(async (opts: { host?: string; port?: number; logLevel?: string }, cmd: Command) => {
+      const { startCommand } = await import('./commands/service.js');
+      await startCommand({ ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
+    });
+  for (const [name, description] of [['stop', 'stop the background proxy'], ['status', 'is a proxy running (exit code 3 when not)']] as const) {
+    program.command(name)
+      .description(description)
+      .option('--host <host>', 'where to look when no background proxy is recorded (server.host)')
+      .option('-p, --port <port>', 'port to look at (server.port)', parsePort)
+      .action(async (opts: { host?: string; port?: number }, cmd: Command) => {
+        const { stopCommand, statusCommand } = await import('./commands/service.js');
+        await (name === 'stop' ? stopCommand : statusCommand)({ ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
+      });
+  }
+
+  for (const [client, product] of [['claude', 'Claude Code'], ['codex', 'the Codex CLI']] as const) {
+    program.command(client)
+      .description(`run ${product} through the proxy (started in the background if none answers); other arguments go to ${client}`)
+      .option('--via <provider>', `provider: claude, sdk, codex, openai, openai/<name> or a plugin name (default: ${client})`)
+      .argument('[args...]', `arguments for ${client}`)
+      // Everything from the first argument that is not --via on is the CLI's, --help included.
+      .passThroughOptions()
+      .allowUnknownOption()
+      .helpOption(false)
+      .action(async (args: string[], opts: { via?: string }, cmd: Command) => {
+        const { launch } = await import('./commands/launch.js');
+        await launch(client, args, { ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
+      });
+  }
+
+  // …so the other commands take them after their name too, as they always did.
+  const addGlobals = (cmd: Command): void => {
+    if (cmd.commands.length) return cmd.commands.forEach(addGlobals);
+    if (cmd.name() === 'claude' || cmd.name() === 'codex') return;
+    cmd.option(...CONFIG_FLAG).option(...DEBUG_FLAG);
+  };
+  program.commands.forEach(addGlobals);
   return program;
 }

@@ -149,6 +149,7 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
     await shutdownPlugins(candidates, SHUTDOWN_STEP_S, logger);
     const code = (err as { code?: string }).code;
     if (code === 'FST_ERR_DUPLICATED_ROUTE' && !(err instanceof ConfigError)) throw new ConfigError(`Route conflict between plugins: ${errorMessage(err)}`, { cause: err });
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw listenError(code, settings, err);
     throw err;
   }
   const port = (app.server.address() as { port: number }).port;
@@ -163,6 +164,15 @@ async function assemble(settings: Settings, logger: Logger, services: RuntimeSer
     return closing;
   };
   return { url, port, app, services, registry, settings, close };
+}
+
+/** Why the port cannot be had, and the three ways to choose another (flag, env, config file). */
+function listenError(code: 'EADDRINUSE' | 'EACCES', settings: Settings, cause: unknown): ConfigError {
+  const { host, port } = settings.server;
+  const why = code === 'EADDRINUSE'
+    ? `Port ${port} on ${host} is already in use (by another ccproxy? \`ccproxy status\` tells)`
+    : `Not allowed to listen on port ${port} on ${host}${port < 1024 ? ' (ports below 1024 need privileges)' : ''}`;
+  return new ConfigError(`${why}. Choose another port with --port, SERVER__PORT or [server] port in the config file`, { cause });
 }
 
 /**

@@ -47,6 +47,7 @@ export async function sandbox(): Promise<Sandbox> {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_STATE_HOME: join(home, '.state'),
     CODEX_HOME: join(home, '.codex'),
     NO_COLOR: '1',
   };

@@ -2,13 +2,15 @@
  * `ccproxy serve` as a subprocess: prints the URL, the provider's base URL with its credential
  * status and fix, paste-ready Claude Code and Codex lines; serves; exits 0 on SIGTERM.
  */
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandbox, spawnCli, type Sandbox } from './run-cli.js';
+import { MAIN, sandbox, spawnCli, type Sandbox } from './run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
 let box: Sandbox;
@@ -97,6 +99,27 @@ describe('ccproxy serve', () => {
         await exited;
       }
     } finally {
+      await fresh.cleanup();
+    }
+  });
+
+  it('a port already in use: one line naming --port, SERVER__PORT and [server] port, nothing logged after it, exit 1', async () => {
+    const taken = createServer((_req, res) => res.end('someone else'));
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const fresh = await sandbox();
+    try {
+      // Every built-in plugin, detection and all, at debug level; stdout and stderr in one pipe, in order.
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${MAIN}" serve --port ${port} --log-level debug 2>&1`], { cwd: fresh.dir, env: fresh.env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(1);
+      expect(output.trimEnd().split('\n').at(-1)).toBe(
+        `ccproxy: Port ${port} on 127.0.0.1 is already in use (by another ccproxy? \`ccproxy status\` tells). Choose another port with --port, SERVER__PORT or [server] port in the config file`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
       await fresh.cleanup();
     }
   });

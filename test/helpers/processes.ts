@@ -14,3 +14,18 @@ function scan(file: 'cmdline', match: (parts: string[]) => boolean): number[] {
 
 /** Pids whose command line has `arg` as one of its arguments (a script path, say). */
 export const processesRunning = (arg: string): number[] => scan('cmdline', (argv) => argv.includes(arg));
+
+/** Alive and not a zombie (an exited process nobody reaped yet: some container inits never do). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}

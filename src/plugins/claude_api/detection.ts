@@ -64,6 +64,10 @@ export class ClaudeDetector {
     this.stopper.abort();
   }
 
+  get stopped(): boolean {
+    return this.stopper.signal.aborted;
+  }
+
   /** Resolves once no detection CLI is running any more. */
   async settled(): Promise<void> {
     await this.running;

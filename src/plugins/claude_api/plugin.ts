@@ -81,7 +81,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     this.state = { config, pool, tokens, detector, upstream, adapter, startup, home: services.env.HOME };
     // Running the CLI takes seconds: never delay startup; fallback headers serve meanwhile.
     if (config.detection.enabled) {
-      void detector.refresh().then((d) => logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished'));
+      void detector.refresh().then((d) => {
+        // Shut down meanwhile (a failed start, say): nothing logs after shutdown.
+        if (!detector.stopped) logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished');
+      });
     }
   }
 

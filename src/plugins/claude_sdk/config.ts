@@ -1,6 +1,6 @@
 /**
  * `[plugins.claude_sdk]`: how the Claude Code CLI is found, started and constrained.
- * Keys are snake_case as in the TOML file; every key says what it does (`ccproxy plugins settings`).
+ * Keys are snake_case as in the TOML file; every key says what it does (`ccproxy plugins settings claude_sdk`).
  * Defaults are the safe ones: permission mode `default` (a tool call that needs approval waits for a
  * person through `/permissions`, and is denied when nobody answers in time), no extra tools
  * allowed, and per-request overrides limited to options that cannot widen what the CLI may do.
