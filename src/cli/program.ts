@@ -33,7 +33,8 @@ export function buildProgram(setup?: (program: Command) => void): Command {
     .option('--host <host>', 'interface to bind (server.host)')
     .option('-p, --port <port>', 'port to listen on (server.port)', parsePort)
     .addOption(new Option('--log-level <level>', 'log level (logging.level)').choices(LOG_LEVELS))
-    .action(async (opts: { host?: string; port?: number; logLevel?: string }, cmd: Command) => {
+    .addOption(new Option('--pid-file <file>', 'record this process there once it listens (ccproxy start)').hideHelp())
+    .action(async (opts: { host?: string; port?: number; logLevel?: string; pidFile?: string }, cmd: Command) => {
       const { serve } = await import('./commands/serve.js');
       await serve({ ...opts, config: cmd.optsWithGlobals<{ config?: string }>().config });
     });

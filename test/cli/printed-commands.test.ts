@@ -159,16 +159,18 @@ describe('every printed ccproxy command', () => {
 
   it('the banner of a first run prints only commands that parse', async () => {
     const box = await sandbox();
+    const child = spawnCli(['serve', '--port', '0', '--log-level', 'warn'], box, { PLUGINS__CLAUDE_API__DETECTION__ENABLED: 'false', PLUGINS__CODEX__DETECTION__ENABLED: 'false' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      const child = spawnCli(['serve', '--port', '0', '--log-level', 'warn'], box, { PLUGINS__CLAUDE_API__DETECTION__ENABLED: 'false', PLUGINS__CODEX__DETECTION__ENABLED: 'false' });
       let banner = '';
       child.stdout!.on('data', (d: Buffer) => (banner += d.toString()));
       await expect.poll(() => banner).toMatch(/First: .*\n/);
-      child.kill('SIGTERM');
       const found = [...banner.matchAll(new RegExp(`ccproxy (?:${commandNames.join('|')})\\b[^\`'"\\n,;()]*`, 'g'))].map((m) => m[0].trim());
       expect(found).toContain('ccproxy auth login claude');
       for (const command of found) expect(await parseOnly(words(command).slice(1)), command).toBeUndefined();
     } finally {
+      child.kill('SIGTERM');
+      await exited;
       await box.cleanup();
     }
   });

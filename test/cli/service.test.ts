@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
-import { isRunning } from '../helpers/processes.js';
+import { isRunning, processesRunning } from '../helpers/processes.js';
 import { runCli, sandbox, spawnCli, type Sandbox } from './run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/plugins/', import.meta.url));
@@ -77,6 +77,18 @@ describe('ccproxy start, status, stop', () => {
     expect(isRunning(pid!)).toBe(false);
     expect(existsSync(join(stateDir, 'ccproxy.pid'))).toBe(false);
     expect(await runCli(['stop'], box)).toMatchObject({ code: 0, stdout: 'ccproxy is not running\n' });
+  });
+
+  it('two starts at once: one proxy runs, both report it, and stop leaves none', async () => {
+    // The background proxies are the processes started with this sandbox's pid file.
+    const proxies = (): number[] => processesRunning(join(stateDir, 'ccproxy.pid')).filter(isRunning);
+    const [a, b] = await Promise.all([runCli(['start'], box), runCli(['start'], box)]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const pid = await recordedPid();
+    for (const r of [a, b]) expect(r.stdout).toContain(`(pid ${pid}) at http://127.0.0.1:${port}`);
+    expect(proxies()).toEqual([pid]);
+    expect((await runCli(['stop'], box)).code).toBe(0);
+    expect(proxies()).toEqual([]);
   });
 
   it('a stale pid file (its process is gone) is removed, not trusted', async () => {

@@ -6,6 +6,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   logLevel?: string;
+  /** Set by `ccproxy start`: where this process records itself once it listens. */
+  pidFile?: string;
 }
 
 /** CLI flags as a settings overrides object (only those given). */
@@ -26,6 +28,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
   ]);
   const proxy = await startProxy({ configFile: opts.config, overrides: flagOverrides(opts) });
   installSignalHandlers(proxy, proxy.services.logger);
+  if (opts.pidFile) {
+    const { recordThisProcess } = await import('../service/pid-file.js');
+    await recordThisProcess(opts.pidFile, proxy.url);
+  }
   process.stdout.write(renderBanner({
     url: proxy.url,
     version: VERSION,

@@ -3,7 +3,7 @@
  * it was started. A file whose process is gone (or is no longer the one we started: pids are
  * reused) is stale: it says nothing and is removed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -18,6 +18,22 @@ export interface ServiceRecord {
 export async function writePidFile(file: string, record: ServiceRecord): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The proxy records itself once it listens (so the record names the process that got the port,
+ * whoever started it) and removes the record when it exits, unless another process's replaced it.
+ */
+export async function recordThisProcess(file: string, url: string): Promise<void> {
+  const record: ServiceRecord = { pid: process.pid, url, script: process.argv[1] ?? '', started_at: new Date().toISOString() };
+  await writePidFile(file, record);
+  process.once('exit', () => {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as Partial<ServiceRecord>).pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      /* gone or unreadable: nothing of ours to remove */
+    }
+  });
 }
 
 export async function removePidFile(file: string): Promise<void> {

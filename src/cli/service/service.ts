@@ -9,7 +9,7 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../../core/config/schema.js';
 import { UsageError } from '../errors.js';
-import { isAlive, isOurService, readPidFile, removePidFile, writePidFile, type ServiceRecord } from './pid-file.js';
+import { isAlive, isOurService, readPidFile, removePidFile, type ServiceRecord } from './pid-file.js';
 import { probe } from './probe.js';
 import { statePaths, type StatePaths } from './state-paths.js';
 
@@ -88,50 +88,53 @@ export function portTaken(url: string, detail: string): UsageError {
   return new UsageError(`${url} is in use by something that is not ccproxy (${detail}). Choose another port with --port, SERVER__PORT or [server] port in the config file`);
 }
 
-/** Starts `ccproxy serve` detached and waits until it answers; its output goes to the log file. */
+/**
+ * Starts `ccproxy serve` detached (its output to the log file) and waits until it has recorded
+ * itself in the pid file, which it does once it listens. When two starts race, one gets the port
+ * and the other's proxy exits: the loser then reports the winner's record.
+ */
 export async function startService(target: ServiceTarget): Promise<ServiceRecord> {
   const { paths } = target;
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
   // Append, so the log keeps earlier runs; what this run wrote starts at `offset`.
   const offset = statSync(paths.logFile, { throwIfNoEntry: false })?.size ?? 0;
   const log = openSync(paths.logFile, 'a', 0o600);
-  const script = process.argv[1]!;
   let child;
   try {
     // Same node, same loader flags (tsx in development), same script: the `ccproxy` being run.
-    child = spawn(process.execPath, [...process.execArgv, script, ...target.serveArgs], { detached: true, stdio: ['ignore', log, log], env: process.env });
+    const args = [...process.execArgv, process.argv[1]!, ...target.serveArgs, '--pid-file', paths.pidFile];
+    child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
   } finally {
     closeSync(log);
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const spawned = await new Promise<number>((resolve, reject) => {
+  const pid = await new Promise<number>((resolve, reject) => {
     child.once('spawn', () => resolve(child.pid!));
     child.once('error', reject);
   });
-  const record: ServiceRecord = { pid: spawned, url: target.url, script, started_at: new Date().toISOString() };
-  await writePidFile(paths.pidFile, record);
   const deadline = Date.now() + WAIT_MS;
-  let failure: string | undefined;
+  let failure: string;
   for (;;) {
     const code = await Promise.race([exited, sleep(150).then(() => undefined)]);
     if (code !== undefined) {
+      const winner = (await probe(target.url)).kind === 'ccproxy' ? await runningService(paths) : undefined;
+      if (winner) return winner;
       failure = `exited with code ${code}`;
       break;
     }
-    if ((await probe(target.url)).kind === 'ccproxy') break;
+    const record = await readPidFile(paths.pidFile);
+    if (record?.pid === pid) {
+      child.unref();
+      return record;
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      failure = `did not answer at ${target.url} within ${WAIT_MS / 1000} s`;
+      failure = `did not start listening at ${target.url} within ${WAIT_MS / 1000} s`;
       break;
     }
   }
-  if (failure) {
-    await removePidFile(paths.pidFile);
-    const tail = (await logSince(paths.logFile, offset)).trim().split('\n').slice(-5).join('\n');
-    throw new UsageError(`the background proxy ${failure}; ${paths.logFile} says:\n${tail}`);
-  }
-  child.unref();
-  return record;
+  const tail = (await logSince(paths.logFile, offset)).trim().split('\n').slice(-5).join('\n');
+  throw new UsageError(`the background proxy ${failure}; ${paths.logFile} says:\n${tail}`);
 }
 
 export interface Stopped {
