@@ -57,7 +57,7 @@ export const ClaudeApiConfigSchema = ProviderConfigSchema.extend({
   ]).describe('Model ids listed on /v1/models'),
   default_max_tokens: z.number().int().positive().default(8192).describe('max_tokens for OpenAI-route requests that set none (Anthropic requires it)'),
   detection: DetectionSettingsSchema.default(DetectionSettingsSchema.parse({})).describe('Claude CLI detection'),
-  accounts: z.array(ClaudeAccountSchema).default([]).describe('Several Claude accounts (a pool); empty: the one above (credentials_file / api_key) plus any stored with `ccproxy auth login claude --account`'),
+  accounts: z.array(ClaudeAccountSchema).default([]).describe('Several Claude accounts (a pool); empty: the one above (credentials_file / api_key) plus any stored with `ccproxy auth login claude --account <name>`'),
   strategy: StrategySchema,
 }).superRefine((c, ctx) => uniqueNames(c.accounts, ctx));
 
