@@ -47,7 +47,8 @@ function fromMarkdown(file: string): Printed[] {
       return;
     }
     if (inBlock) {
-      const code = line.replace(/\s+#.*$/, '').trim();
+      // Up to a comment or a shell operator (`&`, `&&`, `;`, a pipe or redirection between spaces).
+      const code = line.replace(/\s+#.*$/, '').split(/\s(?:&&?|;|\|\|?|[12]?>>?)(?:\s|$)|\s*&$/)[0]!.trim();
       if (/^ccproxy( |$)/.test(code)) out.push({ where, command: code });
       return;
     }
