@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // Plugins reach the framework only through its public entry (src/plugin.ts), as outside plugins do.
+    files: ['src/plugins/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+(core|formats)(/|$)',
+          message: 'Plugins import the framework only through the public entry: ../../plugin.js (ccproxy-node/plugin).',
+        }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },

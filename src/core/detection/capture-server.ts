@@ -28,6 +28,8 @@ export interface CaptureServerOptions {
   reply: CaptureReply | ((req: CapturedRequest) => CaptureReply);
   /** Which request is "the" capture (default: the first POST). */
   match?: (req: CapturedRequest) => boolean;
+  /** Header names (lower case) the plugin's CLI sends secrets in, besides the usual credential headers. */
+  secretHeaders?: readonly string[];
 }
 
 export interface CaptureServer {
@@ -40,15 +42,16 @@ export interface CaptureServer {
   close(): Promise<void>;
 }
 
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'cookie', 'proxy-authorization', 'chatgpt-account-id']);
+const SECRET_HEADERS: readonly string[] = ['authorization', 'x-api-key', 'cookie', 'proxy-authorization'];
 
 /** Replace credential header values (the CLI runs with a dummy key, but be safe regardless). */
-export function redactHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+export function redactHeaders(headers: http.IncomingHttpHeaders, secretHeaders: readonly string[] = []): Record<string, string> {
+  const secret = new Set([...SECRET_HEADERS, ...secretHeaders.map((h) => h.toLowerCase())]);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
     const key = k.toLowerCase();
-    out[key] = SECRET_HEADERS.has(key) ? '<redacted>' : Array.isArray(v) ? v.join(', ') : v;
+    out[key] = secret.has(key) ? '<redacted>' : Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
 }
@@ -78,7 +81,7 @@ export async function startCaptureServer(opts: CaptureServerOptions): Promise<Ca
       } catch {
         body = text;
       }
-      const rec: CapturedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: redactHeaders(req.headers), body };
+      const rec: CapturedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: redactHeaders(req.headers, opts.secretHeaders), body };
       requests.push(rec);
       if (!done && match(rec)) {
         done = true;

@@ -5,11 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { StateSettings } from '../../core/pool/config.js';
-import { credentialStoreFor } from '../../core/pool/credential-stores.js';
-import type { PoolMember } from '../../core/pool/pool.js';
-import type { PoolState } from '../../core/pool/state.js';
-import { storedAccountPath, storedAccounts } from '../../core/pool/stored-accounts.js';
+import { credentialStoreFor, storedAccountPath, storedAccounts, type StateSettings, type PoolMember, type PoolState } from '../../plugin.js';
 import { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
 

@@ -6,8 +6,7 @@
  * layer (openai-bridge.ts).
  */
 import type { Logger } from 'pino';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import type { UpstreamResponse } from '../../core/http/upstream.js';
+import { affinityKey, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonBody } from '../../plugin.js';
 import type { UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
@@ -16,8 +15,6 @@ import { handleOpenAiRequest } from './openai-bridge.js';
 import { checkMessagesBody, messagesBodyChanges, prepareMessagesBody, type JsonObject, type PrepareOptions } from './request-body.js';
 import type { ClaudeUpstream } from './upstream-call.js';
 import { AnthropicUsageSniffer } from './usage.js';
-import type { JsonBody } from '../../core/json/json-body.js';
-import { affinityKey } from '../../core/pool/affinity.js';
 
 /** Upstream response headers a client may care about (request ids, rate-limit state). */
 const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;

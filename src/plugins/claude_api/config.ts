@@ -3,8 +3,7 @@
  * nested with `__` (e.g. `PLUGINS__CLAUDE_API__OAUTH__TOKEN_URL`).
  */
 import { z } from 'zod';
-import { ProviderConfigSchema } from '../../core/plugin.js';
-import { StrategySchema, accountSchema, uniqueNames } from '../../core/pool/config.js';
+import { ProviderConfigSchema, StrategySchema, accountSchema, uniqueNames } from '../../plugin.js';
 
 /** Claude Code's public OAuth client (the same one the CLI uses). */
 export const CLAUDE_OAUTH_CLIENT_ID = '9d1c250a-e61b-44d9-88ed-5944d1962f5e';

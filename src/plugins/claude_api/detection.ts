@@ -10,11 +10,7 @@ import { promises as fs, constants as fsc } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
-import { runCli } from '../../core/detection/run-cli.js';
-import { withIsolatedHome } from '../../core/detection/isolated-home.js';
-import { readDetectionCache, writeDetectionCache } from '../../core/detection/cache.js';
-import { withoutBillingLines } from '../../formats/index.js';
+import { startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
 import type { TextBlock } from './request-body.js';
 

@@ -5,11 +5,10 @@
  * refresh failed, refreshed tokens not saved yet (held in memory), a credentials directory that
  * takes no writes, fallback detection data, or the last upstream call failed.
  */
-import type { HealthCheckResult } from '../../core/plugin.js';
+import type { HealthCheckResult, AccountPool } from '../../plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeDetector } from './detection.js';
 import type { UpstreamStats } from './upstream-call.js';
-import type { AccountPool } from '../../core/pool/pool.js';
 
 export interface HealthInputs {
   tokens: ClaudeTokenSource;

@@ -1,5 +1,5 @@
 /** Model names for the OpenAI routes (`model_map` globs) and the `/v1/models` list. */
-import type { ModelAcceptance, ModelInfo } from '../../core/adapter.js';
+import type { ModelAcceptance, ModelInfo } from '../../plugin.js';
 import type { ClaudeApiConfig } from './config.js';
 
 /**

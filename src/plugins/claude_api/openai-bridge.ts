@@ -4,14 +4,11 @@
  * credential handling and OAuth edits as the native route), and convert the answer back —
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
-import type { AdapterRequest, AdapterResponse } from '../../core/adapter.js';
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
+import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, affinityKey, type AdapterRequest, type AdapterResponse } from '../../plugin.js';
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
 import { AnthropicUsageSniffer } from './usage.js';
-import { jsonBytes } from '../../core/json/json-bytes.js';
-import { affinityKey } from '../../core/pool/affinity.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;

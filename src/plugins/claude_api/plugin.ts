@@ -4,14 +4,10 @@
  */
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProviderAdapter } from '../../core/adapter.js';
-import { PluginError } from '../../core/errors.js';
-import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
-import type { CoreServices } from '../../core/services.js';
+import { PluginError, AccountPool, type ProviderAdapter, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
-import { AccountPool } from '../../core/pool/pool.js';
 import { claudeAccounts } from './accounts.js';
 import { ClaudeApiConfigSchema, type ClaudeApiConfig } from './config.js';
 import { ClaudeDetector } from './detection.js';

@@ -22,8 +22,7 @@
  *    message-level ones go first, so the stable tools/system breakpoints and the newest
  *    conversation breakpoint survive.
  */
-import { invalidField, jsonTypeOf } from '../../core/errors.js';
-import { dropForeignThinking, stripBillingHeader } from '../../formats/index.js';
+import { invalidField, jsonTypeOf, dropForeignThinking, stripBillingHeader } from '../../plugin.js';
 
 export type JsonObject = Record<string, unknown>;
 export interface TextBlock {

@@ -3,8 +3,7 @@
  * `/v1/messages/count_tokens`, `/v1/chat/completions`, `/v1/responses`, `/v1/models`).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { providerRoutes } from '../../core/http/provider-routes.js';
-import type { ProviderAdapter } from '../../core/adapter.js';
+import { providerRoutes, type ProviderAdapter } from '../../plugin.js';
 
 export function claudeApiRoutes(adapter: ProviderAdapter, plugin: string): FastifyPluginAsync {
   return providerRoutes(adapter, { plugin });

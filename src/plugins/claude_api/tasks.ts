@@ -1,5 +1,5 @@
 /** Scheduled work: re-detect the Claude CLI hourly so an upgrade is picked up without a restart. */
-import type { ScheduledTaskDefinition } from '../../core/plugin.js';
+import type { ScheduledTaskDefinition } from '../../plugin.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
 

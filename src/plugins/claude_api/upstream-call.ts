@@ -6,10 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { AbortSignalLike } from '../../core/adapter.js';
-import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { UpstreamError } from '../../core/errors.js';
-import type { AccountPool } from '../../core/pool/pool.js';
+import { upstreamRequest, UpstreamError, type AbortSignalLike, type UpstreamResponse, type AccountPool } from '../../plugin.js';
 import type { ClaudeTokenSource, UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';

@@ -2,7 +2,7 @@
  * Reads token usage out of an Anthropic SSE byte stream as it passes through, without changing a
  * byte: only `message_start` / `message_delta` data lines are parsed (they carry `usage`).
  */
-import type { TokenUsage } from '../../core/events.js';
+import type { TokenUsage } from '../../plugin.js';
 
 export class AnthropicUsageSniffer {
   usage: TokenUsage = {};

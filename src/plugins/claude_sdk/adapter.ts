@@ -8,9 +8,7 @@
  * CLI's permission prompts go to the broker as pending approvals (permissions/).
  */
 import { randomUUID } from 'node:crypto';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { ProxyError, ValidationError, toProxyError } from '../../core/errors.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, validateRequest, type ConvertOptions, type JsonObject } from '../../formats/index.js';
+import { ProxyError, ValidationError, toProxyError, convertRequest, convertResponse, convertStream, estimateInputTokens, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type ConvertOptions, type JsonObject } from '../../plugin.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig, PermissionModeName } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';

@@ -6,7 +6,7 @@
  * allowed, and per-request overrides limited to options that cannot widen what the CLI may do.
  */
 import { z } from 'zod';
-import { ProviderConfigSchema } from '../../core/plugin.js';
+import { ProviderConfigSchema } from '../../plugin.js';
 
 export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'auto', 'bypassPermissions'] as const;
 export type PermissionModeName = (typeof PERMISSION_MODES)[number];

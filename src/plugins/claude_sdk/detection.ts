@@ -10,8 +10,7 @@
 import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { withIsolatedHome } from '../../core/detection/isolated-home.js';
-import { runCli } from '../../core/detection/run-cli.js';
+import { withIsolatedHome, runCli } from '../../plugin.js';
 import { readLoginState, type LoginState } from './login-state.js';
 
 export type CliSource = 'config' | 'path' | 'bundled';

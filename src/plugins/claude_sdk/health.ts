@@ -4,7 +4,7 @@
  * version and path, session and process counts, tool calls waiting for approval, and the last
  * request error.
  */
-import type { HealthCheckResult } from '../../core/plugin.js';
+import type { HealthCheckResult } from '../../plugin.js';
 import type { ClaudeDetection } from './detection.js';
 import type { SessionStats } from './sessions.js';
 

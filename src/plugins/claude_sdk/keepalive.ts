@@ -5,7 +5,7 @@
  * `ping` event, and an SSE comment for the OpenAI APIs (their SDKs, like every SSE parser, ignore
  * lines starting with `:`).
  */
-import type { ApiFormat } from '../../core/adapter.js';
+import type { ApiFormat } from '../../plugin.js';
 
 export const KEEPALIVE_TEXT: Readonly<Record<ApiFormat, string>> = {
   anthropic: 'event: ping\ndata: {"type": "ping"}\n\n',

@@ -5,7 +5,7 @@
  * never switch to `bypassPermissions` unless the config itself runs in it.
  */
 import { z } from 'zod';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../plugin.js';
 import { McpServerSchema, PERMISSION_MODES, REQUEST_OPTION_NAMES, type ClaudeSdkConfig, type PermissionModeName } from './config.js';
 
 export interface EffectiveOptions {

@@ -5,10 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { ProviderAdapter } from '../../core/adapter.js';
-import { PluginError, type ProxyError } from '../../core/errors.js';
-import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
-import type { CoreServices } from '../../core/services.js';
+import { PluginError, type ProviderAdapter, type ProxyError, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
 import { ClaudeSdkAdapter } from './adapter.js';
 import { CliProcessRegistry } from './cli-process.js';
 import { ClaudeSdkConfigSchema, type ClaudeSdkConfig } from './config.js';

@@ -13,7 +13,7 @@
  * followed by the new user turn (the trailing user messages) as they were. When the request
  * continues a CLI session, the CLI already holds the history and only the new turn is sent.
  */
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../plugin.js';
 
 export type Block = Record<string, unknown> & { type: string };
 

@@ -5,8 +5,7 @@
  * the adapter as the `x-session-id` header, the other way to name a session.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProviderAdapter } from '../../core/adapter.js';
-import { providerRoutes } from '../../core/http/provider-routes.js';
+import { providerRoutes, type ProviderAdapter } from '../../plugin.js';
 import { SESSION_HEADER } from './adapter.js';
 
 export function claudeSdkRoutes(adapter: ProviderAdapter, plugin: string): FastifyPluginAsync {

@@ -9,7 +9,7 @@
  * tool call, neither timeout runs and `pulse` beats (the client's stream gets keep-alives).
  */
 import type { PermissionResult, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
-import { ProxyError, UpstreamError, kindForStatus } from '../../core/errors.js';
+import { ProxyError, UpstreamError, kindForStatus } from '../../plugin.js';
 import type { CliProcessRegistry, CliRun } from './cli-process.js';
 import { launchCold, type CliLaunch, type CliSpec, type PermissionHandler, type WarmCli } from './cli-start.js';
 import { Pulse } from './keepalive.js';

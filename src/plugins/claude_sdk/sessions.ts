@@ -6,7 +6,7 @@
  * The pool is bounded (`max_sessions`): a new session evicts the least recently used idle one, and
  * when every session is busy the request is refused (429) instead of growing without limit.
  */
-import { ProxyError } from '../../core/errors.js';
+import { ProxyError } from '../../plugin.js';
 import { SessionRules } from './permissions/rules.js';
 import { Semaphore } from './semaphore.js';
 

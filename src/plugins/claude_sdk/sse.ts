@@ -3,9 +3,7 @@
  * adds is the failure path: once the response is committed, a run that fails (idle timeout, CLI
  * crash, error result) must end the stream with the API's own error event, never a bare close.
  */
-import type { ApiFormat } from '../../core/adapter.js';
-import { toProxyError } from '../../core/errors.js';
-import { errorEvent, serializeSseStream, type StreamEvent } from '../../formats/index.js';
+import { toProxyError, errorEvent, serializeSseStream, type ApiFormat, type StreamEvent } from '../../plugin.js';
 
 /**
  * A run's failure as an event of the stream's own API: yielded instead of thrown so the formats

@@ -5,7 +5,7 @@
  * - idle-session sweep: drops sessions unused for `session_idle_ttl`.
  */
 import type { Logger } from 'pino';
-import type { ScheduledTaskDefinition } from '../../core/plugin.js';
+import type { ScheduledTaskDefinition } from '../../plugin.js';
 import type { ClaudeDetectionService } from './detection.js';
 import type { SessionPool } from './sessions.js';
 

@@ -8,12 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamError } from '../../core/errors.js';
-import { upstreamRequest } from '../../core/http/upstream.js';
-import { jsonBytes } from '../../core/json/json-bytes.js';
-import { accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
-import type { JsonObject, StreamEvent } from '../../formats/index.js';
+import { AuthError, UpstreamError, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent } from '../../plugin.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';

@@ -3,7 +3,7 @@
  * Every key is snake_case as in TOML; env vars are `PLUGINS__CODEX__<KEY>` (nested with `__`).
  */
 import { z } from 'zod';
-import { ProviderConfigSchema } from '../../core/plugin.js';
+import { ProviderConfigSchema } from '../../plugin.js';
 
 /** Reasoning efforts the Codex models accept (`reasoning.effort`). */
 export const ReasoningEffortSchema = z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']);

@@ -10,9 +10,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { startCaptureServer, type CapturedRequest } from '../../core/detection/capture-server.js';
-import { withIsolatedHome } from '../../core/detection/isolated-home.js';
-import { runCli } from '../../core/detection/run-cli.js';
+import { startCaptureServer, withIsolatedHome, runCli, type CapturedRequest } from '../../plugin.js';
 import type { CodexDetection } from './detection-types.js';
 
 const KEY_ENV = 'CCPROXY_DETECT_KEY';
@@ -55,6 +53,8 @@ export async function captureCodexRequest(opts: CaptureOptions): Promise<Capture
   const server = await startCaptureServer({
     reply: { headers: { 'content-type': 'text/event-stream' }, body: minimalReply() },
     match: (r) => r.method === 'POST' && r.url.endsWith('/responses'),
+    // The ChatGPT account id identifies the user's account: never kept in a detection capture.
+    secretHeaders: ['chatgpt-account-id'],
   });
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();

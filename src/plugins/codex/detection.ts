@@ -7,7 +7,7 @@
  * `<cacheDir>/codex-detection-<version>.json`; the hourly task re-detects only on a version change.
  */
 import type { Logger } from 'pino';
-import { readDetectionCache, writeDetectionCache } from '../../core/detection/cache.js';
+import { readDetectionCache, writeDetectionCache } from '../../plugin.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
 import { FALLBACK_CODEX_BASE_PROMPT, FALLBACK_CODEX_HEADERS, FALLBACK_CODEX_MODEL, FALLBACK_CODEX_VERSION } from './detection-fallback.js';

@@ -6,8 +6,7 @@
  *    because the file could not take them, a credentials directory that takes no writes, or
  *    detection on fallback data.
  */
-import type { HealthCheckResult } from '../../core/plugin.js';
-import type { RefreshRecord } from '../../core/auth/refresher.js';
+import type { HealthCheckResult, RefreshRecord } from '../../plugin.js';
 import type { CodexCredentials } from './auth/credentials.js';
 import type { CodexDetection } from './detection-types.js';
 

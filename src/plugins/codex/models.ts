@@ -5,7 +5,7 @@
  * (`claude-opus-5-5`, `claude-sonnet-*`, `claude-haiku-*` for background calls) are mapped by
  * `model_map`; Codex's own names pass through untouched.
  */
-import type { ModelAcceptance } from '../../core/adapter.js';
+import type { ModelAcceptance } from '../../plugin.js';
 import type { CodexConfig, ReasoningEffort } from './config.js';
 
 export interface ResolvedModel {

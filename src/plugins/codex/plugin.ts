@@ -4,10 +4,7 @@
  * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), detection.ts (CLI).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProviderAdapter } from '../../core/adapter.js';
-import type { CoreServices } from '../../core/services.js';
-import { PluginError } from '../../core/errors.js';
-import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
+import { PluginError, type ProviderAdapter, type CoreServices, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo } from '../../plugin.js';
 import { CodexAdapter } from './adapter.js';
 import { codexAuthCommands } from './auth/commands.js';
 import type { CodexCredentials } from './auth/credentials.js';

@@ -4,10 +4,8 @@
  * Responses retrieval, which cannot work with a backend that stores nothing.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { providerRoutes } from '../../core/http/provider-routes.js';
-import { ProxyError } from '../../core/errors.js';
+import { providerRoutes, ProxyError } from '../../plugin.js';
 import type { CodexAdapter } from './adapter.js';
-import '../../core/http/fastify-types.js';
 
 export function codexRoutes(adapter: CodexAdapter): FastifyPluginAsync {
   const standard = providerRoutes(adapter, { plugin: 'codex' });

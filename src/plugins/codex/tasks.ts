@@ -1,5 +1,5 @@
 /** Scheduled work: re-detect the Codex CLI hourly so an upgrade is picked up without a restart. */
-import type { ScheduledTaskDefinition } from '../../core/plugin.js';
+import type { ScheduledTaskDefinition } from '../../plugin.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetectionService } from './detection.js';
 

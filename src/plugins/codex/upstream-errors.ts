@@ -2,8 +2,7 @@
  * ChatGPT backend failures that need more than the core's generic upstream error mapping: the
  * subscription usage limit (with its reset time) and a turn that failed inside a 200 stream.
  */
-import { UpstreamError } from '../../core/errors.js';
-import type { JsonObject } from '../../formats/index.js';
+import { UpstreamError, type JsonObject } from '../../plugin.js';
 
 const PLUGIN = 'codex';
 

@@ -7,7 +7,7 @@
  * Pure function: the caller logs the `dropped` list at debug.
  */
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../plugin.js';
 import type { ReasoningEffort } from './config.js';
 
 type Json = Record<string, unknown>;

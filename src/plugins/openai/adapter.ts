@@ -9,16 +9,11 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { AdapterJsonResponse, AdapterRequest, AdapterResponse, ApiFormat, ModelAcceptance, ModelInfo, ProviderAdapter } from '../../core/adapter.js';
-import { AuthError, UpstreamConnectionError, UpstreamUnreadableError } from '../../core/errors.js';
-import { upstreamRequest, type UpstreamResponse } from '../../core/http/upstream.js';
-import { convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest } from '../../formats/index.js';
-import type { JsonObject, StreamEvent } from '../../formats/index.js';
+import { AuthError, UpstreamConnectionError, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent } from '../../plugin.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
 import { observeUsage, reportUsage } from './usage.js';
-import { jsonBytes } from '../../core/json/json-bytes.js';
 
 export interface OpenAIAdapterDeps {
   /** `openai` or `openai.<name>`. */

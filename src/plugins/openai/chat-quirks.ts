@@ -10,7 +10,7 @@
  *    `finish_reason: "tool_calls"` without any call (→ `stop`);
  *  - no usage chunk (nothing to invent: converters report what they have).
  */
-import type { StreamEvent } from '../../formats/index.js';
+import type { StreamEvent } from '../../plugin.js';
 
 type Json = Record<string, unknown>;
 

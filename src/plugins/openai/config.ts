@@ -6,7 +6,7 @@
  * key meant for one server must never reach another.
  */
 import { z } from 'zod';
-import { ProviderConfigSchema } from '../../core/plugin.js';
+import { ProviderConfigSchema } from '../../plugin.js';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 

@@ -6,7 +6,7 @@
  * configured at all (the plugin cannot serve: say what to set). An unconfigured default instance
  * next to configured named ones is reported but does not lower the status.
  */
-import type { HealthCheckResult } from '../../core/plugin.js';
+import type { HealthCheckResult } from '../../plugin.js';
 import { NOT_CONFIGURED_FIX, isLocalUrl } from './config.js';
 import type { Instance } from './instances.js';
 

@@ -4,10 +4,7 @@
  * scheduled probe and cached, so listing and health never cost a call per request.
  */
 import type { Dispatcher } from 'undici';
-import type { ModelAcceptance, ModelInfo } from '../../core/adapter.js';
-import { UpstreamError, type ProxyError } from '../../core/errors.js';
-import { upstreamRequest } from '../../core/http/upstream.js';
-import { matchPattern } from '../../core/routing/glob.js';
+import { UpstreamError, upstreamRequest, matchPattern, type ModelAcceptance, type ModelInfo, type ProxyError } from '../../plugin.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 
 /** Claude Code's own model names: meaningless upstream, so they take `default_model`. */

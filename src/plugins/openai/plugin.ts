@@ -5,10 +5,7 @@
  * Wiring only; the work lives in adapter.ts (requests), models.ts (names and the model list).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { ProviderAdapter } from '../../core/adapter.js';
-import { PluginError } from '../../core/errors.js';
-import type { HealthCheckResult, ProviderPlugin, ScheduledTaskDefinition, StartupInfo } from '../../core/plugin.js';
-import type { CoreServices } from '../../core/services.js';
+import { PluginError, type ProviderAdapter, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
 import { NOT_CONFIGURED_FIX, OpenAIConfigSchema, isLocalUrl, type OpenAIConfig } from './config.js';
 import { openaiHealth } from './health.js';
 import { buildInstances, PLUGIN_NAME, type Instance } from './instances.js';

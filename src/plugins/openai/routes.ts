@@ -4,7 +4,7 @@
  * own adapter (errors and events are stamped `openai.<name>`).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { providerRoutes } from '../../core/http/provider-routes.js';
+import { providerRoutes } from '../../plugin.js';
 import type { Instance } from './instances.js';
 
 export function openaiRoutes(instances: Instance[]): FastifyPluginAsync {

@@ -3,7 +3,7 @@
  * `/v1/models` and root routing, and is what health reports. Unconfigured instances, and remote
  * ones without a key, are not probed.
  */
-import type { ScheduledTaskDefinition } from '../../core/plugin.js';
+import type { ScheduledTaskDefinition } from '../../plugin.js';
 import { isLocalUrl } from './config.js';
 import type { Instance } from './instances.js';
 

@@ -1,7 +1,5 @@
 /** Token usage from Chat or Responses upstream answers, reported to the request's observer. */
-import type { AdapterRequest } from '../../core/adapter.js';
-import type { TokenUsage } from '../../core/events.js';
-import type { JsonObject, StreamEvent } from '../../formats/index.js';
+import type { AdapterRequest, TokenUsage, JsonObject, StreamEvent } from '../../plugin.js';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const obj = (v: unknown): JsonObject => (v && typeof v === 'object' ? (v as JsonObject) : {});

@@ -34,6 +34,19 @@ describe('capture server', () => {
       await cap.close();
     }
   });
+
+  it("redacts the header names a plugin declares secret, and only for that capture", async () => {
+    const send = (url: string): Promise<unknown> => request(url, { method: 'POST', headers: { 'chatgpt-account-id': 'acct-123', 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.text());
+    const codexLike = await startCaptureServer({ reply: { body: '{}' }, secretHeaders: ['ChatGPT-Account-Id'] });
+    const plain = await startCaptureServer({ reply: { body: '{}' } });
+    try {
+      await Promise.all([send(`${codexLike.url}/v1/responses`), send(`${plain.url}/v1/responses`)]);
+      expect((await codexLike.captured).headers['chatgpt-account-id']).toBe('<redacted>');
+      expect((await plain.captured).headers['chatgpt-account-id']).toBe('acct-123');
+    } finally {
+      await Promise.all([codexLike.close(), plain.close()]);
+    }
+  });
 });
 
 describe('runCli', () => {

@@ -6,13 +6,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AccountInfo, AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
-import { AuthError } from '../../../core/errors.js';
-import { AccountNameSchema } from '../../../core/pool/config.js';
+import { AuthError, AccountNameSchema, CredentialFile, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands } from '../../../plugin.js';
 import { accountConfig, claudeAccounts } from '../accounts.js';
-import { CredentialFile } from '../../../core/auth/credential-file.js';
-import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
-import { requestTokens } from '../../../core/auth/token-endpoint.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
 

@@ -6,9 +6,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { JsonObject } from '../../../core/auth/credential-file.js';
-import type { TokenSnapshot } from '../../../core/auth/refresher.js';
-import type { IssuedTokens } from '../../../core/auth/token-endpoint.js';
+import type { JsonObject, TokenSnapshot, IssuedTokens } from '../../../plugin.js';
 
 export const OAUTH_KEY = 'claudeAiOauth';
 

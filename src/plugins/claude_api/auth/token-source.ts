@@ -6,12 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
-import type { CredentialStore } from '../../../core/auth/credential-store.js';
-import { fileTokenStore } from '../../../core/auth/file-token-store.js';
-import { TokenRefresher } from '../../../core/auth/refresher.js';
-import { TokenEndpointError, refreshFailure, requestTokens } from '../../../core/auth/token-endpoint.js';
-import { AuthError } from '../../../core/errors.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore } from '../../../plugin.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { applyOAuth, credentialsPath, extractOAuth, tokensFromResponse, type ClaudeOAuthTokens } from './credentials.js';
 

@@ -8,8 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ApiFormat } from '../../../core/adapter.js';
-import type { EventBus, PermissionDecidedBy } from '../../../core/events.js';
+import type { ApiFormat, EventBus, PermissionDecidedBy } from '../../../plugin.js';
 
 export type Decision = 'allow' | 'deny';
 export type Remember = 'session' | 'none';

@@ -5,7 +5,7 @@
  * reads in its tool result.
  */
 import type { PermissionResult } from '@anthropic-ai/claude-agent-sdk';
-import type { ApiFormat } from '../../../core/adapter.js';
+import type { ApiFormat } from '../../../plugin.js';
 import type { PermissionHandler } from '../cli-start.js';
 import type { Outcome, PermissionAsk, PermissionBroker } from './broker.js';
 import { summarize } from './describe.js';

@@ -10,11 +10,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { JsonBody } from '../../../core/json/json-body.js';
-import { ProxyError, ValidationError, invalidField, jsonTypeOf } from '../../../core/errors.js';
-import { refuseCrossOrigin } from '../../../core/http/same-origin.js';
-import { SSE_HEADERS } from '../../../core/http/send.js';
-import { serializeSse } from '../../../formats/sse.js';
+import { JsonBody, ProxyError, ValidationError, invalidField, jsonTypeOf, refuseCrossOrigin, SSE_HEADERS, serializeSse } from '../../../plugin.js';
 import type { BrokerEvent, PendingPermission, PermissionBroker } from './broker.js';
 
 const DecisionBody = z.strictObject({

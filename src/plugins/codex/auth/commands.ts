@@ -2,10 +2,7 @@
  * `ccproxy auth login|status|logout codex`. Login is the Codex CLI's own flow (PKCE, callback on
  * `http://localhost:1455/auth/callback`), so the resulting auth.json is the one the CLI reads too.
  */
-import type { AuthCommandContext, AuthStatusReport, PluginAuthCommands } from '../../../core/plugin.js';
-import { CredentialFile } from '../../../core/auth/credential-file.js';
-import { runOAuthLogin } from '../../../core/auth/oauth-login.js';
-import { requestTokens } from '../../../core/auth/token-endpoint.js';
+import { CredentialFile, runOAuthLogin, requestTokens, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands } from '../../../plugin.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
 

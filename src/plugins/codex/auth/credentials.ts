@@ -6,7 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { IssuedTokens } from '../../../core/auth/token-endpoint.js';
+import type { IssuedTokens } from '../../../plugin.js';
 import { jwtExpiryMs, openaiAuthInfo } from './jwt.js';
 
 export type AuthFileJson = Record<string, unknown>;

@@ -6,11 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError } from '../../../core/auth/credential-file.js';
-import { fileTokenStore } from '../../../core/auth/file-token-store.js';
-import { TokenRefresher } from '../../../core/auth/refresher.js';
-import { TokenEndpointError, refreshFailure, requestTokens, type IssuedTokens } from '../../../core/auth/token-endpoint.js';
-import { AuthError, UpstreamError } from '../../../core/errors.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, UpstreamError, type IssuedTokens } from '../../../plugin.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
 
