@@ -67,6 +67,7 @@ export {
 } from './core/errors.js';
 
 // ── HTTP: routes, request bodies, upstream calls ────────────────────────────────────────────────
+export { copyRequest } from './core/http/model-request.js';
 export { providerRoutes } from './core/http/provider-routes.js';
 export { refuseCrossOrigin } from './core/http/same-origin.js';
 export { SSE_HEADERS } from './core/http/send.js';

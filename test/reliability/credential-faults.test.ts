@@ -94,7 +94,8 @@ describe.each(['claude', 'codex'] as const)('%s credentials', (which) => {
     await waitFor(async () => p.refreshTokenOf(await fileContent(p)) === 'fake-refresh-2', 'the retried write');
     expect(p.oauth.validRefreshTokens.has('fake-refresh-2')).toBe(true);
     expect((await fs.stat(p.file)).mode & 0o777).toBe(0o600);
-    expect((await healthOf(p)).check.output ?? '').not.toMatch(/could not be saved/);
+    // The file is renamed into place a moment before the refresher marks the tokens saved: wait for that.
+    await waitFor(async () => !/could not be saved/.test((await healthOf(p)).check.output ?? ''), '/health to stop warning about the unsaved tokens');
   });
 
   it('an unwritable credentials directory fails fast, before the refresh token is spent, and /health says so', async () => {
