@@ -102,8 +102,10 @@ export { serializeSse } from './formats/sse.js';
 export { CredentialFile, CredentialFileError } from './core/auth/credential-file.js';
 export type { CredentialStore } from './core/auth/credential-store.js';
 export { fileTokenStore } from './core/auth/file-token-store.js';
-export { runOAuthLogin } from './core/auth/oauth-login.js';
+export { openBrowser, runOAuthLogin } from './core/auth/oauth-login.js';
 export { TokenRefresher, type RefreshRecord, type TokenSnapshot } from './core/auth/refresher.js';
+/** Register a token the plugin learned (not shaped like `sk-…` or a JWT) so logs and errors never show it. */
+export { secrets } from './core/secrets.js';
 export { TokenEndpointError, refreshFailure, requestTokens, type IssuedTokens } from './core/auth/token-endpoint.js';
 
 // ── Detecting a CLI's version and the requests it sends, without touching the user's home ───────
