@@ -149,7 +149,7 @@ export class FakeOpenAICompatible {
   }
 }
 
-function sendError(res: http.ServerResponse, status: number, message: string, type: string, code?: string, retryAfter?: string): void {
+export function sendError(res: http.ServerResponse, status: number, message: string, type: string, code?: string, retryAfter?: string): void {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': 'req_fake_error' };
   if (retryAfter) headers['retry-after'] = retryAfter;
   res.writeHead(status, headers);
@@ -159,7 +159,7 @@ function sendError(res: http.ServerResponse, status: number, message: string, ty
 const rid = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`;
 const tick = (ms?: number): Promise<void> => new Promise((r) => (ms ? setTimeout(r, ms) : setImmediate(r)));
 
-async function streamEvents(res: http.ServerResponse, events: Record<string, unknown>[], chat: boolean, turn: FakeTurn, request: Record<string, unknown>): Promise<void> {
+export async function streamEvents(res: http.ServerResponse, events: Record<string, unknown>[], chat: boolean, turn: FakeTurn, request: Record<string, unknown>): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const frames = events.map((e) => (chat ? `data: ${JSON.stringify(e)}\n\n` : `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`));
   if (turn.streamError) {
@@ -197,7 +197,7 @@ function splitArgs(args: string): string[] {
   return parts;
 }
 
-function chatEvents(turn: FakeTurn, model: string, quirks: ChatQuirks, includeUsage: boolean): Record<string, unknown>[] {
+export function chatEvents(turn: FakeTurn, model: string, quirks: ChatQuirks, includeUsage: boolean): Record<string, unknown>[] {
   const id = rid('chatcmpl');
   const created = Math.floor(Date.now() / 1000);
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): Record<string, unknown> => ({
@@ -225,7 +225,7 @@ function chatEvents(turn: FakeTurn, model: string, quirks: ChatQuirks, includeUs
   return out;
 }
 
-function chatCompletion(turn: FakeTurn, model: string, quirks: ChatQuirks): Record<string, unknown> {
+export function chatCompletion(turn: FakeTurn, model: string, quirks: ChatQuirks): Record<string, unknown> {
   const calls = (turn.toolCalls ?? []).map((c) => ({ id: c.id ?? `call_${randomBytes(6).toString('hex')}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
   const finish = calls.length || quirks.toolCallsFinishWithoutCalls ? 'tool_calls' : 'stop';
   return {
