@@ -17,6 +17,8 @@ export async function startCopilotHarness(opts: { config?: Record<string, unknow
     env: {},
     overrides: {
       server: { port: 0 },
+      // The first import of the plugin's TypeScript under a loaded test run can exceed the 10 s default.
+      plugin_init_timeout: 120,
       logging: { level: process.env.COPILOT_TEST_LOG ?? 'silent' },
       enabled_plugins: ['copilot'],
       ...(opts.routing ? { routing: opts.routing } : {}),
