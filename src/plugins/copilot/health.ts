@@ -1,8 +1,8 @@
 /**
  * copilot health, from what the plugin already knows (never an upstream call per health request):
  * is there a GitHub token (and where from), the Copilot token's expiry, the last exchange and
- * models fetch, the plan the exchange named. fail: no GitHub token, or GitHub refused the
- * exchange (bad token, no subscription). warn: the last exchange or models fetch failed otherwise.
+ * models fetch, the plan the exchange named. warn: no GitHub token yet (not set up). fail: GitHub refused the
+ * exchange (bad token, no subscription). warn also: the last exchange or models fetch failed otherwise.
  */
 import type { HealthCheckResult } from '../../plugin.js';
 import type { CopilotTokens } from './auth/copilot-token.js';
@@ -19,7 +19,8 @@ export function copilotHealth(github: GitHubToken | undefined, tokens: CopilotTo
   let status: HealthCheckResult['status'] = 'pass';
   let output: string | undefined;
   if (!github) {
-    status = 'fail';
+    // Not set up is not broken (as for openai without a key): say what to run.
+    status = 'warn';
     output = 'no GitHub token: run `ccproxy auth login copilot`';
   } else if (exchange && !exchange.ok) {
     status = exchange.status === 401 || exchange.status === 403 || exchange.status === 404 ? 'fail' : 'warn';
