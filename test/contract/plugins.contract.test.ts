@@ -81,7 +81,8 @@ describe('plugin set', () => {
       for (const r of all) {
         for (const route of r.routes ?? []) {
           const path = route.split(' ')[1]!;
-          if (path.startsWith(`${r.plugin?.routerPrefix ?? ''}/`)) continue;
+          // A plugin's page at its prefix itself (`GET /dashboard`) is under its prefix too.
+          if (path === r.plugin?.routerPrefix || path.startsWith(`${r.plugin?.routerPrefix ?? ''}/`)) continue;
           expect(r.plugin?.getRootRoutes, `${route} is outside ${r.name}'s prefix`).toBeTypeOf('function');
           expect(['/v1/', '/health', '/plugins', ...prefixes].some((p) => path.startsWith(p)), route).toBe(false);
         }

@@ -79,11 +79,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless chromium', () => {
     // /usage is a 404 here (the usage plugin is off): the page handles that; anything else is a bug.
     page.on('response', (res) => { if (res.status() >= 400 && new URL(res.url()).pathname !== '/usage') errors.push(`${res.status()} ${res.url()}`); });
     await page.goto(`${proxy.url}/dashboard`);
-    await page.waitForFunction(() => document.getElementById('feed-status')?.textContent === 'live', undefined, { timeout: 60_000 });
-    await page.waitForFunction(() => !document.querySelector('#health li')?.textContent?.includes('loading'), undefined, { timeout: 60_000 });
+    await page.waitForFunction("document.getElementById('feed-status')?.textContent === 'live'", undefined, { timeout: 60_000 });
+    await page.waitForFunction("!document.querySelector('#health li')?.textContent?.includes('loading')", undefined, { timeout: 60_000 });
     expect(await page.textContent('#health')).toContain('openai');
     // Without the usage plugin the chart says how to get it, rather than failing.
-    await page.waitForFunction(() => document.getElementById('usage-status')?.textContent?.includes('usage plugin is off'), undefined, { timeout: 60_000 });
+    await page.waitForFunction("document.getElementById('usage-status')?.textContent?.includes('usage plugin is off')", undefined, { timeout: 60_000 });
 
     const client = new OpenAI({ baseURL: `${proxy.url}/openai/v1`, apiKey: TOKEN, maxRetries: 0 });
     const stream = await client.chat.completions.create({
