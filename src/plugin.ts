@@ -86,6 +86,7 @@ export {
   dropForeignThinking,
   errorEvent,
   estimateInputTokens,
+  estimatedTokenCount,
   parseSseStream,
   serializeSseStream,
   stripBillingHeader,

@@ -24,7 +24,7 @@ export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
 /** Pass-through requests: drop the other vendor's reasoning a switched client replays. */
 export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';
 export * from './models/index.js';
-export { estimateInputTokens } from './token-estimate.js';
+export { estimateInputTokens, estimatedTokenCount } from './token-estimate.js';
 /** Claude Code's per-build billing line, removed before any system prompt is forwarded. */
 export { stripBillingHeader, withoutBillingLines } from './shared/billing-header.js';
 /** Anything thrown while reading an upstream's answer → the error the client gets (502 for a shape it cannot read). */

@@ -4,6 +4,8 @@
  * CLI). Claude Code only uses the number to decide when to compact, so about four characters per
  * token over the text the model will read is close enough.
  */
+import { validateRequest } from './models/validate.js';
+
 type Json = Record<string, unknown>;
 
 const CHARS_PER_TOKEN = 4;
@@ -39,4 +41,13 @@ export function estimateInputTokens(body: Json): number {
   // Tool definitions count as JSON text, schema punctuation included.
   if (Array.isArray(body.tools)) chars += JSON.stringify(body.tools).length;
   return Math.max(1, Math.ceil(chars / CHARS_PER_TOKEN) + extra);
+}
+
+/**
+ * The answer to `count_tokens` on a provider without a counting endpoint: the request checked as
+ * a count_tokens request (a 400 naming the field), then its estimate.
+ */
+export function estimatedTokenCount(body: Json): { input_tokens: number } {
+  validateRequest('anthropic', body, { countTokens: true });
+  return { input_tokens: estimateInputTokens(body) };
 }

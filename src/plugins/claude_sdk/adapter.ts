@@ -8,7 +8,7 @@
  * CLI's permission prompts go to the broker as pending approvals (permissions/).
  */
 import { randomUUID } from 'node:crypto';
-import { ProxyError, ValidationError, toProxyError, convertRequest, convertResponse, convertStream, estimateInputTokens, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type ConvertOptions, type JsonObject } from '../../plugin.js';
+import { ProxyError, ValidationError, toProxyError, convertRequest, convertResponse, convertStream, estimatedTokenCount, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type ConvertOptions, type JsonObject } from '../../plugin.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig, PermissionModeName } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
@@ -63,9 +63,7 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   /** An estimate without starting a CLI: Claude Code clients ask before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    const body = req.body.value();
-    validateRequest('anthropic', body, { countTokens: true });
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
+    return { kind: 'json', status: 200, body: estimatedTokenCount(req.body.value()) };
   }
 
   async handle(req: AdapterRequest): Promise<AdapterResponse> {

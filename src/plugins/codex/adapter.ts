@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { AuthError, UpstreamError, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent } from '../../plugin.js';
+import { AuthError, UpstreamError, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent } from '../../plugin.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
@@ -115,9 +115,7 @@ export class CodexAdapter implements ProviderAdapter {
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    const body = req.body.value();
-    validateRequest('anthropic', body, { countTokens: true });
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
+    return { kind: 'json', status: 200, body: estimatedTokenCount(req.body.value()) };
   }
 
   async listModels(): Promise<ModelInfo[]> {

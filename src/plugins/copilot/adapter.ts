@@ -7,7 +7,7 @@
  * its own API as the core renders them for every provider.
  */
 import type { Logger } from 'pino';
-import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimateInputTokens, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamRequest, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type StreamEvent, type TokenUsage, type UpstreamResponse } from '../../plugin.js';
+import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamRequest, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type StreamEvent, type TokenUsage, type UpstreamResponse } from '../../plugin.js';
 import type { CopilotToken, CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 import { modelAcceptance, resolveModel, type CopilotModels } from './models.js';
@@ -64,9 +64,7 @@ export class CopilotAdapter implements ProviderAdapter {
 
   /** Copilot has no counting endpoint; Claude Code asks before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    const body = req.body.value();
-    validateRequest('anthropic', body, { countTokens: true });
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
+    return { kind: 'json', status: 200, body: estimatedTokenCount(req.body.value()) };
   }
 
   listModels(): Promise<ModelInfo[]> {

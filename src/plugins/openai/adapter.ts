@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { AuthError, UpstreamConnectionError, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimateInputTokens, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent } from '../../plugin.js';
+import { AuthError, UpstreamConnectionError, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent } from '../../plugin.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
@@ -71,9 +71,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   /** OpenAI-compatible servers have no counting endpoint; Claude Code asks before compacting. */
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
-    const body = req.body.value();
-    validateRequest('anthropic', body, { countTokens: true });
-    return { kind: 'json', status: 200, body: { input_tokens: estimateInputTokens(body) } };
+    return { kind: 'json', status: 200, body: estimatedTokenCount(req.body.value()) };
   }
 
   async listModels(): Promise<ModelInfo[]> {
