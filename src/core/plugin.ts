@@ -82,6 +82,11 @@ export interface PluginBase<C extends PluginConfig = PluginConfig> {
   getScheduledTasks(): ScheduledTaskDefinition[];
   /** What `ccproxy serve` prints about this plugin once started (credentials found? how to fix?). */
   startupInfo?(): StartupInfo;
+  /**
+   * A provider with account pools: the account names per provider (instance), e.g.
+   * `{ claude_api: ['work', 'personal'] }`, listed on `/plugins`. Names only, never a credential.
+   */
+  accountNames?(): Record<string, string[]>;
   /** Links the `GET /` page lists for this plugin (a dashboard, its docs); paths under routerPrefix. */
   pageLinks?(): PageLink[];
   /** `ccproxy auth login|status|logout <alias>` support. */

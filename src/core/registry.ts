@@ -17,6 +17,8 @@ export interface PluginSummary {
   reason?: string;
   routes: string[];
   tasks: unknown[];
+  /** A provider with accounts: their names per provider (instance), never a credential. */
+  accounts?: Record<string, string[]>;
 }
 
 export class PluginRegistry {
@@ -101,6 +103,17 @@ export class PluginRegistry {
       reason: r.reason,
       routes: r.routes ?? [],
       tasks: tasks(r.name),
+      ...accountsOf(r),
     }));
+  }
+}
+
+/** Only a started plugin has accounts to name; one that cannot say is listed without. */
+function accountsOf(r: PluginRecord): { accounts?: Record<string, string[]> } {
+  if (r.state !== 'active' || !r.plugin?.accountNames) return {};
+  try {
+    return { accounts: r.plugin.accountNames() };
+  } catch {
+    return {};
   }
 }

@@ -73,15 +73,23 @@ describe('ccproxy accounts', () => {
     });
     expect(res.statusCode).toBe(200);
     await res.body.text();
+    // The request's tokens are counted once it completed (just after its last byte went out).
+    await expect.poll(async () => {
+      const doc = (await (await request(`${proxy.url}/health`)).body.json()) as { checks: Record<string, Array<{ details: { accounts: Array<{ name: string; tokens: number }> } }>> };
+      return doc.checks['plugin:claude_api']![0]!.details.accounts.find((x) => x.name === 'b')!.tokens;
+    }).toBeGreaterThan(0);
 
     const out = await runCli(['--config', configFile, 'accounts', '--url', proxy.url], box);
     expect(out.code, out.stderr).toBe(0);
     const lines = out.stdout.split('\n');
-    expect(lines[0]).toMatch(/^PROVIDER\s+ACCOUNT\s+PLAN\s+TOKEN EXPIRES\s+STATE\s+REQUESTS/);
+    expect(lines[0]).toMatch(/^PROVIDER\s+ACCOUNT\s+PLAN\s+TOKEN EXPIRES\s+STATE\s+REQUESTS\s+TOKENS/);
     const a = lines.find((l) => /^claude_api\s+a\s/.test(l))!;
     const b = lines.find((l) => /^claude_api\s+b\s/.test(l))!;
     expect(a).toMatch(/max\s+in \d+ min\s+cooling down until \d{4}-/);
-    expect(b).toMatch(/pro\s+in \d+ min\s+ready\s+1$/);
+    // B served one request: it and its tokens (input + output, as the upstream reported) count in its window.
+    const [, requests, tokens] = /pro\s+in \d+ min\s+ready\s+(\d+)\s+(\d+)$/.exec(b) ?? [];
+    expect(requests).toBe('1');
+    expect(Number(tokens)).toBeGreaterThan(0);
     expect(out.stdout + out.stderr).not.toContain(TOKEN_A);
     expect(out.stdout + out.stderr).not.toContain('sk-ant-ort01');
   });

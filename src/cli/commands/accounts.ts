@@ -1,6 +1,6 @@
 /**
  * `ccproxy accounts`: every account of every provider with accounts, one line each: provider,
- * name, plan, token expiry (from its credentials), state and requests in the current window (from
+ * name, plan, token expiry (from its credentials), state, requests and tokens in the current window (from
  * the running proxy's /health, when it answers). Never a token.
  */
 import type { AccountInfo, PluginAuthCommands, PluginConfig } from '../../core/plugin.js';
@@ -20,6 +20,7 @@ interface LiveAccount {
   until?: string;
   reason?: string;
   requests?: number;
+  tokens?: number;
 }
 
 type HealthDoc = { checks?: Record<string, Array<{ status?: string; output?: string; details?: { accounts?: LiveAccount[] } }>> };
@@ -44,15 +45,19 @@ export async function accountsCommand(opts: AccountsOptions): Promise<void> {
     const check = health?.checks?.[`plugin:${record.name}`]?.[0];
     for (const a of accounts) {
       const live = check?.details?.accounts?.find((x) => x.name === a.name);
-      rows.push([record.name, a.name, a.plan ?? '-', expiry(a.expiresAt), state(a, live, check, health !== null), live?.requests === undefined ? '-' : String(live.requests)]);
+      rows.push([record.name, a.name, a.plan ?? '-', expiry(a.expiresAt), state(a, live, check, health !== null), count(live?.requests), count(live?.tokens)]);
     }
   }
   if (rows.length === 0) {
     process.stdout.write('No provider with accounts is enabled.\n');
     return;
   }
-  process.stdout.write(table(['PROVIDER', 'ACCOUNT', 'PLAN', 'TOKEN EXPIRES', 'STATE', 'REQUESTS'], rows));
+  process.stdout.write(table(['PROVIDER', 'ACCOUNT', 'PLAN', 'TOKEN EXPIRES', 'STATE', 'REQUESTS', 'TOKENS'], rows));
   if (!health) process.stdout.write(`(no ccproxy answering at ${target.base}: states are unknown; start it with \`ccproxy serve\`, or pass --url)\n`);
+}
+
+function count(n: number | undefined): string {
+  return n === undefined ? '-' : String(n);
 }
 
 function expiry(at: number | undefined): string {

@@ -9,7 +9,7 @@
  * as a provider without a pool does.
  */
 import { AuthError, ProxyError } from '../errors.js';
-import type { EventBus } from '../events.js';
+import type { EventBus, RequestEvents, TokenUsage } from '../events.js';
 import { secrets } from '../secrets.js';
 import type { Strategy } from './config.js';
 import { limitFromError } from './limits.js';
@@ -29,7 +29,8 @@ export interface AccountPoolOptions<T> {
   strategy: Strategy;
   state: PoolState;
   affinityTtlMs: number;
-  events?: Pick<EventBus, 'emit' | 'has'>;
+  /** `account.state` goes out on it; with several accounts, `request.completed` counts each account's tokens. */
+  events?: Pick<EventBus, 'emit' | 'has'> & Partial<Pick<EventBus, 'on'>>;
   now?: () => number;
   /** How long an account whose credentials failed is skipped before it is tried again (default 5 min). */
   failingMs?: number;
@@ -55,6 +56,7 @@ export interface AccountStatus {
   reason?: string;
   inflight: number;
   requests: number;
+  tokens: number;
 }
 
 export class AccountPool<T> {
@@ -71,6 +73,21 @@ export class AccountPool<T> {
     this.provider = opts.provider;
     this.members = opts.members;
     this.now = opts.now ?? Date.now;
+    if (this.pooled && opts.events?.on) this.unsubscribe = opts.events.on('request.completed', (e) => this.countTokens(e));
+  }
+
+  private readonly unsubscribe?: () => void;
+
+  /** Stop counting (the plugin shuts down). */
+  close(): void {
+    this.unsubscribe?.();
+  }
+
+  /** A request an account of this pool served: its tokens count in that account's window. */
+  private countTokens(e: RequestEvents['request.completed']): void {
+    if (e.plugin !== this.provider || !e.account || !e.usage || !this.members.some((m) => m.name === e.account)) return;
+    const n = usageTokens(e.usage);
+    if (n > 0) this.opts.state.addTokens(this.provider, e.account, n);
   }
 
   /** More than one account: selection, affinity and failover apply. */
@@ -144,6 +161,7 @@ export class AccountPool<T> {
         ...(mark ? { until: mark.until, reason: mark.reason } : {}),
         inflight: view.inflight.get(m.name) ?? 0,
         requests: view.requests.get(m.name) ?? 0,
+        tokens: view.tokens.get(m.name) ?? 0,
       };
     });
   }
@@ -219,4 +237,12 @@ function leastUsed<T>(ready: readonly PoolMember<T>[], view: PoolView): PoolMemb
     if (a < b || (a === b && (view.requests.get(m.name) ?? 0) / m.weight < (view.requests.get(best.name) ?? 0) / best.weight)) best = m;
   }
   return best;
+}
+
+/**
+ * Input and output tokens of one request as its upstream reported them (whether `input` includes
+ * cached tokens differs between the APIs; the window count is a rough gauge of use either way).
+ */
+function usageTokens(u: TokenUsage): number {
+  return (u.inputTokens ?? 0) + (u.outputTokens ?? 0);
 }

@@ -1,8 +1,8 @@
 /**
  * Pool state shared through Redis by several proxy instances (`[state] backend = "redis"`):
  * cooldowns and failures (`<prefix>:mark:<provider>:<account>`, expiring with the mark), the
- * affinity map (`<prefix>:pin:<provider>:<hash>`, TTL), in-flight and request counts (hashes
- * `<prefix>:inflight|requests:<provider>`), and per-key locks (`<prefix>:lock:<key>`, SET NX PX
+ * affinity map (`<prefix>:pin:<provider>:<hash>`, TTL), in-flight, request and token counts (hashes
+ * `<prefix>:inflight|requests|tokens:<provider>`), and per-key locks (`<prefix>:lock:<key>`, SET NX PX
  * with an owner token, released only by their owner).
  *
  * Every write also goes to a local MemoryPoolState, and every read mirrors what it learns into it:
@@ -93,26 +93,30 @@ export class RedisPoolState implements PoolState {
       pipe.mget(...accounts.map((a) => `${p}:mark:${scope}:${a}`));
       pipe.hmget(`${p}:inflight:${scope}`, ...accounts);
       pipe.hmget(`${p}:requests:${scope}`, ...accounts);
+      pipe.hmget(`${p}:tokens:${scope}`, ...accounts);
       if (affinity !== undefined) pipe.get(`${p}:pin:${scope}:${affinity}`);
       const results = await pipe.exec();
       if (!results) throw new Error('pipeline discarded');
       for (const [err] of results) if (err) throw err;
-      const [marksRaw, inflightRaw, requestsRaw, pinRaw] = results.map((r) => r[1]) as [Array<string | null>, Array<string | null>, Array<string | null>, string | null | undefined];
+      const [marksRaw, inflightRaw, requestsRaw, tokensRaw, pinRaw] = results.map((r) => r[1]) as [Array<string | null>, Array<string | null>, Array<string | null>, Array<string | null>, string | null | undefined];
       const now = this.now();
       const marks = new Map<string, AccountMark>();
       const inflight = new Map<string, number>();
       const requests = new Map<string, number>();
+      const tokens = new Map<string, number>();
+      const count = (raw: string | null | undefined): number => Math.max(0, Number(raw ?? 0) || 0);
       accounts.forEach((a, i) => {
         const mark = parseMark(marksRaw[i]);
         if (mark && mark.until > now) {
           marks.set(a, mark);
           this.local.markNow(scope, a, mark);
         }
-        inflight.set(a, Math.max(0, Number(inflightRaw[i] ?? 0) || 0));
-        requests.set(a, Math.max(0, Number(requestsRaw[i] ?? 0) || 0));
+        inflight.set(a, count(inflightRaw[i]));
+        requests.set(a, count(requestsRaw[i]));
+        tokens.set(a, count(tokensRaw[i]));
       });
       const pinned = typeof pinRaw === 'string' && accounts.includes(pinRaw) ? pinRaw : undefined;
-      return { marks, inflight, requests, ...(pinned ? { pinned } : {}) };
+      return { marks, inflight, requests, tokens, ...(pinned ? { pinned } : {}) };
     } catch (err) {
       this.markDown(err);
       return this.local.viewNow(scope, accounts, affinity);
@@ -130,7 +134,7 @@ export class RedisPoolState implements PoolState {
         return;
       }
       const pipe = this.redis.pipeline().set(key, JSON.stringify(mark), 'PX', Math.max(1, mark.until - this.now()));
-      if (mark.state === 'cooling') pipe.hdel(`${p}:requests:${scope}`, account);
+      if (mark.state === 'cooling') pipe.hdel(`${p}:requests:${scope}`, account).hdel(`${p}:tokens:${scope}`, account);
       const results = await pipe.exec();
       for (const [err] of results ?? []) if (err) throw err;
     } catch (err) {
@@ -155,6 +159,12 @@ export class RedisPoolState implements PoolState {
     this.local.end(scope, account);
     if (!this.up) return;
     this.redis.hincrby(`${this.opts.prefix}:inflight:${scope}`, account, -1).catch((err: unknown) => this.markDown(err));
+  }
+
+  addTokens(scope: string, account: string, tokens: number): void {
+    this.local.addTokens(scope, account, tokens);
+    if (!this.up) return;
+    this.redis.hincrby(`${this.opts.prefix}:tokens:${scope}`, account, tokens).catch((err: unknown) => this.markDown(err));
   }
 
   /** One holder per key in this process (local queue), then across instances (Redis SET NX PX). */

@@ -1,6 +1,6 @@
 /**
  * Where an account pool keeps what it learns: cooldowns and failures per account, the conversation
- * → account map (affinity, with a TTL), in-flight and request counts, and a lock per account for
+ * → account map (affinity, with a TTL), in-flight, request and token counts, and a lock per account for
  * token refreshes. `MemoryPoolState` is one process's view; `RedisPoolState` (redis-state.ts)
  * shares it between proxy instances and falls back to a local MemoryPoolState when Redis is away.
  *
@@ -24,6 +24,8 @@ export interface PoolView {
   inflight: ReadonlyMap<string, number>;
   /** Requests sent since the account's last cooldown began (its current usage window). */
   requests: ReadonlyMap<string, number>;
+  /** Tokens (input and output, as the upstream reported them) in the same window. */
+  tokens: ReadonlyMap<string, number>;
 }
 
 export interface LockProvider {
@@ -41,6 +43,8 @@ export interface PoolState extends LockProvider {
   /** A request starts on `account` (in flight +1, requests +1) / has its response (in flight −1). */
   begin(scope: string, account: string): void;
   end(scope: string, account: string): void;
+  /** A request served by `account` used `tokens` (counted in its current window). */
+  addTokens(scope: string, account: string, tokens: number): void;
   /** `warn` with why when the shared backend is unreachable (the local view serves meanwhile). */
   health(): { status: 'pass' | 'warn'; output: string };
   /** Resolves when a shared backend is connected (or gave up for now); the runtime awaits it at startup. */
@@ -56,6 +60,7 @@ export class MemoryPoolState implements PoolState {
   private readonly pins = new Map<string, { account: string; expires: number }>();
   private readonly inflight = new Map<string, number>();
   private readonly requests = new Map<string, number>();
+  private readonly tokens = new Map<string, number>();
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -70,6 +75,7 @@ export class MemoryPoolState implements PoolState {
     const marks = new Map<string, AccountMark>();
     const inflight = new Map<string, number>();
     const requests = new Map<string, number>();
+    const tokens = new Map<string, number>();
     for (const a of accounts) {
       const k = `${scope}/${a}`;
       const m = this.marks.get(k);
@@ -77,6 +83,7 @@ export class MemoryPoolState implements PoolState {
       else if (m) this.marks.delete(k);
       inflight.set(a, this.inflight.get(k) ?? 0);
       requests.set(a, this.requests.get(k) ?? 0);
+      tokens.set(a, this.tokens.get(k) ?? 0);
     }
     let pinned: string | undefined;
     if (affinity !== undefined) {
@@ -84,7 +91,7 @@ export class MemoryPoolState implements PoolState {
       if (p && p.expires > now) pinned = p.account;
       else if (p) this.pins.delete(`${scope}/${affinity}`);
     }
-    return { marks, pinned, inflight, requests };
+    return { marks, pinned, inflight, requests, tokens };
   }
 
   async mark(scope: string, account: string, mark: AccountMark | null): Promise<void> {
@@ -98,7 +105,10 @@ export class MemoryPoolState implements PoolState {
       return;
     }
     // A new window starts when this cooldown ends: count its requests from zero.
-    if (mark.state === 'cooling') this.requests.delete(k);
+    if (mark.state === 'cooling') {
+      this.requests.delete(k);
+      this.tokens.delete(k);
+    }
     this.marks.set(k, mark);
   }
 
@@ -128,6 +138,11 @@ export class MemoryPoolState implements PoolState {
   end(scope: string, account: string): void {
     const k = `${scope}/${account}`;
     this.inflight.set(k, Math.max(0, (this.inflight.get(k) ?? 0) - 1));
+  }
+
+  addTokens(scope: string, account: string, tokens: number): void {
+    const k = `${scope}/${account}`;
+    this.tokens.set(k, (this.tokens.get(k) ?? 0) + tokens);
   }
 
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

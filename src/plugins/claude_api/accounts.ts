@@ -5,11 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { credentialStoreFor, storedAccountPath, storedAccounts, type StateSettings, type PoolMember, type PoolState } from '../../plugin.js';
+import { credentialStoreFor, poolMembers, storedAccountPath, type StateSettings, type PoolMember, type PoolState } from '../../plugin.js';
 import { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
 
-export const DEFAULT_ACCOUNT = 'default';
 const PLUGIN = 'claude_api';
 
 export interface AccountServices {
@@ -34,18 +33,14 @@ export function accountConfig(config: ClaudeApiConfig, account: Pick<ClaudeAccou
 export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices): Promise<Array<PoolMember<ClaudeTokenSource>>> {
   const source = (c: ClaudeApiConfig, account?: string): ClaudeTokenSource => new ClaudeTokenSource(c, s.httpClient, s.env, s.logger,
     account && s.state ? credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) : undefined);
-  const stored = await storedAccounts(s.dataDir, PLUGIN);
-  const members: Array<PoolMember<ClaudeTokenSource>> = [];
-  const named = new Set(config.accounts.map((a) => a.name));
-  if (config.accounts.length === 0) {
-    const single = source(config);
-    // With stored accounts next to it, the default one joins only when it has credentials.
-    if (stored.length === 0 || (await hasCredentials(single))) members.push({ name: DEFAULT_ACCOUNT, weight: 1, value: single });
-    named.add(DEFAULT_ACCOUNT);
-  }
-  for (const a of config.accounts) if (a.enabled) members.push({ name: a.name, weight: a.weight, value: source(accountConfig(config, a, s.dataDir), a.name) });
-  for (const name of stored) if (!named.has(name)) members.push({ name, weight: 1, value: source(accountConfig(config, { name }, s.dataDir), name) });
-  return members;
+  return poolMembers({
+    plugin: PLUGIN,
+    dataDir: s.dataDir,
+    accounts: config.accounts,
+    single: () => source(config),
+    hasCredentials,
+    account: (name, configured) => source(accountConfig(config, configured ?? { name }, s.dataDir), name),
+  });
 }
 
 async function hasCredentials(tokens: ClaudeTokenSource): Promise<boolean> {

@@ -5,7 +5,7 @@
  * refresh failed, refreshed tokens not saved yet (held in memory), a credentials directory that
  * takes no writes, fallback detection data, or the last upstream call failed.
  */
-import type { HealthCheckResult, AccountPool } from '../../plugin.js';
+import { poolHealth, type HealthCheckResult, type AccountPool } from '../../plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeDetector } from './detection.js';
 import type { UpstreamStats } from './upstream-call.js';
@@ -54,22 +54,9 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
   };
 }
 
-/**
- * Each account: its credentials (as for a single one) and its pool state. The provider fails only
- * when no account can serve; a failing or cooling account is a `warn` naming it.
- */
+/** Each account: its credentials (as for a single one) and its pool state. */
 async function accountsHealth(pool: AccountPool<ClaudeTokenSource>, now: number): Promise<{ problems: Problem[]; details: Record<string, unknown>; mode: string }> {
-  const [states, creds] = await Promise.all([pool.status(), Promise.all(pool.members.map((m) => credentialsHealth(m.value, now)))]);
-  const serving = states.some((st, i) => st.state === 'ready' && !creds[i]!.problems.some((p) => p.level === 'fail'));
-  const cooling = states.some((st) => st.state === 'cooling');
-  const worst = serving || cooling ? 'warn' : 'fail';
-  const problems: Problem[] = [];
-  const accounts = pool.members.map((m, i) => {
-    const st = states[i]!;
-    for (const p of creds[i]!.problems) problems.push({ level: p.level === 'fail' ? worst : 'warn', message: `account ${m.name}: ${p.message}` });
-    if (st.state !== 'ready') problems.push({ level: 'warn', message: `account ${m.name}: ${st.state} until ${new Date(st.until!).toISOString()} (${st.reason})` });
-    return { name: m.name, state: st.state, ...(st.until ? { until: new Date(st.until).toISOString(), reason: st.reason } : {}), requests: st.requests, inflight: st.inflight, ...creds[i]!.details };
-  });
+  const { problems, accounts } = await poolHealth(pool, (tokens) => credentialsHealth(tokens, now));
   return { problems, details: { accounts }, mode: `${accounts.length} accounts` };
 }
 

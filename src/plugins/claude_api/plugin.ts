@@ -88,6 +88,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     const state = this.state;
     this.state = undefined;
     state?.detector.stop();
+    state?.pool.close();
     await Promise.all([...(state?.pool.members ?? []).map((m) => m.value.refresher.close()), state?.detector.settled()]);
   }
 
@@ -110,6 +111,10 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
   async healthCheck(): Promise<HealthCheckResult> {
     const s = this.need();
     return claudeApiHealth({ tokens: s.tokens, detector: s.detector, stats: s.upstream.stats, pool: s.pool });
+  }
+
+  accountNames(): Record<string, string[]> {
+    return { [PLUGIN_NAME]: this.need().pool.members.map((m) => m.name) };
   }
 
   getScheduledTasks(): ScheduledTaskDefinition[] {

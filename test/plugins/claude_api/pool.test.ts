@@ -67,6 +67,13 @@ describe('claude_api account pool: fill_first', () => {
     expect(accounts.find((x) => x.name === 'b')!.state).toBe('ready');
     expect(JSON.stringify(doc)).not.toContain(TOKEN_A);
   });
+
+  it('/plugins names the accounts (names only)', async () => {
+    const res = await request(`${h.proxy.url}/plugins`);
+    const doc = (await res.body.json()) as { plugins: Array<{ name: string; accounts?: Record<string, string[]> }> };
+    expect(doc.plugins.find((p) => p.name === 'claude_api')!.accounts).toEqual({ claude_api: ['a', 'b'] });
+    expect(JSON.stringify(doc)).not.toContain(TOKEN_A);
+  });
 });
 
 describe('claude_api account pool: resets and all cooling', () => {
