@@ -25,6 +25,18 @@ export default tseslint.config(
     },
   },
   {
+    // The example plugins are separate packages: their own files, and ccproxy only through its public entry.
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^\\.\\./|^ccproxy-node(?!/plugin$)',
+          message: 'An example plugin imports its own files (./x.js) and ccproxy only as ccproxy-node/plugin.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
   },

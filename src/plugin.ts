@@ -12,6 +12,8 @@ import './core/http/fastify-types.js';
 
 /** The schema library plugins declare their config with: one copy shared with the core's loader. */
 export { z } from 'zod';
+/** The web framework's types, for `getRoutes()` and a plugin's own routes (no direct fastify dependency needed). */
+export type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 // ── The plugin protocol ──────────────────────────────────────────────────────────────────────────
 export {
