@@ -52,6 +52,8 @@ export type {
 
 // ── Events (what observability plugins listen to) ───────────────────────────────────────────────
 export type { EventBus, PermissionDecidedBy, RequestEventListener, RequestEventName, RequestEvents, TokenUsage } from './core/events.js';
+/** A finished request flattened for logs, usage rows, metrics and pages: metadata only. */
+export { requestRecord, type FinishedEvent, type RequestRecord, type TokenCounts } from './core/request-record.js';
 
 // ── Errors: throw these; the core renders them in the client's API format ────────────────────────
 export {

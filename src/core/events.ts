@@ -49,13 +49,33 @@ interface PermissionEventBase {
   timestamp: number;
 }
 
+/** What every finished request (completed or failed) says about itself, besides its outcome. */
+interface FinishedRequest extends RequestEventBase {
+  /** The route that served it (its pattern, e.g. `/claude/v1/messages` or `/v1/chat/completions`). */
+  route?: string;
+  /** The client program: its User-Agent's first product name (`claude-cli`, `OpenAI`, `codex_cli_rs`). */
+  client?: string;
+  /** The model the client asked for (`model` is the one the upstream reported, when it did). */
+  requestedModel?: string;
+  stream?: boolean;
+  status: number;
+  durationMs: number;
+  /** The pool account that served it (by name), when the provider has accounts. */
+  account?: string;
+}
+
 export interface RequestEvents {
-  'request.started': RequestEventBase & { method: string; path: string; stream: boolean };
+  /** `traceparent`: the client's W3C trace context header, when it sent one (for tracing plugins). */
+  'request.started': RequestEventBase & { method: string; path: string; route?: string; stream: boolean; traceparent?: string };
   /** `account`: the pool account that served (by name), when the provider has accounts. */
   'upstream.response': RequestEventBase & { status: number; upstreamMs: number; url?: string; account?: string };
   'stream.chunk': RequestEventBase & { bytes: number; sinceStartMs: number };
-  'request.completed': RequestEventBase & { status: number; durationMs: number; ttfbMs?: number; usage?: TokenUsage; account?: string };
-  'request.failed': RequestEventBase & { status: number; durationMs: number; error: string; code?: string };
+  'request.completed': FinishedRequest & { ttfbMs?: number; usage?: TokenUsage };
+  /**
+   * `kind`: the error's type (`rate_limit`, `authentication`, `overloaded`, …, or `client_disconnected`);
+   * `code`: its machine-readable code (`CCPROXY_ERR_*` or the upstream's); `error`: its message (never a secret).
+   */
+  'request.failed': FinishedRequest & { ttfbMs?: number; error: string; code?: string; kind?: string };
   /** An account of a pool changed state (account pools): by name only, never a token. */
   'account.state': { timestamp: number; provider: string; account: string; state: 'ready' | 'cooling' | 'failing'; until?: number; reason?: string };
   'permission.requested': PermissionEventBase & { permissionId: string; expiresAt: number };

@@ -3,8 +3,6 @@
  * from `[http]`), the logger, settings, the scheduler and the event bus. Each plugin gets its own
  * view with a child logger stamped with its name (`forPlugin`).
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { Settings } from './config/schema.js';
@@ -13,6 +11,9 @@ import { RequestEventBus } from './event-bus.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { VERSION } from './version.js';
 import { createPoolState } from './pool/create-state.js';
+import { cacheDirFrom, dataDirFrom, stateDirFrom } from './dirs.js';
+
+export { cacheDirFrom, dataDirFrom, stateDirFrom } from './dirs.js';
 
 export interface RuntimeServices extends CoreServices {
   readonly httpClient: Dispatcher;
@@ -50,19 +51,6 @@ export function createHttpAgent(http: Settings['http'], env: NodeJS.ProcessEnv =
   return new EnvHttpProxyAgent({ ...opts, httpProxy, httpsProxy, noProxy });
 }
 
-export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const home = env.HOME || homedir();
-  return join(xdg && xdg.length > 0 ? xdg : join(home, '.cache'), 'ccproxy');
-}
-
-/** `$XDG_DATA_HOME/ccproxy`, else `~/.local/share/ccproxy`. */
-export function dataDirFrom(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_DATA_HOME;
-  const home = env.HOME || homedir();
-  return join(xdg && xdg.length > 0 ? xdg : join(home, '.local', 'share'), 'ccproxy');
-}
-
 export function createServices(settings: Settings, logger: Logger, opts: CreateServicesOptions = {}): RuntimeServices {
   const env = opts.env ?? process.env;
   const httpClient = opts.httpClient ?? createHttpAgent(settings.http, env);
@@ -70,6 +58,7 @@ export function createServices(settings: Settings, logger: Logger, opts: CreateS
   const scheduler = new Scheduler({ logger: logger.child({ component: 'scheduler' }) });
   const cacheDir = cacheDirFrom(env);
   const dataDir = dataDirFrom(env);
+  const stateDir = stateDirFrom(env);
   const state = createPoolState(settings.state, logger.child({ component: 'state' }));
   const getPluginConfig = (name: string): Record<string, unknown> => settings.plugins[name] ?? {};
 
@@ -83,11 +72,12 @@ export function createServices(settings: Settings, logger: Logger, opts: CreateS
     events,
     cacheDir,
     dataDir,
+    stateDir,
     state,
     version: VERSION,
     forPlugin(name: string): CoreServices {
       return {
-        env, httpClient, settings, getPluginConfig, scheduler, events, cacheDir, dataDir, state, version: VERSION,
+        env, httpClient, settings, getPluginConfig, scheduler, events, cacheDir, dataDir, stateDir, state, version: VERSION,
         logger: logger.child({ plugin: name }),
       };
     },

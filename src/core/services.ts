@@ -29,6 +29,8 @@ export interface CoreServices {
   readonly cacheDir: string;
   /** Directory for data the proxy keeps (`$XDG_DATA_HOME/ccproxy`: accounts stored by `auth login --account`). */
   readonly dataDir: string;
+  /** Directory for what the proxy writes about itself (`$XDG_STATE_HOME/ccproxy`: access log, request traces). */
+  readonly stateDir: string;
   /** Account-pool state (`[state]`): cooldowns, affinity, in-flight counts, refresh locks; shared through Redis when configured. */
   readonly state: PoolState;
   /** The proxy's own version. */

@@ -28,7 +28,8 @@ export interface MessageReply {
   content: ContentSpec[];
   stopReason?: string;
   model?: string;
-  usage?: { input_tokens: number; output_tokens: number };
+  /** Token counts to report (the cache fields default to 0). */
+  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
   /** Pause after each SSE event, ms: a slow stream for idle-timeout tests. */
   eventDelayMs?: number;
   /**

@@ -2,8 +2,8 @@
  * Where the background service (`ccproxy start`, and the launchers that start it) keeps its pid
  * file and log: `$XDG_STATE_HOME/ccproxy`, by default `~/.local/state/ccproxy`.
  */
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { stateDirFrom } from '../../core/dirs.js';
 
 export interface StatePaths {
   dir: string;
@@ -12,7 +12,6 @@ export interface StatePaths {
 }
 
 export function statePaths(env: NodeJS.ProcessEnv): StatePaths {
-  const base = env.XDG_STATE_HOME || path.join(env.HOME || homedir(), '.local', 'state');
-  const dir = path.join(base, 'ccproxy');
+  const dir = stateDirFrom(env);
   return { dir, pidFile: path.join(dir, 'ccproxy.pid'), logFile: path.join(dir, 'ccproxy.log') };
 }

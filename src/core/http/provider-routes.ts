@@ -70,6 +70,12 @@ function observed(events: HttpContext['events']): boolean {
   return !!events && (events.has('request.completed') || events.has('request.failed') || events.has('upstream.response'));
 }
 
+/** The first product name of a User-Agent (`claude-cli/2.0.1 (external, cli)` → `claude-cli`), bounded. */
+export function clientName(userAgent: string | undefined): string | undefined {
+  const name = userAgent?.trim().split(/[\s/]/, 1)[0];
+  return name ? name.slice(0, 64) : undefined;
+}
+
 /** One model request through an adapter call (events, abort on disconnect, send). Also used by the root routes (src/core/routing). */
 export async function handleModelRequest(
   ctx: HttpContext,
@@ -85,6 +91,8 @@ export async function handleModelRequest(
   const started = performance.now();
   const events = ctx.events;
   const requestId = String(request.id);
+  const route = request.routeOptions.url;
+  const client = clientName(request.headers['user-agent']);
 
   // Aborted when the client disconnects before we finished, or when shutdown runs out of patience.
   const controller = new RequestAbort();
@@ -120,7 +128,11 @@ export async function handleModelRequest(
   const adapterRequest = new ModelRequest(api, body, request.headers, controller, requestId, observer);
 
   if (events?.has('request.started')) {
-    events.emit('request.started', { requestId, plugin, api, model, timestamp: Date.now(), method: request.method, path: request.url, stream });
+    const traceparent = request.headers.traceparent;
+    events.emit('request.started', {
+      requestId, plugin, api, model, timestamp: Date.now(), method: request.method, path: request.url, route, stream,
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    });
   }
 
   const onChunk = events?.has('stream.chunk')
@@ -141,8 +153,8 @@ export async function handleModelRequest(
     if (e !== err) ctx.logger?.error({ err, reqId: requestId, plugin }, 'request failed');
     if (events?.has('request.failed')) {
       events.emit('request.failed', {
-        requestId, plugin, api, model: usageModel, timestamp: Date.now(), status: e.status,
-        durationMs: performance.now() - started, error: e.message, code: e.code,
+        requestId, plugin, api, model: usageModel, requestedModel: model, route, client, stream, timestamp: Date.now(), status: e.status,
+        durationMs: performance.now() - started, error: e.message, code: e.code, kind: e.kind, ...(account ? { account } : {}),
       });
     }
     throw e;
@@ -150,12 +162,15 @@ export async function handleModelRequest(
 
   if (!events) return;
   if (result.completed ? events.has('request.completed') : events.has('request.failed')) {
-    const base = { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status: result.status, durationMs: performance.now() - started };
+    const base = {
+      requestId, plugin, api, model: usageModel, requestedModel: model, route, client, stream, timestamp: Date.now(),
+      status: result.status, durationMs: performance.now() - started, ttfbMs: result.ttfbMs, ...(account ? { account } : {}),
+    };
     if (result.completed) {
-      events.emit('request.completed', { ...base, ttfbMs: result.ttfbMs, usage, ...(account ? { account } : {}) });
+      events.emit('request.completed', { ...base, usage });
     } else {
-      const error = result.error ? toProxyError(result.error, plugin).message : 'client disconnected';
-      events.emit('request.failed', { ...base, error });
+      const e = result.error ? toProxyError(result.error, plugin) : undefined;
+      events.emit('request.failed', { ...base, error: e?.message ?? 'client disconnected', code: e?.code, kind: e?.kind ?? 'client_disconnected' });
     }
   }
 }

@@ -4,46 +4,20 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { SSE_HEADERS, serializeSse, type CoreServices, type RequestEvents } from './framework.js';
+import { SSE_HEADERS, requestRecord, serializeSse, type CoreServices, type FinishedEvent } from './framework.js';
 
 /** Comment lines on the stream, for clients and proxies with read timeouts. */
 const KEEPALIVE_MS = 15_000;
 
-export interface FeedItem {
-  time: string;
-  request_id: string;
-  provider: string;
-  api: string | null;
-  model: string | null;
-  status: number;
-  ok: boolean;
-  duration_ms: number;
-  ttfb_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_read_tokens: number | null;
-  error: string | null;
-}
-
-type Finished = RequestEvents['request.completed'] | RequestEvents['request.failed'];
-
-export function feedItem(e: Finished): FeedItem {
-  const done = 'error' in e ? undefined : e;
-  const u = done?.usage;
+/** What the page shows of a request (the shared record, usage flattened). */
+export function feedItem(e: FinishedEvent): Record<string, unknown> {
+  const r = requestRecord(e);
+  const u = r.usage;
   return {
-    time: new Date(e.timestamp).toISOString(),
-    request_id: e.requestId,
-    provider: e.plugin,
-    api: e.api ?? null,
-    model: e.model ?? null,
-    status: e.status,
-    ok: done !== undefined,
-    duration_ms: Math.round(e.durationMs),
-    ttfb_ms: done?.ttfbMs !== undefined ? Math.round(done.ttfbMs) : null,
-    input_tokens: u?.inputTokens ?? null,
-    output_tokens: u?.outputTokens ?? null,
-    cache_read_tokens: u?.cacheReadTokens ?? null,
-    error: 'error' in e ? (e.code ?? e.error) : null,
+    time: r.time, request_id: r.request_id, provider: r.provider, account: r.account, api: r.api, model: r.model,
+    status: r.status, ok: r.ok, stream: r.stream, duration_ms: Math.round(r.duration_ms), ttfb_ms: r.ttfb_ms === null ? null : Math.round(r.ttfb_ms),
+    input_tokens: u?.input_tokens ?? null, output_tokens: u?.output_tokens ?? null, cache_read_tokens: u?.cache_read_tokens ?? null,
+    error: r.error_type,
   };
 }
 
@@ -52,7 +26,7 @@ export class LiveFeed {
   private readonly unsubscribe: Array<() => void>;
 
   constructor(events: CoreServices['events']) {
-    const push = (e: Finished): void => {
+    const push = (e: FinishedEvent): void => {
       if (this.streams.size === 0) return;
       const frame = serializeSse({ event: 'request', data: JSON.stringify(feedItem(e)) });
       for (const raw of this.streams) raw.write(frame);
