@@ -91,6 +91,18 @@ export function buildProgram(setup?: (program: Command) => void): Command {
       await accountsCommand(cmd.optsWithGlobals());
     });
 
+  program.command('usage')
+    .description('tokens and API-equivalent cost the usage plugin recorded, as a table with totals')
+    .option('--since <duration>', 'how far back: 30m, 24h, 7d, 2w', '7d')
+    .option('--by <group>', 'one row per day, model, provider, client, api or account', 'day')
+    .option('--provider <name>', 'only this provider')
+    .option('--model <name>', 'only this model (a glob such as claude-* works)')
+    .option('--client <name>', 'only this client program (e.g. claude-cli)')
+    .action(async (opts: { since?: string; by?: string; provider?: string; model?: string; client?: string }, cmd: Command) => {
+      const { usageCommand } = await import('./commands/usage.js');
+      await usageCommand({ ...cmd.optsWithGlobals(), ...opts });
+    });
+
   program.command('permissions')
     .description('approve or deny, one key each, the tool calls a running proxy\'s agents ask permission for (claude_sdk builtin_permissions)')
     .option('--url <url>', 'the proxy (default: http://<server.host>:<server.port> from the config)')
