@@ -75,7 +75,13 @@ export interface RequestEvents {
    * `kind`: the error's type (`rate_limit`, `authentication`, `overloaded`, …, or `client_disconnected`);
    * `code`: its machine-readable code (`CCPROXY_ERR_*` or the upstream's); `error`: its message (never a secret).
    */
-  'request.failed': FinishedRequest & { ttfbMs?: number; error: string; code?: string; kind?: string };
+  'request.failed': FinishedRequest & {
+    ttfbMs?: number; error: string; code?: string; kind?: string;
+    /** When the upstream caused it: its HTTP status (`"429"`), or `connection` (unreachable), `unreadable` (not an answer of its API). */
+    upstreamError?: string;
+  };
+  /** A provider refreshed (or failed to refresh) an OAuth access token (TokenRefresher's `onRefresh`). Never carries a token. */
+  'credential.refreshed': { timestamp: number; provider: string; ok: boolean; durationMs: number };
   /** An account of a pool changed state (account pools): by name only, never a token. */
   'account.state': { timestamp: number; provider: string; account: string; state: 'ready' | 'cooling' | 'failing'; until?: number; reason?: string };
   'permission.requested': PermissionEventBase & { permissionId: string; expiresAt: number };

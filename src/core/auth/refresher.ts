@@ -78,6 +78,8 @@ export interface TokenRefresherOptions<S extends TokenSnapshot> extends TokenSto
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Backoff of the retried write of held tokens (default 1 s, doubling up to 5 min). */
   retryMs?: { initial: number; max: number };
+  /** Told each refresh's outcome (a provider emits `credential.refreshed` from it, for metrics). */
+  onRefresh?: (record: RefreshRecord) => void;
 }
 
 /** Held tokens, for health: since when, how many writes failed, the last error, the next attempt. */
@@ -184,10 +186,12 @@ export class TokenRefresher<S extends TokenSnapshot> {
         learn(next);
         this.cached = { snapshot: next, at: this.now() };
         this.lastRefresh = { ok: true, at: this.now(), durationMs: this.now() - started };
+        this.opts.onRefresh?.(this.lastRefresh);
         return next;
       } catch (err) {
         this.cached = null;
         this.lastRefresh = { ok: false, at: this.now(), durationMs: this.now() - started, error: err instanceof Error ? err.message : String(err) };
+        this.opts.onRefresh?.(this.lastRefresh);
         throw err;
       } finally {
         this.inflight = null;

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter, RequestObserver } from '../adapter.js';
 import type { TokenUsage } from '../events.js';
-import { toProxyError } from '../errors.js';
+import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, toProxyError, type ProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
 import { ModelRequest } from './model-request.js';
 import { modelRequestBody, requestModel, requestStream } from './request-fields.js';
@@ -74,6 +74,14 @@ function observed(events: HttpContext['events']): boolean {
 export function clientName(userAgent: string | undefined): string | undefined {
   const name = userAgent?.trim().split(/[\s/]/, 1)[0];
   return name ? name.slice(0, 64) : undefined;
+}
+
+/** `upstreamError` of a failed request: what the upstream did, when it was the upstream. */
+function upstreamCause(e: ProxyError): { upstreamError?: string } {
+  if (e instanceof UpstreamError) return { upstreamError: String(e.upstreamStatus) };
+  if (e instanceof UpstreamConnectionError) return { upstreamError: 'connection' };
+  if (e instanceof UpstreamUnreadableError) return { upstreamError: 'unreadable' };
+  return {};
 }
 
 /** One model request through an adapter call (events, abort on disconnect, send). Also used by the root routes (src/core/routing). */
@@ -154,7 +162,7 @@ export async function handleModelRequest(
     if (events?.has('request.failed')) {
       events.emit('request.failed', {
         requestId, plugin, api, model: usageModel, requestedModel: model, route, client, stream, timestamp: Date.now(), status: e.status,
-        durationMs: performance.now() - started, error: e.message, code: e.code, kind: e.kind, ...(account ? { account } : {}),
+        durationMs: performance.now() - started, error: e.message, code: e.code, kind: e.kind, ...upstreamCause(e), ...(account ? { account } : {}),
       });
     }
     throw e;
@@ -170,7 +178,7 @@ export async function handleModelRequest(
       events.emit('request.completed', { ...base, usage });
     } else {
       const e = result.error ? toProxyError(result.error, plugin) : undefined;
-      events.emit('request.failed', { ...base, error: e?.message ?? 'client disconnected', code: e?.code, kind: e?.kind ?? 'client_disconnected' });
+      events.emit('request.failed', { ...base, error: e?.message ?? 'client disconnected', code: e?.code, kind: e?.kind ?? 'client_disconnected', ...(e ? upstreamCause(e) : {}) });
     }
   }
 }

@@ -111,3 +111,57 @@ describe('usage', () => {
     expect(JSON.stringify(await res.json())).toContain('group_by');
   });
 });
+
+interface Sample { name: string; labels: Record<string, string>; value: number }
+
+async function scrape(): Promise<Sample[]> {
+  const res = await fetch(`${h.proxy.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return (await res.text()).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(l)!;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1]!, x[2]!]));
+    return { name: m[1]!, labels, value: Number(m[3]) };
+  });
+}
+
+function value(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
+  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+describe('metrics', () => {
+  it('counts requests, tokens (the fake\'s numbers, streams included), upstream errors and durations', async () => {
+    await expect.poll(async () => (await logLines()).length).toBe(6);
+    const s = await scrape();
+    expect(value(s, 'ccproxy_requests_total', { provider: 'claude_api', route: '/claude/v1/messages', api: 'anthropic', status: '200' })).toBe(2);
+    expect(value(s, 'ccproxy_requests_total', { provider: 'claude_api', status: '429' })).toBe(1);
+    expect(value(s, 'ccproxy_requests_total', { provider: 'openai', route: '/openai/v1/chat/completions', api: 'chat', status: '200' })).toBe(2);
+    expect(value(s, 'ccproxy_requests_total', { provider: 'openai', api: 'responses', status: '200' })).toBe(1);
+    const tokens = (model: string, kind: string): number | undefined => value(s, 'ccproxy_tokens_total', { model, kind });
+    expect([tokens('claude-sonnet-4-5', 'input'), tokens('claude-sonnet-4-5', 'cache_read'), tokens('claude-sonnet-4-5', 'cache_write'), tokens('claude-sonnet-4-5', 'output')]).toEqual([200, 300, 50, 65]);
+    expect([tokens('gpt-4o', 'input'), tokens('gpt-4o', 'output')]).toEqual([63, 27]);
+    expect(value(s, 'ccproxy_upstream_errors_total', { provider: 'claude_api', status: '429' })).toBe(1);
+    expect(value(s, 'ccproxy_request_duration_seconds_count', { provider: 'claude_api', api: 'anthropic' })).toBe(3);
+    // Time to first byte: the streams (one per provider here).
+    expect(value(s, 'ccproxy_time_to_first_byte_seconds_count', { provider: 'claude_api', api: 'anthropic' })).toBe(1);
+    expect(value(s, 'ccproxy_time_to_first_byte_seconds_count', { provider: 'openai', api: 'chat' })).toBe(1);
+    expect(value(s, 'ccproxy_requests_in_flight', { provider: 'claude_api' })).toBe(0);
+    expect(value(s, 'ccproxy_streams_in_flight', { provider: 'openai' })).toBe(0);
+    expect(s.some((x) => x.name === 'process_cpu_user_seconds_total')).toBe(true);
+  });
+
+  it('counts credential refreshes by provider and result, from the credential.refreshed event', async () => {
+    h.proxy.services.events.emit('credential.refreshed', { timestamp: Date.now(), provider: 'claude_api', ok: true, durationMs: 12 });
+    h.proxy.services.events.emit('credential.refreshed', { timestamp: Date.now(), provider: 'claude_api', ok: false, durationMs: 5 });
+    const s = await scrape();
+    expect(value(s, 'ccproxy_credential_refreshes_total', { provider: 'claude_api', result: 'success' })).toBe(1);
+    expect(value(s, 'ccproxy_credential_refreshes_total', { provider: 'claude_api', result: 'failure' })).toBe(1);
+  });
+
+  it('reports each plugin\'s health', async () => {
+    const s = await scrape();
+    expect(value(s, 'ccproxy_plugin_health', { plugin: 'openai' })).toBe(1);
+    expect(value(s, 'ccproxy_plugin_health', { plugin: 'usage' })).toBe(1);
+    expect(value(s, 'ccproxy_plugin_health', { plugin: 'claude_api' })).toEqual(expect.any(Number));
+  });
+});
