@@ -114,7 +114,8 @@ describe.each(plugins.map((p) => [p.name, p] as const))('plugin %s', (_name, plu
         await bounded(app.ready().then(() => undefined), 'route registration');
         await app.close();
       }
-      expect(plugin.createConfig()).toMatchObject({ enabled: true });
+      // Its defaults: enabled unless the plugin is off by default (tracing, request_tracer).
+      expect(plugin.createConfig().enabled).toBe((plugin.configSchema.parse({}) as { enabled: boolean }).enabled);
       const health = await bounded(plugin.healthCheck(), 'healthCheck');
       expect(['pass', 'warn', 'fail']).toContain(health.status);
       expect(typeof health.componentId).toBe('string');
