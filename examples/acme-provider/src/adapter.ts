@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type ModelInfo,
   type ProviderAdapter,
+  type UpstreamResponse,
 } from 'ccproxy-node/plugin';
 import type { AcmeConfig } from './config.js';
 
@@ -61,7 +62,7 @@ export class AcmeAdapter implements ProviderAdapter {
   }
 
   /** One upstream call with our key (never the client's); an error status throws an UpstreamError the core renders. */
-  private async call(method: 'GET' | 'POST', path: string, req?: AdapterRequest, body?: Uint8Array, stream = false) {
+  private async call(method: 'GET' | 'POST', path: string, req?: AdapterRequest, body?: Uint8Array, stream = false): Promise<UpstreamResponse> {
     if (!this.apiKey) throw new AuthError(`acme: no API key; set ${this.config.api_key_env}`, { plugin: 'acme' });
     return upstreamRequest({
       dispatcher: this.dispatcher,
