@@ -51,7 +51,7 @@ export type {
 } from './core/adapter.js';
 
 // ── Events (what observability plugins listen to) ───────────────────────────────────────────────
-export type { EventBus, PermissionDecidedBy, RequestEventListener, RequestEventName, RequestEvents, TokenUsage } from './core/events.js';
+export type { EventBus, PermissionDecidedBy, RequestEventListener, RequestEventName, RequestEvents } from './core/events.js';
 /** A finished request flattened for logs, usage rows, metrics and pages: metadata only. */
 export { requestRecord, type FinishedEvent, type RequestRecord, type TokenCounts } from './core/request-record.js';
 
@@ -80,9 +80,12 @@ export { JsonBody } from './core/json/json-body.js';
 export { jsonBytes } from './core/json/json-bytes.js';
 export { matchPattern } from './core/routing/glob.js';
 
-// ── The three client APIs: conversions, streams, validation, token estimates ────────────────────
+// ── The three client APIs: conversions, streams, validation, token estimates, usage ─────────────
 export {
+  UsageMeter,
   accumulateStream,
+  anthropicUsage,
+  chatUsage,
   convertRequest,
   convertResponse,
   convertStream,
@@ -92,14 +95,17 @@ export {
   estimateInputTokens,
   estimatedTokenCount,
   parseSseStream,
+  responsesUsage,
   serializeSseStream,
   stripBillingHeader,
   unreadableAnswer,
+  usageOf,
   validateRequest,
   withoutBillingLines,
   type ConvertOptions,
   type JsonObject,
   type StreamEvent,
+  type Usage,
 } from './formats/index.js';
 export { serializeSse } from './formats/sse.js';
 

@@ -3,11 +3,12 @@
  * uses to send a request to a provider without knowing which provider it is.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TokenUsage } from './events.js';
+import type { UsageMeter } from '../formats/usage-meter.js';
+import type { ApiFormat } from '../formats/types.js';
 import type { JsonBody } from './json/json-body.js';
 
 /** The three client-facing APIs. */
-export type ApiFormat = 'anthropic' | 'chat' | 'responses';
+export type { ApiFormat };
 
 export interface ModelInfo {
   id: string;
@@ -57,7 +58,13 @@ export interface AbortSignalLike {
 export interface RequestObserver {
   /** `account`: the pool account that served (by name), when the provider has accounts. */
   upstreamResponse(status: number, upstreamMs: number, account?: string): void;
-  usage(usage: TokenUsage, model?: string): void;
+  /**
+   * A meter for the answer's usage, in the API the upstream answered in: feed it the upstream's
+   * response body (`meter.response`), its parsed events (`meter.tap`) or its SSE bytes
+   * (`meter.sse`). The core reads it when the request ends and reports its usage, once, on
+   * `request.completed`. `model`: the model to report (default: the one the answer names).
+   */
+  meter(api: ApiFormat, model?: string): UsageMeter;
 }
 
 /** A complete (non-stream) response. */

@@ -3,15 +3,7 @@
  * Providers emit them; observability plugins subscribe through `services.events`. Listeners run
  * synchronously and must be cheap; a throwing listener is logged and never breaks the request.
  */
-import type { ApiFormat } from './adapter.js';
-
-export interface TokenUsage {
-  inputTokens?: number;
-  outputTokens?: number;
-  cacheReadTokens?: number;
-  cacheCreationTokens?: number;
-  reasoningTokens?: number;
-}
+import type { ApiFormat, Usage } from '../formats/types.js';
 
 interface RequestEventBase {
   requestId: string;
@@ -70,7 +62,8 @@ export interface RequestEvents {
   /** `account`: the pool account that served (by name), when the provider has accounts. */
   'upstream.response': RequestEventBase & { status: number; upstreamMs: number; url?: string; account?: string };
   'stream.chunk': RequestEventBase & { bytes: number; sinceStartMs: number };
-  'request.completed': FinishedRequest & { ttfbMs?: number; usage?: TokenUsage };
+  /** `usage`: what the upstream reported (absent when it reported nothing). */
+  'request.completed': FinishedRequest & { ttfbMs?: number; usage?: Usage };
   /**
    * `kind`: the error's type (`rate_limit`, `authentication`, `overloaded`, …, or `client_disconnected`);
    * `code`: its machine-readable code (`CCPROXY_ERR_*` or the upstream's); `error`: its message (never a secret).

@@ -3,7 +3,8 @@
  * metrics labels, the dashboard feed): flat, snake_case, metadata only. No body, no header, no
  * credential can reach it: it is built from the event's fields alone.
  */
-import type { RequestEvents, TokenUsage } from './events.js';
+import type { Usage } from '../formats/types.js';
+import type { RequestEvents } from './events.js';
 
 export type FinishedEvent = RequestEvents['request.completed'] | RequestEvents['request.failed'];
 
@@ -44,14 +45,14 @@ export interface RequestRecord {
   error: string | null;
 }
 
-function tokenCounts(u: TokenUsage | undefined): TokenCounts | null {
+function tokenCounts(u: Usage | undefined): TokenCounts | null {
   if (!u) return null;
   return {
-    input_tokens: u.inputTokens ?? 0,
-    cache_read_tokens: u.cacheReadTokens ?? 0,
-    cache_write_tokens: u.cacheCreationTokens ?? 0,
-    output_tokens: u.outputTokens ?? 0,
-    reasoning_tokens: u.reasoningTokens ?? 0,
+    input_tokens: u.uncachedInputTokens,
+    cache_read_tokens: u.cacheReadTokens,
+    cache_write_tokens: u.cacheWriteTokens,
+    output_tokens: u.outputTokens,
+    reasoning_tokens: u.reasoningTokens,
   };
 }
 

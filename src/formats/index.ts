@@ -25,6 +25,9 @@ export type { ConvertedError, ErrorInfo, ErrorSpec } from './errors.js';
 export { dropForeignReasoning, dropForeignThinking } from './shared/foreign-reasoning.js';
 export * from './models/index.js';
 export { estimateInputTokens, estimatedTokenCount } from './token-estimate.js';
+/** One usage model for every API: each API's usage object read, and a meter for streams. */
+export { anthropicUsage, chatUsage, responsesUsage, usageOf, type Usage } from './usage.js';
+export { UsageMeter } from './usage-meter.js';
 /** Claude Code's per-build billing line, removed before any system prompt is forwarded. */
 export { stripBillingHeader, withoutBillingLines } from './shared/billing-header.js';
 /** Anything thrown while reading an upstream's answer → the error the client gets (502 for a shape it cannot read). */

@@ -66,6 +66,21 @@ export function openaiTurn(scenario: Scenario): FakeTurn {
   }
 }
 
+/** `[plugins]` settings for claude_api, codex and openai (`/openai`, `/openai/resp`) in front of their fakes. */
+export function providerSettings(w: {
+  dir: string; credFile: string; anthropic: FakeAnthropicUpstream; chatgpt: ChatGptBackend; codexHome: CodexHome;
+  openaiChat: FakeOpenAICompatible; openaiResponses: FakeOpenAICompatible;
+}): Record<string, unknown> {
+  return {
+    claude_api: { base_url: w.anthropic.url, credentials_file: w.credFile, detection: { enabled: false, cache_dir: path.join(w.dir, 'cache') } },
+    codex: { base_url: w.chatgpt.baseUrl, credentials_file: w.codexHome.authFile, detection: { enabled: false } },
+    openai: {
+      base_url: w.openaiChat.baseUrl, api_key: w.openaiChat.apiKey,
+      providers: { resp: { base_url: w.openaiResponses.baseUrl, api_key: w.openaiResponses.apiKey, upstream_format: 'responses' } },
+    },
+  };
+}
+
 export interface World {
   proxy: RunningProxy;
   anthropic: FakeAnthropicUpstream;
@@ -106,12 +121,7 @@ export async function startWorld(): Promise<World> {
         logging: { level: process.env.CONFORMANCE_LOG ?? 'silent' },
         enabled_plugins: ['claude_api', 'codex', 'openai', 'claude_sdk'],
         plugins: {
-          claude_api: { base_url: anthropic.url, credentials_file: credFile, detection: { enabled: false, cache_dir: path.join(dir, 'cache') } },
-          codex: { base_url: chatgpt.baseUrl, credentials_file: codexHome.authFile, detection: { enabled: false } },
-          openai: {
-            base_url: openaiChat.baseUrl, api_key: openaiChat.apiKey,
-            providers: { resp: { base_url: openaiResponses.baseUrl, api_key: openaiResponses.apiKey, upstream_format: 'responses' } },
-          },
+          ...providerSettings({ dir, credFile, anthropic, chatgpt, codexHome, openaiChat, openaiResponses }),
           claude_sdk: { cli_path: path.join(dir, 'no-claude-cli'), prewarm: false, cwd: dir },
         },
       },

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, readBody } from './loopback.js';
-import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject } from './responses-items.js';
+import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject, responsesUsage, type FakeUsage } from './responses-items.js';
 
 export interface ScriptedToolCall {
   name: string;
@@ -31,6 +31,8 @@ export interface ScriptedTurn {
    * rest of the stream surely has not been sent while a test looks, however slow the machine.
    */
   hold?: { afterType: string; until: Promise<unknown> };
+  /** The usage `response.completed` reports instead of the default (1200 in, 1024 of them cached, 40 out). */
+  usage?: FakeUsage;
   /** Answer with this HTTP status and JSON body instead of a stream. */
   httpError?: { status: number; body: unknown };
   /** Destroy the connection after this many SSE events (a stream cut mid-way). */
@@ -219,13 +221,7 @@ export function turnEvents(turn: ScriptedTurn, model: string, request: Record<st
     const itemId = id('fc');
     output.push(functionCallItemEvents(push, itemId, output.length, { callId: call.callId ?? id('call'), name: call.name, args }, pieces(args)));
   }
-  const usage = {
-    input_tokens: 1200,
-    input_tokens_details: { cached_tokens: 1024, cache_write_tokens: 0 },
-    output_tokens: 40,
-    output_tokens_details: { reasoning_tokens: turn.reasoning ? 16 : 0 },
-    total_tokens: 1240,
-  };
+  const usage = responsesUsage(turn.usage ?? { input: 1200, cached: 1024, output: 40, reasoning: turn.reasoning ? 16 : 0 });
   push({ type: 'response.completed', response: response('completed', output, { usage }) });
   return events;
 }

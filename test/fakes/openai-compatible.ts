@@ -16,7 +16,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { listenLoopback, closeServer, readBody } from './loopback.js';
-import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject } from './responses-items.js';
+import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject, responsesUsage, type FakeUsage } from './responses-items.js';
 
 export interface ChatQuirks {
   /** Tool-call arguments in one delta instead of several. */
@@ -33,6 +33,8 @@ export interface ChatQuirks {
 
 export interface FakeTurn {
   text?: string;
+  /** The usage to report instead of the default (21 in, 9 out, no details). */
+  usage?: FakeUsage;
   reasoning?: string;
   toolCalls?: Array<{ name: string; arguments: Record<string, unknown>; id?: string }>;
   /** Answer with this status and an OpenAI error body instead. */
@@ -220,7 +222,7 @@ export function chatEvents(turn: FakeTurn, model: string, quirks: ChatQuirks, in
   const finish = turn.toolCalls?.length || quirks.toolCallsFinishWithoutCalls ? 'tool_calls' : 'stop';
   if (!quirks.omitFinishReason) out.push(chunk({}, finish));
   if (includeUsage && !quirks.omitUsage) {
-    out.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 } });
+    out.push({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: chatUsage(turn.usage) });
   }
   return out;
 }
@@ -239,7 +241,17 @@ export function chatCompletion(turn: FakeTurn, model: string, quirks: ChatQuirks
       logprobs: null,
       finish_reason: quirks.omitFinishReason ? null : finish,
     }],
-    ...(quirks.omitUsage ? {} : { usage: { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 } }),
+    ...(quirks.omitUsage ? {} : { usage: chatUsage(turn.usage) }),
+  };
+}
+
+/** Chat `usage`: the default counts without details, or the turn's with every detail. */
+function chatUsage(u: FakeUsage | undefined): Record<string, unknown> {
+  if (!u) return { prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 };
+  return {
+    prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output,
+    prompt_tokens_details: { cached_tokens: u.cached ?? 0, cache_write_tokens: u.cacheWrite ?? 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: u.reasoning ?? 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
 
@@ -267,7 +279,7 @@ export function responsesEvents(turn: FakeTurn, model: string, request: Record<s
     const args = JSON.stringify(call.arguments);
     output.push(functionCallItemEvents(push, itemId, output.length, { callId, name: call.name, args }, splitArgs(args)));
   }
-  const usage = { input_tokens: 21, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: turn.reasoning ? 4 : 0 }, total_tokens: 30 };
+  const usage = responsesUsage(turn.usage ?? { input: 21, output: 9, reasoning: turn.reasoning ? 4 : 0 });
   push({ type: 'response.completed', response: shell('completed', output, usage) });
   return out;
 }

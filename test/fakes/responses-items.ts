@@ -89,3 +89,21 @@ export function functionCallItemEvents(
   push({ type: 'response.output_item.done', output_index: index, item });
   return item;
 }
+
+/** Token counts a turn reports, written in each API's usage shape (input includes the cached parts). */
+export interface FakeUsage {
+  input: number;
+  cached?: number;
+  cacheWrite?: number;
+  /** Output, reasoning included. */
+  output: number;
+  reasoning?: number;
+}
+
+/** Responses `usage`. */
+export function responsesUsage(u: FakeUsage): Record<string, unknown> {
+  return {
+    input_tokens: u.input, input_tokens_details: { cached_tokens: u.cached ?? 0, cache_write_tokens: u.cacheWrite ?? 0 },
+    output_tokens: u.output, output_tokens_details: { reasoning_tokens: u.reasoning ?? 0 }, total_tokens: u.input + u.output,
+  };
+}

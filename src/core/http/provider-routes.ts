@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAdapter, RequestObserver } from '../adapter.js';
-import type { TokenUsage } from '../events.js';
+import { UsageMeter } from '../../formats/usage-meter.js';
 import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, toProxyError, type ProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
 import { ModelRequest } from './model-request.js';
@@ -116,21 +116,21 @@ export async function handleModelRequest(
     });
   }
 
-  let usage: TokenUsage | undefined;
-  let usageModel = model;
+  let meter: UsageMeter | undefined;
   let account: string | undefined;
-  // Only when someone listens: adapters then skip usage sniffing, which parses every streamed
+  // Only when someone listens: adapters then skip usage metering, which parses every streamed
   // chunk (~9 % of the proxy's CPU on a passthrough stream when nobody uses the result).
   const observer: RequestObserver | undefined = observed(events) ? {
     upstreamResponse(status, upstreamMs, servedBy) {
       account = servedBy;
       if (events?.has('upstream.response')) {
-        events.emit('upstream.response', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), status, upstreamMs, ...(servedBy ? { account: servedBy } : {}) });
+        events.emit('upstream.response', { requestId, plugin, api, model: meter?.model ?? model, timestamp: Date.now(), status, upstreamMs, ...(servedBy ? { account: servedBy } : {}) });
       }
     },
-    usage(u, m) {
-      usage = { ...usage, ...u };
-      if (m) usageModel = m;
+    meter(upstreamApi, servedModel) {
+      // The latest answer's meter: a fallback's answer replaces the one that failed.
+      meter = new UsageMeter(upstreamApi, servedModel);
+      return meter;
     },
   } : undefined;
   const adapterRequest = new ModelRequest(api, body, request.headers, controller, requestId, observer);
@@ -144,7 +144,7 @@ export async function handleModelRequest(
   }
 
   const onChunk = events?.has('stream.chunk')
-    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: usageModel, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
+    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: meter?.model ?? model, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
     : undefined;
   let result: SendResult;
   try {
@@ -161,7 +161,7 @@ export async function handleModelRequest(
     if (e !== err) ctx.logger?.error({ err, reqId: requestId, plugin }, 'request failed');
     if (events?.has('request.failed')) {
       events.emit('request.failed', {
-        requestId, plugin, api, model: usageModel, requestedModel: model, route, client, stream, timestamp: Date.now(), status: e.status,
+        requestId, plugin, api, model: meter?.model ?? model, requestedModel: model, route, client, stream, timestamp: Date.now(), status: e.status,
         durationMs: performance.now() - started, error: e.message, code: e.code, kind: e.kind, ...upstreamCause(e), ...(account ? { account } : {}),
       });
     }
@@ -171,11 +171,12 @@ export async function handleModelRequest(
   if (!events) return;
   if (result.completed ? events.has('request.completed') : events.has('request.failed')) {
     const base = {
-      requestId, plugin, api, model: usageModel, requestedModel: model, route, client, stream, timestamp: Date.now(),
+      requestId, plugin, api, model: meter?.model ?? model, requestedModel: model, route, client, stream, timestamp: Date.now(),
       status: result.status, durationMs: performance.now() - started, ttfbMs: result.ttfbMs, ...(account ? { account } : {}),
     };
     if (result.completed) {
-      events.emit('request.completed', { ...base, usage });
+      const usage = meter?.usage;
+      events.emit('request.completed', { ...base, ...(usage ? { usage } : {}) });
     } else {
       const e = result.error ? toProxyError(result.error, plugin) : undefined;
       events.emit('request.failed', { ...base, error: e?.message ?? 'client disconnected', code: e?.code, kind: e?.kind ?? 'client_disconnected', ...(e ? upstreamCause(e) : {}) });

@@ -9,7 +9,8 @@
  * as a provider without a pool does.
  */
 import { AuthError, ProxyError } from '../errors.js';
-import type { EventBus, RequestEvents, TokenUsage } from '../events.js';
+import type { Usage } from '../../formats/types.js';
+import type { EventBus, RequestEvents } from '../events.js';
 import { secrets } from '../secrets.js';
 import type { Strategy } from './config.js';
 import { limitFromError } from './limits.js';
@@ -239,10 +240,7 @@ function leastUsed<T>(ready: readonly PoolMember<T>[], view: PoolView): PoolMemb
   return best;
 }
 
-/**
- * Input and output tokens of one request as its upstream reported them (whether `input` includes
- * cached tokens differs between the APIs; the window count is a rough gauge of use either way).
- */
-function usageTokens(u: TokenUsage): number {
-  return (u.inputTokens ?? 0) + (u.outputTokens ?? 0);
+/** Input (cached or not) and output tokens of one request, as its upstream reported them. */
+function usageTokens(u: Usage): number {
+  return u.uncachedInputTokens + u.cacheReadTokens + u.cacheWriteTokens + u.outputTokens;
 }

@@ -6,7 +6,7 @@
  * layer (openai-bridge.ts).
  */
 import type { Logger } from 'pino';
-import { affinityKey, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonBody } from '../../plugin.js';
+import { affinityKey, type UsageMeter, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonBody } from '../../plugin.js';
 import type { UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
@@ -14,7 +14,6 @@ import { listModels, modelAcceptance } from './models.js';
 import { handleOpenAiRequest } from './openai-bridge.js';
 import { checkMessagesBody, messagesBodyChanges, prepareMessagesBody, type JsonObject, type PrepareOptions } from './request-body.js';
 import type { ClaudeUpstream } from './upstream-call.js';
-import { AnthropicUsageSniffer } from './usage.js';
 
 /** Upstream response headers a client may care about (request ids, rate-limit state). */
 const PASS_HEADERS = /^(request-id|anthropic-ratelimit-.*|retry-after|x-should-retry|anthropic-organization-id)$/;
@@ -103,15 +102,15 @@ function passHeaders(res: UpstreamResponse, contentType: string): Record<string,
 async function passThrough(res: UpstreamResponse, request: AdapterRequest): Promise<AdapterResponse> {
   const ct = String(res.headers['content-type'] ?? '');
   if (ct.includes('event-stream')) {
-    const events = request.observer ? sniffed(res.body, new AnthropicUsageSniffer(), request) : relayed(res.body, request);
+    const meter = request.observer?.meter('anthropic');
+    const events = meter ? metered(res.body, meter, request) : relayed(res.body, request);
     return { kind: 'stream', status: res.status, headers: passHeaders(res, ct), events };
   }
   const bytes = await res.body.bytes();
-  if (request.observer) {
-    const sniffer = new AnthropicUsageSniffer();
+  const meter = request.observer?.meter('anthropic');
+  if (meter) {
     try {
-      sniffer.take(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
-      request.observer.usage(sniffer.usage, sniffer.model);
+      meter.response(JSON.parse(bytes.toString('utf8')));
     } catch {
       /* non-JSON success bodies still pass through */
     }
@@ -119,21 +118,19 @@ async function passThrough(res: UpstreamResponse, request: AdapterRequest): Prom
   return { kind: 'json', status: res.status, headers: passHeaders(res, ct || 'application/json'), body: bytes };
 }
 
-async function* sniffed(body: AsyncIterable<Buffer>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
+async function* metered(body: AsyncIterable<Buffer>, meter: UsageMeter, request: AdapterRequest): AsyncGenerator<Uint8Array | string> {
   try {
     for await (const chunk of body) {
-      sniffer.push(chunk);
+      meter.sse(chunk);
       yield chunk;
     }
   } catch (err) {
     yield interruptedEvent(err, request);
-    return;
   }
-  request.observer?.usage(sniffer.usage, sniffer.model);
 }
 
 /**
- * The same relay without usage sniffing (nobody listens for usage): a plain iterator rather than an
+ * The same relay without usage metering (nobody listens for usage): a plain iterator rather than an
  * async generator, which allocated ≈ 1.4 KB per request on the stream passthrough.
  */
 function relayed(body: AsyncIterable<Buffer>, request: AdapterRequest): AsyncIterable<Uint8Array | string> {

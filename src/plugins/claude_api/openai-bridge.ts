@@ -8,7 +8,6 @@ import { convertRequest, convertResponse, convertStream, parseSseStream, seriali
 import type { ClaudeApiAdapter } from './adapter.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
-import { AnthropicUsageSniffer } from './usage.js';
 
 export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
@@ -34,28 +33,17 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
 
   const opts = { clientRequest: body };
   if (stream) {
-    const sniffer = new AnthropicUsageSniffer();
-    const events = observe(parseSseStream('anthropic', res.body), sniffer, request);
+    const meter = request.observer?.meter('anthropic');
+    const parsed = parseSseStream('anthropic', res.body);
+    const events = meter ? meter.tap(parsed) : parsed;
     return { kind: 'stream', status: 200, events: serializeSseStream(api, convertStream('anthropic', api, events, opts)) };
   }
   let json: JsonObject | undefined;
   try {
     json = (await res.body.json()) as JsonObject;
-    if (request.observer) {
-      const sniffer = new AnthropicUsageSniffer();
-      sniffer.take(json);
-      request.observer.usage(sniffer.usage, sniffer.model);
-    }
+    request.observer?.meter('anthropic').response(json);
     return { kind: 'json', status: 200, body: convertResponse('anthropic', api, json, opts) };
   } catch (err) {
     throw unreadableAnswer('anthropic', err, json);
   }
-}
-
-async function* observe(events: AsyncIterable<JsonObject>, sniffer: AnthropicUsageSniffer, request: AdapterRequest): AsyncGenerator<JsonObject> {
-  for await (const e of events) {
-    if (request.observer && (e.type === 'message_start' || e.type === 'message_delta')) sniffer.take(e);
-    yield e;
-  }
-  request.observer?.usage(sniffer.usage, sniffer.model);
 }

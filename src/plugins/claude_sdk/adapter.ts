@@ -172,9 +172,10 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
   }
 
   private streamResponse(req: AdapterRequest, run: SdkRun): AdapterResponse {
-    const anthropic = withErrorEvent('anthropic', run.events(), this.d.plugin);
+    const meter = req.observer?.meter('anthropic');
+    const anthropic = withErrorEvent('anthropic', meter ? meter.tap(run.events()) : run.events(), this.d.plugin);
     const events: AsyncIterable<Record<string, unknown>> = req.api === 'anthropic' ? anthropic : convertStream('anthropic', req.api, anthropic, convertOpts(req));
-    const observed = serializeSse(req.api, this.observeUsage(req, run, events), this.d.plugin, req.requestId);
+    const observed = serializeSse(req.api, events, this.d.plugin, req.requestId);
     return {
       kind: 'stream',
       status: 200,
@@ -183,26 +184,13 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
     };
   }
 
-  private async *observeUsage(req: AdapterRequest, run: SdkRun, events: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
-    yield* events;
-    this.reportUsage(req, run);
-  }
-
   private async jsonResponse(req: AdapterRequest, run: SdkRun): Promise<AdapterResponse> {
     const drained: AnthropicEvent[] = [];
     for await (const e of run.events()) drained.push(e);
-    this.reportUsage(req, run);
     const message = run.merger.message as unknown as JsonObject;
+    req.observer?.meter('anthropic').response(message);
     const body = req.api === 'anthropic' ? message : convertResponse('anthropic', req.api, message, convertOpts(req));
     return { kind: 'json', status: 200, headers: sessionHeader(run), body };
-  }
-
-  private reportUsage(req: AdapterRequest, run: SdkRun): void {
-    const u = run.merger.message.usage;
-    req.observer?.usage(
-      { inputTokens: u.input_tokens, outputTokens: u.output_tokens, cacheReadTokens: u.cache_read_input_tokens, cacheCreationTokens: u.cache_creation_input_tokens },
-      run.merger.message.model,
-    );
   }
 }
 

@@ -99,7 +99,9 @@ export class CodexAdapter implements ProviderAdapter {
     const onRateLimits = (data: Record<string, unknown>): void => {
       this.lastRateLimits = { at: Date.now(), data };
     };
-    const events = observeUsage(parseSseStream('responses', res.body), req, target.model, onRateLimits);
+    const meter = req.observer?.meter('responses', target.model);
+    const parsed = watchRateLimits(parseSseStream('responses', res.body), onRateLimits);
+    const events = meter ? meter.tap(parsed) : parsed;
     const convertOpts = { model: target.model, clientRequest: body, onDrop };
     if (body.stream === true) {
       const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
@@ -159,31 +161,11 @@ function sessionHint(headers: IncomingHttpHeaders, body: JsonObject, pathSession
   return undefined;
 }
 
-/**
- * Reports `response.completed` usage to the request's observer, and the backend's
- * `codex.rate_limits` to health, while events flow through untouched.
- */
-async function* observeUsage(
-  events: AsyncIterable<StreamEvent>,
-  req: AdapterRequest,
-  model: string,
-  onRateLimits: (data: Record<string, unknown>) => void,
-): AsyncIterable<StreamEvent> {
+/** Hands the backend's `codex.rate_limits` to health while events flow through untouched. */
+async function* watchRateLimits(events: AsyncIterable<StreamEvent>, onRateLimits: (data: Record<string, unknown>) => void): AsyncIterable<StreamEvent> {
   for await (const event of events) {
     if (event.type === 'codex.rate_limits' && event.rate_limits && typeof event.rate_limits === 'object') {
       onRateLimits(event.rate_limits as Record<string, unknown>);
-    }
-    if (event.type === 'response.completed' || event.type === 'response.incomplete') {
-      const usage = (event.response as { usage?: Record<string, unknown> } | undefined)?.usage;
-      if (usage && req.observer) {
-        const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-        req.observer.usage({
-          inputTokens: num(usage.input_tokens),
-          outputTokens: num(usage.output_tokens),
-          cacheReadTokens: num((usage.input_tokens_details as Record<string, unknown> | undefined)?.cached_tokens),
-          reasoningTokens: num((usage.output_tokens_details as Record<string, unknown> | undefined)?.reasoning_tokens),
-        }, model);
-      }
     }
     yield event;
   }

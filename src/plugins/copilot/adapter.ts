@@ -7,7 +7,7 @@
  * its own API as the core renders them for every provider.
  */
 import type { Logger } from 'pino';
-import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamRequest, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type StreamEvent, type TokenUsage, type UpstreamResponse } from '../../plugin.js';
+import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamRequest, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse } from '../../plugin.js';
 import type { CopilotToken, CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 import { modelAcceptance, resolveModel, type CopilotModels } from './models.js';
@@ -47,15 +47,16 @@ export class CopilotAdapter implements ProviderAdapter {
     const res = await this.send(req, jsonBytes(body), stream);
     const convertOpts = { model, clientRequest: clientBody, onDrop };
     if (stream) {
-      const events = observeUsage(parseSseStream('chat', res.body), req, model);
+      const meter = req.observer?.meter('chat', model);
+      const parsed = parseSseStream('chat', res.body);
+      const events = meter ? meter.tap(parsed) : parsed;
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream('chat', req.api, events, convertOpts), { requestId: req.requestId }) };
     }
     const parsed: unknown = await res.body.json();
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UpstreamUnreadableError('a response body that is not a JSON object', { plugin: 'copilot' });
     const json = parsed as JsonObject;
     try {
-      const usage = chatUsage(json.usage);
-      if (usage) req.observer?.usage(usage, model);
+      req.observer?.meter('chat', model).response(json);
       return { kind: 'json', status: 200, body: convertResponse('chat', req.api, json, convertOpts) };
     } catch (err) {
       throw unreadableAnswer('chat', err, json);
@@ -115,29 +116,5 @@ export class CopilotAdapter implements ProviderAdapter {
     } finally {
       clearTimeout(timeout);
     }
-  }
-}
-
-const count = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-
-/** Chat `usage` (the final chunk of a stream, or the whole completion's). */
-function chatUsage(raw: unknown): TokenUsage | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const u = raw as Record<string, Record<string, unknown> | undefined>;
-  return {
-    inputTokens: count(u.prompt_tokens),
-    outputTokens: count(u.completion_tokens),
-    cacheReadTokens: count(u.prompt_tokens_details?.cached_tokens),
-    reasoningTokens: count(u.completion_tokens_details?.reasoning_tokens),
-  };
-}
-
-async function* observeUsage(events: AsyncIterable<StreamEvent>, req: AdapterRequest, model: string): AsyncIterable<StreamEvent> {
-  for await (const event of events) {
-    if (event.usage && req.observer) {
-      const usage = chatUsage(event.usage);
-      if (usage) req.observer.usage(usage, model);
-    }
-    yield event;
   }
 }

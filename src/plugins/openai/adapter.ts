@@ -13,7 +13,6 @@ import { AuthError, UpstreamConnectionError, UpstreamUnreadableError, upstreamRe
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
-import { observeUsage, reportUsage } from './usage.js';
 
 export interface OpenAIAdapterDeps {
   /** `openai` or `openai.<name>`. */
@@ -56,13 +55,14 @@ export class OpenAIAdapter implements ProviderAdapter {
     if (stream) {
       let events: AsyncIterable<StreamEvent> = parseSseStream(from, res.body);
       if (from === 'chat') events = normalizeChatStream(events);
-      events = observeUsage(from, events, req, model);
+      const meter = req.observer?.meter(from, model);
+      if (meter) events = meter.tap(events);
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts), { requestId: req.requestId }) };
     }
     let json = await readJson(res, provider);
     try {
       if (from === 'chat') json = normalizeChatCompletion(json);
-      reportUsage(from, json, req, model);
+      req.observer?.meter(from, model).response(json);
       return { kind: 'json', status: 200, body: convertResponse(from, req.api, json, convertOpts) };
     } catch (err) {
       throw unreadableAnswer(from, err, json);

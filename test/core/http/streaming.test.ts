@@ -48,7 +48,7 @@ const plugin = fakeProvider({
   name: 'fake',
   handle: async (req): Promise<AdapterResponse> => {
     req.observer?.upstreamResponse(200, 3);
-    req.observer?.usage({ inputTokens: 5, outputTokens: 7 }, 'real-model');
+    req.observer?.meter('anthropic', 'real-model').response({ usage: { input_tokens: 5, output_tokens: 7 } });
     const mode = req.body.get('mode');
     if (mode === 'big') return { kind: 'stream', status: 200, events: big() };
     if (mode === 'endless') return { kind: 'stream', status: 200, events: endless(req) };
@@ -96,7 +96,7 @@ describe('streaming responses', () => {
     expect(names).toContain('upstream.response');
     expect(names.filter((n) => n === 'stream.chunk')).toHaveLength(50);
     const done = seen.find((s) => s.name === 'request.completed')!.e as RequestEvents['request.completed'];
-    expect(done).toMatchObject({ plugin: 'fake', api: 'anthropic', model: 'real-model', status: 200, usage: { inputTokens: 5, outputTokens: 7 } });
+    expect(done).toMatchObject({ plugin: 'fake', api: 'anthropic', model: 'real-model', status: 200, usage: { uncachedInputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 7, reasoningTokens: 0 } });
     expect(done.ttfbMs).toBeGreaterThanOrEqual(0);
   });
 

@@ -53,7 +53,7 @@ describe('human line', () => {
     const ok = requestRecord({
       requestId: 'r1', plugin: 'claude_api', api: 'anthropic', model: 'claude-sonnet-4-5', timestamp: Date.parse('2026-12-04T12:04:05.900Z'),
       status: 200, durationMs: 812, ttfbMs: 95, stream: true, account: 'work',
-      usage: { inputTokens: 12, outputTokens: 40, cacheReadTokens: 300, cacheCreationTokens: 0 },
+      usage: { uncachedInputTokens: 12, outputTokens: 40, cacheReadTokens: 300, cacheWriteTokens: 0, reasoningTokens: 0 },
     });
     expect(humanLine(ok)).toBe('[access] 12:04:05 200 anthropic claude_api/work claude-sonnet-4-5 stream 812ms ttfb 95ms in 12 cache 300r/0w out 40\n');
     const failed = requestRecord({ requestId: 'r2', plugin: 'openai', api: 'chat', model: 'gpt-4o', timestamp: Date.now(), status: 429, durationMs: 30, error: 'slow down', kind: 'rate_limit' });
