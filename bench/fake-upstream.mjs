@@ -79,6 +79,11 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(message) });
       return res.end(message);
     }
+    // The OTLP/HTTP traces endpoint for the observability run: accept and drop.
+    if (path === '/v1/traces') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{}');
+    }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end('{"type":"error","error":{"type":"not_found_error","message":"not found"}}');
   });

@@ -72,6 +72,8 @@ async function main() {
   const rssIdle = rssMb(ccproxy.pid);
   log(`ccproxy ready on ${ccproxy.port}, idle RSS ${rssIdle.toFixed(1)} MB`);
   const baseline = BASELINE && (await startCcproxy(tmp, upstream, { dist: BASELINE.dist }));
+  // The same build with every observability plugin on (issue 19): what watching costs.
+  const observed = await startCcproxy(tmp, upstream, { observability: true });
   const bare = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream } });
   const fastify = await startNode([path.join(BENCH, 'bare-forwarder.mjs')], { env: { UPSTREAM: upstream, MODE: 'fastify' } });
   const targets = {
@@ -80,6 +82,7 @@ async function main() {
     bare: { base: `http://127.0.0.1:${bare.port}`, headers: {} },
     fastify: { base: `http://127.0.0.1:${fastify.port}`, headers: {} },
     ...(baseline ? { baseline: { base: `http://127.0.0.1:${baseline.port}`, headers: {} } } : {}),
+    observed: { base: `http://127.0.0.1:${observed.port}`, headers: {} },
   };
   const peers = new RunningPeers({ upstream, tmp, log });
   await peers.start(peerList);
@@ -92,7 +95,7 @@ async function main() {
   const cells = [];
   for (const w of workloads) {
     for (const name of [...Object.keys(targets), ...peers.list.map((p) => p.id)]) {
-      const spec = w[name] ?? (name === 'fastify' ? w.bare : name === 'baseline' ? w.ccproxy : undefined);
+      const spec = w[name] ?? (name === 'fastify' ? w.bare : name === 'baseline' || name === 'observed' ? w.ccproxy : undefined);
       if (spec) cells.push({ w, name, path: spec[0], body: spec[1] });
     }
   }
@@ -128,6 +131,7 @@ async function main() {
         await peers.ensureUp(c.name);
         runs.get(c).push(await throughput({ url: urlOf(c), headers: targetOf(c.name).headers, body: c.body, connections: CONNECTIONS, seconds: SECONDS }));
         if (c.name === 'ccproxy') c.rssMb = rssMb(ccproxy.pid);
+        if (c.name === 'observed') c.rssMb = rssMb(observed.pid);
       }
     }
     const directRounds = rounds.get(wcells.find((x) => x.name === 'direct'));
@@ -141,7 +145,7 @@ async function main() {
       const tpTotal = tpRuns.reduce((n, x) => n + x.total, 0);
       const entry = { rps: tp.rps, rpsRuns: tpRuns.map((x) => Math.round(x.rps)), p50: tp.p50, p99: tp.p99, c1p50: c1.p50, c1p50Runs: r.map((x) => x.p50), c1p99: c1.p99, ttfb: w.stream ? c1.ttfb50 : undefined, errors: tpErrors + c1.errors };
       if (name !== 'direct') entry.c1Added = median(r.map((x, i) => x.p50 - directRounds[i].p50));
-      if (name === 'ccproxy') entry.rssMb = c.rssMb;
+      if (name === 'ccproxy' || name === 'observed') entry.rssMb = c.rssMb;
       // A target that fails most requests does not support the workload: its speed means nothing.
       if (entry.errors > 0.1 * (tpTotal + C1_ROUNDS * C1_N)) {
         await peers.ensureUp(name);
@@ -170,7 +174,7 @@ async function main() {
   }
   log(`500 streams: ${streams500.ok}/500 ok, peak RSS ${streams500.peakRssMb.toFixed(1)} MB; RSS after the throughput runs ${rssAfterLoad.toFixed(1)} MB`);
 
-  await Promise.all([stop(fresh), stop(bare), stop(fastify), ...(baseline ? [stop(baseline)] : []), peers.stopAll(stop), stop(up)]);
+  await Promise.all([stop(fresh), stop(observed), stop(bare), stop(fastify), ...(baseline ? [stop(baseline)] : []), peers.stopAll(stop), stop(up)]);
   rmSync(tmp, { recursive: true, force: true });
 
   const machine = {

@@ -45,6 +45,14 @@ export function overFloor(w, name) {
   return median(t.c1p50Runs.map((x, i) => x - floor.c1p50Runs[i]));
 }
 
+/** What the observability plugins add to a request: the median of the per-round p50 differences. */
+export function observabilityCost(w) {
+  const on = w.targets.observed?.c1p50Runs;
+  const off = w.targets.ccproxy?.c1p50Runs;
+  if (!on || !off || on.length !== off.length) return undefined;
+  return median(on.map((x, i) => x - off[i]));
+}
+
 /** Issue 15's targets: each against the bare node:http + undici floor of the same run. */
 export function evaluateFloorTargets(data) {
   const out = [];
@@ -103,9 +111,9 @@ export function evaluateTargets(data) {
 
 function tables(data) {
   const peers = data.settings.peers;
-  const names = ['direct', 'ccproxy', 'baseline', 'bare', 'fastify', ...peers.map((p) => p.id)];
+  const names = ['direct', 'ccproxy', 'observed', 'baseline', 'bare', 'fastify', ...peers.map((p) => p.id)];
   const label = {
-    direct: 'direct (limit)', ccproxy: '**ccproxy**', baseline: `ccproxy before (${data.settings.baseline})`, bare: 'bare forwarder (floor)', fastify: 'Fastify forwarder',
+    direct: 'direct (limit)', ccproxy: '**ccproxy**', observed: 'ccproxy, observability on', baseline: `ccproxy before (${data.settings.baseline})`, bare: 'bare forwarder (floor)', fastify: 'Fastify forwarder',
     ...Object.fromEntries(peers.map((p) => [p.id, p.label])),
   };
   const lines = [
@@ -122,7 +130,7 @@ function tables(data) {
         continue;
       }
       const floor = n === 'direct' || n === 'bare' ? '' : f(overFloor(w, n), 3);
-      lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${floor} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' ? f(t.rssMb) : ''} |`);
+      lines.push(`| ${n === 'direct' ? w.name : ''} | ${label[n]} | ${f(t.rps, 0)} | ${f(t.p50)} / ${f(t.p99)} | ${f(t.c1p50, 3)} | ${a} | ${floor} | ${w.stream ? f(t.ttfb, 3) : ''} | ${n === 'ccproxy' || n === 'observed' ? f(t.rssMb) : ''} |`);
     }
   }
   const ratios = [
@@ -151,11 +159,19 @@ function tables(data) {
         }),
       ].join('\n')
     : '';
-  return { main: lines.join('\n'), ratios: ratios.join('\n'), versus };
+  const observed = data.workloads.filter((w) => w.targets.observed && w.targets.ccproxy && !w.targets.observed.failed);
+  const overhead = observed.length
+    ? [
+        '| workload | req/s, observability on ÷ off | added p50 at c=1, on − off (ms) |',
+        '|---|---:|---:|',
+        ...observed.map((w) => `| ${w.name} | ${f(rpsRatio(w.targets.observed, w.targets.ccproxy), 2)} | ${f(observabilityCost(w), 3)} |`),
+      ].join('\n')
+    : '';
+  return { main: lines.join('\n'), ratios: ratios.join('\n'), versus, overhead };
 }
 
 export function generated(data) {
-  const { main, ratios, versus } = tables(data);
+  const { main, ratios, versus, overhead } = tables(data);
   const m = data.machine;
   const s = data.rss.streams500;
   const peerStreams = data.settings.peers
@@ -210,7 +226,16 @@ ${f(data.rss.afterLoadMb)} MB after all the throughput runs (V8 keeps the heap i
 the reliability suite's forced-GC test shows the live heap stays flat). Start to ready (\`ccproxy serve\` spawned →
 \`/health/ready\` answers 200, CLI detection enabled): ${data.startToReadyMs.map((r) => f(r, 0)).join(', ')} ms.${crashes}
 
-### Targets (issue 15: against the floor of the same run)
+${overhead ? `### Observability overhead (issue 19)
+
+"ccproxy, observability on" is the same build with the access log (file), the usage database,
+the Prometheus metrics and OTLP tracing (exported to the fake upstream) enabled; the request
+tracer stays off (a debugging switch that writes every body to disk). Paired per round with
+plain ccproxy, medians:
+
+${overhead}
+
+` : ''}### Targets (issue 15: against the floor of the same run)
 
 | | target | measured |
 |---|---|---|

@@ -32,24 +32,38 @@ export function codexAuth() {
   return JSON.stringify({ OPENAI_API_KEY: null, tokens: { id_token: jwt, access_token: jwt, refresh_token: 'bench-refresh', account_id: 'acct-bench' } });
 }
 
-export function configToml({ port, upstream, tmp, detection }) {
+/**
+ * With `observability`, every observability plugin that runs in production is on as a user would
+ * turn it on: access log file, usage database, /metrics, OTLP traces (to the fake upstream's
+ * `/v1/traces`). The request tracer is left out: it is a debugging switch that writes every body.
+ */
+export function configToml({ port, upstream, tmp, detection, observability = false }) {
+  const observed = observability
+    ? [
+        `[plugins.access_log]`, `path = "${path.join(tmp, `access-${port}.log`)}"`,
+        `[plugins.usage]`, `path = "${path.join(tmp, `usage-${port}.db`)}"`,
+        `[plugins.tracing]`, 'enabled = true', `endpoint = "${upstream}/v1/traces"`,
+      ]
+    : [];
+  const plugins = observability ? '["claude_api", "codex", "access_log", "usage", "metrics", "tracing"]' : '["claude_api", "codex"]';
   return [
-    'enabled_plugins = ["claude_api", "codex"]',
+    `enabled_plugins = ${plugins}`,
     '[server]', `port = ${port}`,
     '[logging]', 'level = "warn"',
     '[plugins.claude_api]', `base_url = "${upstream}"`, 'auth_type = "api_key"', 'api_key = "sk-ant-bench-key"',
     '[plugins.claude_api.detection]', `enabled = ${detection}`, `cache_dir = "${path.join(tmp, 'cache')}"`,
     '[plugins.codex]', `base_url = "${upstream}/backend-api/codex"`, `credentials_file = "${path.join(tmp, 'auth.json')}"`,
     '[plugins.codex.detection]', `enabled = ${detection}`,
+    ...observed,
     '',
   ].join('\n');
 }
 
 /** `dist`: the build to start (another build's dist/ for a before/after comparison). */
-export async function startCcproxy(tmp, upstream, { detection = false, profile, dist = path.join(ROOT, 'dist') } = {}) {
+export async function startCcproxy(tmp, upstream, { detection = false, observability = false, profile, dist = path.join(ROOT, 'dist') } = {}) {
   const port = await freePort();
   const file = path.join(tmp, `ccproxy-${port}.toml`);
-  writeFileSync(file, configToml({ port, upstream, tmp, detection }));
+  writeFileSync(file, configToml({ port, upstream, tmp, detection, observability }));
   const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), path.join(dist, 'cli/main.js'), 'serve', '--config', file];
   return startNode(args, { env: { HOME: tmp, XDG_CACHE_HOME: path.join(tmp, 'cache'), NODE_ENV: 'production' }, readyUrl: `http://127.0.0.1:${port}/health/ready` });
 }
