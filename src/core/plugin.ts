@@ -107,7 +107,10 @@ export interface StartupInfo {
 
 export interface AuthCommandContext<C> {
   config: C;
-  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'dataDir' | 'version' | 'env'>;
+  services: Pick<CoreServices, 'httpClient' | 'logger' | 'settings' | 'cacheDir' | 'dataDir' | 'version' | 'env'> & {
+    /** With `[state] credentials_store = "redis"`: the shared state the accounts' tokens live in. */
+    state?: CoreServices['state'];
+  };
   /** `--account <name>`: one account of the provider's pool (stored under the data dir unless configured). */
   account?: string;
   /** Write a line for the person at the terminal. */

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { findPlugin, loadContext, type GlobalOptions } from '../context.js';
 import type { LoadedSettings } from '../../core/config/load.js';
 import type { PluginRecord } from '../../core/loader/types.js';
+import type { PoolState } from '../../core/pool/state.js';
 
 export type AuthAction = 'login' | 'status' | 'logout';
 
@@ -53,15 +54,31 @@ export async function authContext(record: PluginRecord, loaded: LoadedSettings, 
   const httpClient = new Agent({ connect: { timeout: loaded.settings.http.connect_timeout * 1000 } });
   const logger = pino({ level: opts.debug ? 'debug' : 'warn' }, pino.destination(2)).child({ plugin: plugin.name });
   const env = opts.env ?? process.env;
+  // Accounts whose tokens live in Redis are logged in and listed there (the proxy's own settings).
+  const state = loaded.settings.state.credentials_store === 'redis' ? await sharedState(loaded) : undefined;
   const ctx: AuthCommandContext<PluginConfig> = {
     config,
-    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(env), dataDir: dataDirFrom(env), version: VERSION, env },
+    services: { httpClient, logger, settings: loaded.settings, cacheDir: cacheDirFrom(env), dataDir: dataDirFrom(env), version: VERSION, env, ...(state ? { state } : {}) },
     print: (line) => process.stdout.write(`${line}\n`),
     prompt,
     noBrowser: opts.browser === false,
     ...(opts.account !== undefined ? { account: opts.account } : {}),
   };
-  return { ctx, close: () => httpClient.close().catch(() => httpClient.destroy()) };
+  return {
+    ctx,
+    close: async () => {
+      await state?.close();
+      await httpClient.close().catch(() => httpClient.destroy());
+    },
+  };
+}
+
+/** The `[state]` Redis, connected (or refused: then a command that needs it says so). */
+async function sharedState(loaded: LoadedSettings): Promise<PoolState> {
+  const { createPoolState } = await import('../../core/pool/create-state.js');
+  const state = createPoolState(loaded.settings.state);
+  await state.ready?.();
+  return state;
 }
 
 export async function authCommand(action: AuthAction, name: string, opts: AuthOptions): Promise<void> {

@@ -10,6 +10,8 @@ export interface CredentialStore<F extends JsonObject = JsonObject> {
   read(): Promise<F | null>;
   /** Read-modify-write, one writer at a time across processes; `undefined` from the mutator skips the write. */
   update(mutator: CredentialMutator<F>): Promise<F | null>;
+  /** Delete the credentials altogether (logout of an account). */
+  remove(): Promise<void>;
   /** Why a write would fail right now (health), when the store can tell cheaply. */
   writeProblem?(): Promise<string | undefined>;
 }

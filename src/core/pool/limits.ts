@@ -29,9 +29,10 @@ export function limitFromError(err: unknown, now: number = Date.now()): LimitSig
     if (headers) until.push(...anthropicResets(headers, now));
   }
   if (until.length === 0) return { cooldownUntil: now + DEFAULT_COOLDOWN_MS, reason: 'rate limited (no reset time given)' };
-  // The latest of what was said: trying before it would only earn another 429.
+  // The latest of what was said: trying before it would only earn another 429. On a tie the more
+  // specific signal (listed later) names the reason: `retry-after` often just repeats it.
   let best = until[0]!;
-  for (const u of until) if (u[0] > best[0]) best = u;
+  for (const u of until) if (u[0] >= best[0]) best = u;
   return { cooldownUntil: Math.max(best[0], now), reason: `rate limited (${best[1]})` };
 }
 

@@ -16,6 +16,25 @@ import type { Strategy } from './config.js';
 import { limitFromError } from './limits.js';
 import type { AccountMark, PoolState, PoolView } from './state.js';
 
+/** The core services a pool runs on (a plugin's `CoreServices`). */
+export interface PoolServices {
+  state: PoolState;
+  settings: { state: { affinity_ttl_seconds: number } };
+  events?: AccountPoolOptions<unknown>['events'];
+}
+
+/** A pool on the core's `[state]` and event bus: what a provider plugin builds at initialize. */
+export function accountPool<T>(services: PoolServices, provider: string, members: readonly PoolMember<T>[], strategy: Strategy): AccountPool<T> {
+  return new AccountPool({
+    provider,
+    members,
+    strategy,
+    state: services.state,
+    affinityTtlMs: services.settings.state.affinity_ttl_seconds * 1000,
+    events: services.events,
+  });
+}
+
 export interface PoolMember<T> {
   name: string;
   weight: number;

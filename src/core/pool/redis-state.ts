@@ -80,6 +80,19 @@ export class RedisPoolState implements PoolState {
     return `${this.opts.prefix}:${name}`;
   }
 
+  /** Names of the accounts whose credentials Redis holds for `provider` (`<prefix>:cred:<provider>:<account>`). */
+  async credentialAccounts(provider: string): Promise<string[]> {
+    const prefix = this.key(`cred:${provider}:`);
+    const names = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+      cursor = next;
+      for (const k of keys) names.add(k.slice(prefix.length));
+    } while (cursor !== '0');
+    return [...names];
+  }
+
   /** Resolves once connected (or after a few seconds without Redis: the local view serves). */
   ready(): Promise<void> {
     return this.firstReady;

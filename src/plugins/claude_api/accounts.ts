@@ -36,6 +36,7 @@ export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices
   return poolMembers({
     plugin: PLUGIN,
     dataDir: s.dataDir,
+    ...(s.state ? { state: s.state } : {}),
     accounts: config.accounts,
     single: () => source(config),
     hasCredentials,

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { PluginError, AccountPool, type ProviderAdapter, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
+import { PluginError, accountPool, type AccountPool, type ProviderAdapter, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
@@ -47,14 +47,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
       env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger,
       state: { settings: services.settings.state, backend: services.state },
     });
-    const pool = new AccountPool({
-      provider: PLUGIN_NAME,
-      members,
-      strategy: config.strategy,
-      state: services.state,
-      affinityTtlMs: services.settings.state.affinity_ttl_seconds * 1000,
-      events: services.events,
-    });
+    const pool = accountPool(services, PLUGIN_NAME, members, config.strategy);
     // The first account stands for the plugin in startup lines (the only one in a plain setup).
     const tokens = members[0]!.value;
     const detector = new ClaudeDetector({

@@ -3,12 +3,14 @@
  * (Responses, always streamed) → back into the client's API, streamed or accumulated.
  *
  * Request path: client body → (convert to Responses) → model map + effort → shapeCodexRequest →
- * POST <base_url>/responses with our token (refresh + retry once on 401).
+ * POST <base_url>/responses with an account's token (refresh + retry once on 401). With several
+ * accounts the pool picks one (the conversation's, while it is ready), and a usage limit or a
+ * token no refresh fixes moves the request to the next account before anything reached the client.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { AuthError, UpstreamError, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent } from '../../plugin.js';
+import { AuthError, UpstreamError, affinityKey, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
@@ -20,7 +22,8 @@ const PLUGIN = 'codex';
 
 export interface CodexAdapterDeps {
   config: CodexConfig;
-  tokens: CodexTokenManager;
+  /** The accounts (one in a plain setup). */
+  pool: AccountPool<CodexTokenManager>;
   /** Detected CLI data for the model the request goes to. */
   detection: (model: string) => CodexDetection;
   dispatcher: Dispatcher;
@@ -31,8 +34,8 @@ export class CodexAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
   /** Last upstream outcome, for health (no extra paid call). */
   lastUpstream: { status: number; at: number } | null = null;
-  /** Latest `codex.rate_limits` the backend streamed (subscription window usage), for health. */
-  lastRateLimits: { at: number; data: Record<string, unknown> } | null = null;
+  /** Latest `codex.rate_limits` the backend streamed per account (subscription window usage), for health. */
+  readonly rateLimits = new Map<string, { at: number; data: Record<string, unknown> }>();
 
   constructor(private readonly deps: CodexAdapterDeps) {}
 
@@ -64,7 +67,9 @@ export class CodexAdapter implements ProviderAdapter {
 
     const payload = jsonBytes(shaped.body);
     const started = performance.now();
-    const res = await this.deps.tokens.withToken(async (creds) => {
+    const pool = this.deps.pool;
+    const affinity = (): string | undefined => affinityKey(req.api, req.body, req.headers);
+    const { result: res, account } = await pool.run(affinity, (member) => member.value.withToken(async (creds) => {
       if (!creds.accountId) {
         throw new AuthError('Codex credentials carry no ChatGPT account id; run `ccproxy auth login codex`', { plugin: PLUGIN });
       }
@@ -92,12 +97,12 @@ export class CodexAdapter implements ProviderAdapter {
         this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
         throw usageLimitError(err) ?? err;
       }
-    });
+    }));
     this.lastUpstream = { status: res.status, at: Date.now() };
-    req.observer?.upstreamResponse(res.status, performance.now() - started);
+    req.observer?.upstreamResponse(res.status, performance.now() - started, pool.pooled ? account : undefined);
 
     const onRateLimits = (data: Record<string, unknown>): void => {
-      this.lastRateLimits = { at: Date.now(), data };
+      this.rateLimits.set(account, { at: Date.now(), data });
     };
     const meter = req.observer?.meter('responses', target.model);
     const parsed = watchRateLimits(parseSseStream('responses', res.body), onRateLimits);

@@ -3,7 +3,7 @@
  * Every key is snake_case as in TOML; env vars are `PLUGINS__CODEX__<KEY>` (nested with `__`).
  */
 import { z } from 'zod';
-import { ProviderConfigSchema } from '../../plugin.js';
+import { ProviderConfigSchema, StrategySchema, accountSchema, uniqueNames } from '../../plugin.js';
 
 /** Reasoning efforts the Codex models accept (`reasoning.effort`). */
 export const ReasoningEffortSchema = z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']);
@@ -67,6 +67,13 @@ export const CodexDetectionSchema = z.object({
   refresh_interval_seconds: z.number().int().positive().default(3600).describe('How often the detection task re-checks the CLI version'),
 });
 
+/** One `[[plugins.codex.accounts]]` table: a Codex auth.json, or (none given) the one `ccproxy auth login codex --account <name>` stores. */
+export const CodexAccountSchema = accountSchema({
+  credentials_file: z.string().optional().describe('This account\'s Codex auth.json (default: the one `ccproxy auth login codex --account <name>` stores under $XDG_DATA_HOME/ccproxy/accounts/codex/)'),
+});
+
+export type CodexAccountConfig = z.infer<typeof CodexAccountSchema>;
+
 export const CodexConfigSchema = ProviderConfigSchema.extend({
   base_url: z.string().url().default('https://chatgpt.com/backend-api/codex').describe('ChatGPT Codex backend; requests go to <base_url>/responses'),
   credentials_file: z.string().optional().describe('Codex auth.json (default $CODEX_HOME/auth.json, else ~/.codex/auth.json)').meta({ examples: ['~/.codex/auth.json'] }),
@@ -80,6 +87,8 @@ export const CodexConfigSchema = ProviderConfigSchema.extend({
   reasoning_effort: ReasoningEffortSchema.default('medium').describe('Effort when the client asks for none'),
   reasoning_summary: z.enum(['auto', 'concise', 'detailed', 'none']).default('auto').describe('reasoning.summary sent upstream (summaries become thinking blocks for Anthropic clients)'),
   text_verbosity: z.enum(['low', 'medium', 'high']).optional().describe('text.verbosity when the client sets none'),
-});
+  accounts: z.array(CodexAccountSchema).default([]).describe('Several ChatGPT accounts (a pool); empty: the one above (credentials_file) plus any stored with `ccproxy auth login codex --account <name>`'),
+  strategy: StrategySchema,
+}).superRefine((c, ctx) => uniqueNames(c.accounts, ctx));
 
 export type CodexConfig = z.infer<typeof CodexConfigSchema>;

@@ -1,16 +1,21 @@
 /**
- * The codex health check (IETF `checks` entry). No upstream call: it reads the credentials file,
+ * The codex health check (IETF `checks` entry). No upstream call: it reads the credentials,
  * the refresher's last outcome, detection state and the last real upstream status.
- *  - fail: no usable credentials (missing, no account id, expired without a way to refresh).
+ *  - fail: no usable credentials (missing, no account id, expired without a way to refresh); with
+ *    several accounts, only when no account can serve.
  *  - warn: expiring/expired but refreshable, last refresh failed, refreshed tokens held in memory
- *    because the file could not take them, a credentials directory that takes no writes, or
- *    detection on fallback data.
+ *    because the file could not take them, a credentials directory that takes no writes, detection
+ *    on fallback data; with several accounts, an account cooling down or failing (by name).
  */
-import type { HealthCheckResult, RefreshRecord } from '../../plugin.js';
+import { poolHealth, type AccountCredentialsHealth, type AccountPool, type HealthCheckResult, type RefreshRecord } from '../../plugin.js';
 import type { CodexCredentials } from './auth/credentials.js';
+import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexDetection } from './detection-types.js';
 
-export interface CodexHealthInput {
+type RateLimits = { at: number; data: Record<string, unknown> };
+
+/** What one account's credentials look like, for health. */
+export interface CodexCredentialsInput {
   credentials: CodexCredentials | null;
   /** Why the file could not be read (corrupt JSON...): reported, never "missing". */
   credentialsError?: string;
@@ -21,15 +26,63 @@ export interface CodexHealthInput {
   writeProblem?: string;
   marginMs: number;
   lastRefresh: RefreshRecord | null;
+  /** Latest subscription window usage the backend reported (`codex.rate_limits`). */
+  rateLimits?: RateLimits | null;
+  now?: number;
+}
+
+export interface CodexHealthInput extends CodexCredentialsInput {
   detection: CodexDetection;
   lastUpstream: { status: number; at: number } | null;
-  /** Latest subscription window usage the backend reported (`codex.rate_limits`). */
-  rateLimits?: { at: number; data: Record<string, unknown> } | null;
-  now?: number;
 }
 
 export function codexHealth(input: CodexHealthInput): HealthCheckResult {
   const now = input.now ?? Date.now();
+  const { problems, warnings, details } = credentialChecks(input, now);
+  warnings.push(...serviceWarnings(input));
+  return result(problems.length ? 'fail' : warnings.length ? 'warn' : 'pass', [...problems, ...warnings], input, now, {
+    credentials_file: input.credentialsPath,
+    ...details,
+  });
+}
+
+/** Several accounts: each one's credentials and pool state under `details.accounts`. */
+export async function codexPoolHealth(
+  pool: AccountPool<CodexTokenManager>,
+  rateLimits: ReadonlyMap<string, RateLimits>,
+  input: Pick<CodexHealthInput, 'marginMs' | 'detection' | 'lastUpstream' | 'now'>,
+): Promise<HealthCheckResult> {
+  const now = input.now ?? Date.now();
+  const names = new Map(pool.members.map((m) => [m.value, m.name]));
+  const { problems, accounts } = await poolHealth(pool, async (tokens): Promise<AccountCredentialsHealth> => {
+    const c = await accountCredentials(tokens, input.marginMs, rateLimits.get(names.get(tokens)!));
+    const checks = credentialChecks(c, now);
+    return {
+      problems: [...checks.problems.map((message) => ({ level: 'fail' as const, message })), ...checks.warnings.map((message) => ({ level: 'warn' as const, message }))],
+      details: { credentials_file: c.credentialsPath, ...checks.details },
+    };
+  });
+  problems.push(...serviceWarnings(input).map((message) => ({ level: 'warn' as const, message })));
+  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
+  return result(status, problems.map((p) => p.message), input, now, { accounts });
+}
+
+/** One account's credentials as health reads them (a file read, no refresh). */
+async function accountCredentials(tokens: CodexTokenManager, marginMs: number, rateLimits: RateLimits | undefined): Promise<CodexCredentialsInput> {
+  const { credentials, error } = await tokens.inspect();
+  return {
+    credentials,
+    credentialsError: error,
+    credentialsPath: tokens.path,
+    unsaved: tokens.refresher.unsavedMessage(),
+    writeProblem: credentials ? await tokens.file.writeProblem?.() : undefined,
+    marginMs,
+    lastRefresh: tokens.refresher.lastRefresh,
+    rateLimits,
+  };
+}
+
+function credentialChecks(input: CodexCredentialsInput, now: number): { problems: string[]; warnings: string[]; details: Record<string, unknown> } {
   const c = input.credentials;
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -49,32 +102,42 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
   if (input.unsaved) warnings.push(input.unsaved);
   if (input.writeProblem) warnings.push(input.writeProblem);
   if (input.lastRefresh && !input.lastRefresh.ok) warnings.push(`last token refresh failed: ${input.lastRefresh.error ?? 'unknown error'}`);
-  if (input.detection.source === 'fallback') warnings.push(`using shipped Codex CLI data (${input.detection.reason ?? 'not detected'})`);
   if (input.rateLimits?.data.limit_reached === true) warnings.push('ChatGPT usage limit reached for the current window');
+  const details = {
+    credentials: input.credentialsError ? 'unreadable' : c ? (expiresIn !== undefined && expiresIn <= 0 ? 'expired' : expiresIn !== undefined && expiresIn * 1000 <= input.marginMs ? 'expiring' : 'valid') : 'missing',
+    ...(expiresIn !== undefined ? { expires_in_seconds: expiresIn } : {}),
+    account_id_known: Boolean(c?.accountId),
+    ...(c?.planType ? { plan: c.planType } : {}),
+    last_refresh: input.lastRefresh
+      ? { ok: input.lastRefresh.ok, at: new Date(input.lastRefresh.at).toISOString(), ...(input.lastRefresh.error ? { error: input.lastRefresh.error } : {}) }
+      : null,
+    ...(input.rateLimits ? { rate_limits: { ...input.rateLimits.data, reported_at: new Date(input.rateLimits.at).toISOString() } } : {}),
+  };
+  return { problems, warnings, details };
+}
+
+/** What is not about one account: detection and the last upstream answer. */
+function serviceWarnings(input: Pick<CodexHealthInput, 'detection' | 'lastUpstream'>): string[] {
+  const warnings: string[] = [];
+  if (input.detection.source === 'fallback') warnings.push(`using shipped Codex CLI data (${input.detection.reason ?? 'not detected'})`);
   if (input.lastUpstream && (input.lastUpstream.status === 401 || input.lastUpstream.status === 403)) {
     warnings.push(`last upstream request was refused (${input.lastUpstream.status})`);
   }
+  return warnings;
+}
 
-  const status = problems.length ? 'fail' : warnings.length ? 'warn' : 'pass';
+function result(status: HealthCheckResult['status'], messages: string[], input: Pick<CodexHealthInput, 'detection' | 'lastUpstream'>, now: number, details: Record<string, unknown>): HealthCheckResult {
   return {
     status,
     componentId: 'codex',
     componentType: 'provider',
-    output: [...problems, ...warnings].join('; ') || undefined,
+    output: messages.join('; ') || undefined,
     version: input.detection.version,
     time: new Date(now).toISOString(),
     details: {
-      credentials_file: input.credentialsPath,
-      credentials: input.credentialsError ? 'unreadable' : c ? (expiresIn !== undefined && expiresIn <= 0 ? 'expired' : expiresIn !== undefined && expiresIn * 1000 <= input.marginMs ? 'expiring' : 'valid') : 'missing',
-      ...(expiresIn !== undefined ? { expires_in_seconds: expiresIn } : {}),
-      account_id_known: Boolean(c?.accountId),
-      ...(c?.planType ? { plan: c.planType } : {}),
-      last_refresh: input.lastRefresh
-        ? { ok: input.lastRefresh.ok, at: new Date(input.lastRefresh.at).toISOString(), ...(input.lastRefresh.error ? { error: input.lastRefresh.error } : {}) }
-        : null,
+      ...details,
       cli: { source: input.detection.source, version: input.detection.version, ...(input.detection.reason ? { reason: input.detection.reason } : {}) },
       last_upstream: input.lastUpstream ? { status: input.lastUpstream.status, at: new Date(input.lastUpstream.at).toISOString() } : null,
-      ...(input.rateLimits ? { rate_limits: { ...input.rateLimits.data, reported_at: new Date(input.rateLimits.at).toISOString() } } : {}),
     },
   };
 }

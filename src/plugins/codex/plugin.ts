@@ -1,23 +1,28 @@
 /**
  * The codex provider plugin: ChatGPT Plus/Pro through the Codex CLI's OAuth credentials, served
  * under `/codex` on the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs.
- * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), detection.ts (CLI).
+ * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), accounts.ts (the
+ * pool of accounts), detection.ts (CLI).
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { PluginError, type ProviderAdapter, type CoreServices, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo } from '../../plugin.js';
+import { accountPool, PluginError, type AccountPool, type ProviderAdapter, type CoreServices, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo } from '../../plugin.js';
+import { codexAccounts } from './accounts.js';
 import { CodexAdapter } from './adapter.js';
 import { codexAuthCommands } from './auth/commands.js';
 import type { CodexCredentials } from './auth/credentials.js';
-import { resolveAuthFile } from './auth/credentials.js';
-import { CodexTokenManager } from './auth/token-manager.js';
+import type { CodexTokenManager } from './auth/token-manager.js';
 import { CodexConfigSchema, type CodexConfig } from './config.js';
 import { CodexDetectionService } from './detection.js';
-import { codexHealth } from './health.js';
+import { codexHealth, codexPoolHealth } from './health.js';
 import { codexRoutes } from './routes.js';
 import { codexTasks } from './tasks.js';
 
+const PLUGIN = 'codex';
+
 interface Runtime {
   config: CodexConfig;
+  pool: AccountPool<CodexTokenManager>;
+  /** The first account: the only one in a plain setup, and the one startup lines describe. */
   tokens: CodexTokenManager;
   detection: CodexDetectionService;
   adapter: CodexAdapter;
@@ -27,7 +32,7 @@ interface Runtime {
 
 export class Plugin implements ProviderPlugin<CodexConfig> {
   readonly kind = 'provider' as const;
-  readonly name = 'codex';
+  readonly name = PLUGIN;
   readonly version = '1.0.0';
   readonly description = 'ChatGPT Plus/Pro (Codex models) through the Codex CLI\'s OAuth credentials';
   readonly routerPrefix = '/codex';
@@ -38,23 +43,25 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
   async initialize(services: CoreServices): Promise<void> {
     const config = CodexConfigSchema.parse(services.getPluginConfig(this.name));
     const logger = services.logger;
-    const tokens = new CodexTokenManager({
-      path: resolveAuthFile(config.credentials_file, services.env),
-      config,
-      dispatcher: services.httpClient,
-      logger,
+    const members = await codexAccounts(config, {
+      env: services.env, dataDir: services.dataDir, dispatcher: services.httpClient, logger,
+      state: { settings: services.settings.state, backend: services.state },
     });
+    const pool = accountPool(services, PLUGIN, members, config.strategy);
+    const tokens = members[0]!.value;
     const detection = new CodexDetectionService({ config, cacheDir: services.cacheDir, logger });
     // Never delays startup: requests use cached or shipped data until the run finishes.
     detection.start();
-    const adapter = new CodexAdapter({ config, tokens, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });
-    this.rt = { config, tokens, detection, adapter, startup: await tokens.inspect() };
+    const adapter = new CodexAdapter({ config, pool, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });
+    this.rt = { config, pool, tokens, detection, adapter, startup: await tokens.inspect() };
   }
 
   async shutdown(): Promise<void> {
-    this.rt?.detection.stop();
-    await this.rt?.tokens.refresher.close();
-    await this.rt?.detection.settled();
+    const rt = this.rt;
+    rt?.detection.stop();
+    rt?.pool.close();
+    await Promise.all((rt?.pool.members ?? []).map((m) => m.value.refresher.close()));
+    await rt?.detection.settled();
   }
 
   createConfig(): CodexConfig {
@@ -75,19 +82,27 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
 
   async healthCheck(): Promise<HealthCheckResult> {
     const rt = this.runtime();
+    const shared = {
+      marginMs: rt.config.refresh_margin_seconds * 1000,
+      detection: rt.detection.current(),
+      lastUpstream: rt.adapter.lastUpstream,
+    };
+    if (rt.pool.pooled) return codexPoolHealth(rt.pool, rt.adapter.rateLimits, shared);
     const { credentials, error } = await rt.tokens.inspect();
     return codexHealth({
+      ...shared,
       credentials,
       credentialsError: error,
       unsaved: rt.tokens.refresher.unsavedMessage(),
-      writeProblem: credentials ? await rt.tokens.file.writeProblem() : undefined,
+      writeProblem: credentials ? await rt.tokens.file.writeProblem?.() : undefined,
       credentialsPath: rt.tokens.path,
-      marginMs: rt.config.refresh_margin_seconds * 1000,
       lastRefresh: rt.tokens.refresher.lastRefresh,
-      detection: rt.detection.current(),
-      lastUpstream: rt.adapter.lastUpstream,
-      rateLimits: rt.adapter.lastRateLimits,
+      rateLimits: rt.adapter.rateLimits.get(rt.pool.members[0]!.name),
     });
+  }
+
+  accountNames(): Record<string, string[]> {
+    return { [PLUGIN]: this.runtime().pool.members.map((m) => m.name) };
   }
 
   getScheduledTasks(): ScheduledTaskDefinition[] {
@@ -97,6 +112,10 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
 
   startupInfo(): StartupInfo {
     const rt = this.runtime();
+    if (rt.pool.pooled) {
+      const names = rt.pool.members.map((m) => m.name).join(', ');
+      return { lines: [`accounts: ${names} (strategy ${rt.config.strategy})`], credentials: { ok: true, message: `${rt.pool.members.length} accounts; \`ccproxy accounts\` shows each one` } };
+    }
     const c = rt.startup.credentials;
     const path = rt.tokens.path;
     const lines: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * `ccproxy auth login|status|logout codex` against a fake OAuth server (no-browser paste flow):
  * the Codex CLI's auth.json is written (0600, account id from the id token), status never shows a
- * token, logout removes our tokens but keeps fields the person set.
+ * token, logout removes our tokens but keeps fields the person set; with `--account`, the account
+ * is stored 0600 under the data dir (the CLI's auth.json untouched) and joins `ccproxy accounts`.
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,5 +98,34 @@ describe('codex auth commands', () => {
     const c = ctx(join(dir, 'never', 'auth.json'));
     await codexAuthCommands.logout(c);
     expect(c.out.join('\n')).toContain('Not logged in');
+  });
+
+  it('--account stores the account 0600 under the data dir, never in the CLI\'s auth.json; accounts lists it; logout removes it', async () => {
+    const home = join(dir, 'home-accounts');
+    const cliFile = join(home, '.codex', 'auth.json');
+    const dataDir = join(home, 'data');
+    const withAccount = (account: string): AuthCommandContext<CodexConfig> & { out: string[] } => {
+      const c = ctx(cliFile);
+      c.config = { ...c.config, credentials_file: undefined };
+      return { ...c, account, services: { ...c.services, dataDir, env: { HOME: home } } };
+    };
+    const login = withAccount('work');
+    await codexAuthCommands.login(login);
+    expect(login.out.at(-1)).toContain('account work');
+    const stored = join(dataDir, 'accounts', 'codex', 'work.json');
+    expect((await fs.stat(stored)).mode & 0o777).toBe(0o600);
+    expect((JSON.parse(await fs.readFile(stored, 'utf8')) as { tokens: { access_token: string } }).tokens.access_token).toBe(issued.at(-1));
+    await expect(fs.stat(cliFile)).rejects.toThrow();
+
+    // The CLI's own auth.json holds nothing: the pool is the stored account alone.
+    const listed = await codexAuthCommands.accounts!(withAccount('work'));
+    expect(listed).toEqual([{ name: 'work', plan: 'pro', expiresAt: expect.any(Number) }]);
+    expect((await codexAuthCommands.status(withAccount('work'))).lines.join('\n')).toContain(stored);
+
+    const logout = withAccount('work');
+    await codexAuthCommands.logout(logout);
+    expect(logout.out.at(-1)).toContain('Removed account work');
+    await expect(fs.stat(stored)).rejects.toThrow();
+    await expect(codexAuthCommands.login(withAccount('../escape'))).rejects.toThrow(/Account names/);
   });
 });

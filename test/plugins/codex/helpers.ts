@@ -68,16 +68,17 @@ export interface CodexProxy {
 }
 
 /** The real runtime with only the codex plugin, on 127.0.0.1:0, isolated from the environment. */
-export async function startCodexProxy(pluginConfig: Record<string, unknown>, cacheDir: string): Promise<CodexProxy> {
+export async function startCodexProxy(pluginConfig: Record<string, unknown>, cacheDir: string, more: { env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): Promise<CodexProxy> {
   const plugin = new Plugin();
   const proxy = await startProxy({
-    env: { XDG_CACHE_HOME: cacheDir },
+    env: { XDG_CACHE_HOME: cacheDir, ...more.env },
     plugins: [plugin],
     overrides: {
       server: { port: 0 },
       logging: { level: process.env.CODEX_TEST_LOG ?? 'silent' },
       enabled_plugins: ['codex'],
       plugins: { codex: { detection: { enabled: false }, ...pluginConfig } },
+      ...more.overrides,
     },
   });
   return { url: proxy.url, plugin, proxy, close: () => proxy.close() };

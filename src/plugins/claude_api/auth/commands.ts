@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuthError, AccountNameSchema, CredentialFile, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands } from '../../../plugin.js';
+import { AuthError, AccountNameSchema, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands, type CredentialStore } from '../../../plugin.js';
 import { accountConfig, claudeAccounts } from '../accounts.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
@@ -14,15 +14,17 @@ import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromRespons
 /**
  * The credentials file the command works on: with `--account`, that account's (its configured
  * credentials_file, else the one ccproxy stores for it under the data dir, never the CLI's own);
- * without, the single account's as before.
+ * without, the single account's as before. With `[state] credentials_store = "redis"`, an account's
+ * tokens go to (and come from) its sealed entry in Redis instead.
  */
-function fileFor(ctx: AuthCommandContext<ClaudeApiConfig>): CredentialFile {
-  const { config, account } = ctx;
+function fileFor(ctx: AuthCommandContext<ClaudeApiConfig>): CredentialStore {
+  const { config, account, services } = ctx;
   if (account === undefined) return new CredentialFile({ path: credentialsPath(config.credentials_file, ctx.services.env) });
   if (!AccountNameSchema.safeParse(account).success) throw new AuthError(`Account names are letters, digits, \`_\`, \`.\` or \`-\`; got ${JSON.stringify(account)}`);
   const configured = config.accounts.find((a) => a.name === account);
   if (configured?.api_key) throw new AuthError(`Account ${account} uses an API key (plugins.claude_api.accounts); there is nothing to log in to`);
-  return new CredentialFile({ path: accountConfig(config, configured ?? { name: account }, ctx.services.dataDir).credentials_file! });
+  const file = new CredentialFile({ path: accountConfig(config, configured ?? { name: account }, services.dataDir).credentials_file! });
+  return services.state ? credentialStoreFor(services.settings.state, services.state, 'claude_api', account)(file) : file;
 }
 
 export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
@@ -95,7 +97,11 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
   },
 
   async accounts(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AccountInfo[]> {
-    const members = await claudeAccounts(ctx.config, { env: ctx.services.env, dataDir: ctx.services.dataDir });
+    const { services } = ctx;
+    const members = await claudeAccounts(ctx.config, {
+      env: services.env, dataDir: services.dataDir,
+      ...(services.state ? { state: { settings: services.settings.state, backend: services.state } } : {}),
+    });
     return Promise.all(members.map(async ({ name, value: tokens }): Promise<AccountInfo> => {
       try {
         const mode = await tokens.mode();

@@ -1,19 +1,28 @@
 /**
- * `ccproxy auth login|status|logout codex`. Login is the Codex CLI's own flow (PKCE, callback on
- * `http://localhost:1455/auth/callback`), so the resulting auth.json is the one the CLI reads too.
+ * `ccproxy auth login|status|logout codex [--account <name>]`. Login is the Codex CLI's own flow
+ * (PKCE, callback on `http://localhost:1455/auth/callback`). Without `--account` the resulting
+ * auth.json is the one the CLI reads too; with it, the account's own file (its configured
+ * credentials_file, else one ccproxy stores 0600 under the data dir), or its sealed entry in
+ * Redis with `[state] credentials_store = "redis"`.
  */
-import { CredentialFile, runOAuthLogin, requestTokens, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands } from '../../../plugin.js';
+import { AuthError, AccountNameSchema, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type CredentialStore, type PluginAuthCommands } from '../../../plugin.js';
+import { accountAuthFile, codexAccounts } from '../accounts.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
 
-function fileOf(config: CodexConfig, env: NodeJS.ProcessEnv): CredentialFile<AuthFileJson> {
-  return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file, env) });
+function fileOf(ctx: AuthCommandContext<CodexConfig>): CredentialStore<AuthFileJson> {
+  const { config, account, services } = ctx;
+  if (account === undefined) return new CredentialFile<AuthFileJson>({ path: resolveAuthFile(config.credentials_file, services.env) });
+  if (!AccountNameSchema.safeParse(account).success) throw new AuthError(`Account names are letters, digits, \`_\`, \`.\` or \`-\`; got ${JSON.stringify(account)}`);
+  const configured = config.accounts.find((a) => a.name === account);
+  const file = new CredentialFile<AuthFileJson>({ path: accountAuthFile(configured ?? { name: account }, services.dataDir, services.env) });
+  return services.state ? credentialStoreFor(services.settings.state, services.state, 'codex', account)(file) : file;
 }
 
 async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
   const { oauth } = ctx.config;
   const redirectUri = `http://localhost:${oauth.redirect_port}${oauth.redirect_path}`;
-  const file = fileOf(ctx.config, ctx.services.env);
+  const file = fileOf(ctx);
   const tokens = await runOAuthLogin<TokenResponse>({
     authorizeUrl: oauth.authorize_url,
     clientId: oauth.client_id,
@@ -48,11 +57,12 @@ async function login(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
   });
   await file.update((current) => withNewTokens(current, tokens));
   const creds = parseCodexAuth(await file.read());
-  ctx.print(`Logged in${creds?.email ? ` as ${creds.email}` : ''}${creds?.planType ? ` (${creds.planType})` : ''}; credentials saved to ${file.path}`);
+  const as = ctx.account !== undefined ? ` account ${ctx.account}` : '';
+  ctx.print(`Logged in${as}${creds?.email ? ` as ${creds.email}` : ''}${creds?.planType ? ` (${creds.planType})` : ''}; credentials saved to ${file.path}`);
 }
 
 async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusReport> {
-  const file = fileOf(ctx.config, ctx.services.env);
+  const file = fileOf(ctx);
   let creds;
   try {
     creds = parseCodexAuth(await file.read());
@@ -77,7 +87,7 @@ async function status(ctx: AuthCommandContext<CodexConfig>): Promise<AuthStatusR
 
 /** Remove our tokens; other fields (e.g. an OPENAI_API_KEY the person set) stay. */
 async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
-  const file = fileOf(ctx.config, ctx.services.env);
+  const file = fileOf(ctx);
   let removeWhole = false;
   let hadTokens = false;
   await file.update((current) => {
@@ -92,7 +102,27 @@ async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
     return rest;
   });
   if (removeWhole) await file.remove();
+  if (ctx.account !== undefined) {
+    ctx.print(hadTokens ? `Removed account ${ctx.account} (${file.path})` : `Account ${ctx.account} holds no credentials; nothing to remove`);
+    return;
+  }
   ctx.print(hadTokens ? `Logged out: removed Codex tokens from ${file.path}` : `Not logged in: no Codex tokens in ${file.path}`);
+}
+
+/** Every account of the pool, with its plan and token expiry (read, never refreshed; no token shown). */
+async function accounts(ctx: AuthCommandContext<CodexConfig>): Promise<AccountInfo[]> {
+  const { services } = ctx;
+  const members = await codexAccounts(ctx.config, {
+    env: services.env, dataDir: services.dataDir, dispatcher: services.httpClient,
+    ...(services.state ? { state: { settings: services.settings.state, backend: services.state } } : {}),
+  });
+  return Promise.all(members.map(async ({ name, value: tokens }): Promise<AccountInfo> => {
+    const { credentials: c, error } = await tokens.inspect();
+    if (error) return { name, problem: error };
+    if (!c) return { name, problem: `no credentials in ${tokens.path}` };
+    if (!c.accountId) return { name, problem: 'credentials carry no ChatGPT account id' };
+    return { name, plan: c.planType ?? 'chatgpt', ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}) };
+  }));
 }
 
 function formatSeconds(s: number): string {
@@ -107,4 +137,5 @@ export const codexAuthCommands: PluginAuthCommands<CodexConfig> = {
   login,
   status,
   logout,
+  accounts,
 };

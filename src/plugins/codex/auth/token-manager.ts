@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, UpstreamError, type IssuedTokens } from '../../../plugin.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, UpstreamError, type CredentialStore, type IssuedTokens } from '../../../plugin.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
 
@@ -18,16 +18,20 @@ export interface CodexTokenManagerOptions {
   config: Pick<CodexConfig, 'oauth' | 'refresh_margin_seconds'>;
   dispatcher: Dispatcher;
   logger?: Logger;
+  /** Where the tokens live instead of the file itself (pooled accounts with `[state] credentials_store = "redis"`). */
+  store?: (file: CredentialFile<AuthFileJson>) => CredentialStore<AuthFileJson>;
 }
 
 export class CodexTokenManager {
-  readonly file: CredentialFile<AuthFileJson>;
+  /** The auth.json, or (credentials_store = "redis") the account's sealed entry in Redis. */
+  readonly file: CredentialStore<AuthFileJson>;
   readonly refresher: TokenRefresher<CodexCredentials>;
   private readonly opts: CodexTokenManagerOptions;
 
   constructor(opts: CodexTokenManagerOptions) {
     this.opts = opts;
-    this.file = new CredentialFile<AuthFileJson>({ path: opts.path });
+    const file = new CredentialFile<AuthFileJson>({ path: opts.path });
+    this.file = opts.store ? opts.store(file) : file;
     this.refresher = new TokenRefresher<CodexCredentials>({
       ...fileTokenStore({
         file: this.file,
@@ -73,6 +77,10 @@ export class CodexTokenManager {
     } catch (err) {
       if (err instanceof CredentialFileError) {
         throw new AuthError(`Codex credentials unusable: ${err.message}`, { plugin: PLUGIN, cause: err });
+      }
+      if (err instanceof UpstreamError && err.upstreamStatus === 401) {
+        // Still refused after a refresh: the grant itself is gone (revoked, logged out elsewhere).
+        throw new AuthError(`The ChatGPT backend refused the Codex token even after a refresh: ${err.message}; ${LOGIN_FIX}`, { plugin: PLUGIN, cause: err });
       }
       throw err;
     }
