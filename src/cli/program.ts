@@ -103,6 +103,22 @@ export function buildProgram(setup?: (program: Command) => void): Command {
       await usageCommand({ ...cmd.optsWithGlobals(), ...opts });
     });
 
+  const trace = program.command('trace').description('read the request tracer\'s traces (plugins.request_tracer, off by default)');
+  trace.command('list')
+    .description('the newest traces: request id, time, provider, model, status, duration')
+    .option('-n, --limit <count>', 'how many', (v: string) => Number(v), 50)
+    .action(async (opts: { limit?: number }, cmd: Command) => {
+      const { traceList } = await import('./commands/trace.js');
+      await traceList({ ...cmd.optsWithGlobals(), ...opts });
+    });
+  trace.command('show')
+    .description('one exchange: client request, each upstream request and response, client response (credentials redacted)')
+    .argument('<id>', 'request id (from ccproxy trace list)')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const { traceShow } = await import('./commands/trace.js');
+      await traceShow(id, cmd.optsWithGlobals());
+    });
+
   program.command('permissions')
     .description('approve or deny, one key each, the tool calls a running proxy\'s agents ask permission for (claude_sdk builtin_permissions)')
     .option('--url <url>', 'the proxy (default: http://<server.host>:<server.port> from the config)')

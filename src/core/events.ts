@@ -73,6 +73,19 @@ export interface RequestEvents {
     /** When the upstream caused it: its HTTP status (`"429"`), or `connection` (unreachable), `unreadable` (not an answer of its API). */
     upstreamError?: string;
   };
+  /**
+   * A piece of one exchange, for request tracers: the client's request, each upstream attempt's
+   * request and response (`attempt` from 1), the response to the client, and their body chunks
+   * as they pass. Emitted only while someone listens. Carries headers and bodies as they are: a
+   * listener must redact credentials before keeping anything.
+   */
+  'exchange': {
+    requestId: string; plugin: string; timestamp: number;
+    leg: 'client' | 'upstream'; part: 'request' | 'response' | 'chunk';
+    attempt?: number; method?: string; url?: string; status?: number;
+    headers?: Record<string, string | string[] | number | undefined>;
+    body?: Uint8Array | string; error?: string;
+  };
   /** A provider refreshed (or failed to refresh) an OAuth access token (TokenRefresher's `onRefresh`). Never carries a token. */
   'credential.refreshed': { timestamp: number; provider: string; ok: boolean; durationMs: number };
   /** An account of a pool changed state (account pools): by name only, never a token. */

@@ -9,6 +9,7 @@ import type { AdapterRequest, AdapterResponse, ApiFormat, ModelInfo, ProviderAda
 import { UsageMeter } from '../../formats/usage-meter.js';
 import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, toProxyError, type ProxyError } from '../errors.js';
 import { httpContextOf, type HttpContext } from './context.js';
+import { ExchangeTap, runTapped } from './exchange-tap.js';
 import { ModelRequest } from './model-request.js';
 import { modelRequestBody, requestModel, requestStream } from './request-fields.js';
 import { RequestAbort } from './request-abort.js';
@@ -143,19 +144,32 @@ export async function handleModelRequest(
     });
   }
 
-  const onChunk = events?.has('stream.chunk')
-    ? (bytes: number) => events.emit('stream.chunk', { requestId, plugin, api, model: meter?.model ?? model, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started })
+  // A request tracer listens: this request's pieces (both legs, bodies included) go to it.
+  const tap = events?.has('exchange') ? new ExchangeTap(events, requestId, plugin) : undefined;
+  tap?.emit({ leg: 'client', part: 'request', method: request.method, url: request.url, headers: request.headers, body: body.bytes });
+  const chunkEvents = events?.has('stream.chunk');
+  const onChunk = chunkEvents || tap
+    ? (bytes: number, chunk: string | Uint8Array) => {
+      if (chunkEvents) events!.emit('stream.chunk', { requestId, plugin, api, model: meter?.model ?? model, timestamp: Date.now(), bytes, sinceStartMs: performance.now() - started });
+      tap?.emit({ leg: 'client', part: 'chunk', body: chunk });
+    }
     : undefined;
   let result: SendResult;
   try {
-    const res = await call(adapterRequest);
+    const res = tap ? await runTapped(tap, () => call(adapterRequest)) : await call(adapterRequest);
+    if (tap && res.kind === 'json') {
+      const b = res.body;
+      tap.emit({ leg: 'client', part: 'response', status: res.status, headers: res.headers, body: typeof b === 'string' || b instanceof Uint8Array ? b : JSON.stringify(b) });
+    }
     // Rejects only before the response is committed (e.g. the stream's first chunk failed).
     result = await sendAdapterResponse(reply, res, {
       onChunk,
+      ...(tap ? { onStreamStart: (status: number, headers: Record<string, string | string[] | number | undefined>) => tap.emit({ leg: 'client', part: 'response', status, headers }) } : {}),
       onStreamError: (err) => ctx.logger?.warn({ err, requestId, plugin }, 'stream ended with an error'),
     });
   } catch (err) {
     const e = toProxyError(err, plugin);
+    tap?.emit({ leg: 'client', part: 'response', status: e.status, error: e.message });
     // An unknown error becomes a generic 500 here, before the central handler sees it: log its
     // cause now, or the stack of a plugin bug is lost.
     if (e !== err) ctx.logger?.error({ err, reqId: requestId, plugin }, 'request failed');

@@ -7,8 +7,10 @@ import type { ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import type { AdapterResponse } from '../adapter.js';
 
 export interface SendOptions {
-  /** Called after each chunk is handed to the socket (for `stream.chunk` events). */
-  onChunk?: (bytes: number) => void;
+  /** Called after each chunk is handed to the socket (for `stream.chunk` and `exchange` events). */
+  onChunk?: (bytes: number, chunk: string | Uint8Array) => void;
+  /** Called with a stream's status and headers as they are written (for `exchange` events). */
+  onStreamStart?: (status: number, headers: OutgoingHttpHeaders) => void;
   /** Called with an error an iterator threw mid-stream (the stream is then just ended). */
   onStreamError?: (err: unknown) => void;
 }
@@ -86,6 +88,7 @@ async function sendStream(
     out['content-type'] = SSE_HEADERS['content-type'];
   }
   raw.writeHead(status, out);
+  opts.onStreamStart?.(status, out);
 
   let closed = raw.destroyed;
   let wake: (() => void) | null = null;
@@ -105,7 +108,7 @@ async function sendStream(
       if (result.chunks === 0) result.ttfbMs = performance.now() - started;
       result.chunks++;
       result.bytes += size;
-      opts.onChunk?.(size);
+      opts.onChunk?.(size, chunk);
       if (!flushed && !closed) {
         await new Promise<void>((resolve) => {
           wake = resolve;

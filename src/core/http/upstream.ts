@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import { ProxyError, UpstreamConnectionError, UpstreamError, UpstreamUnreadableError } from '../errors.js';
 import type { AbortSignalLike } from '../adapter.js';
 import { UpstreamBody } from './upstream-body.js';
+import { currentTap, type UpstreamAttemptTap } from './exchange-tap.js';
 import { encodeUtf8 } from '../json/utf8.js';
 import { secrets } from '../secrets.js';
 
@@ -88,16 +89,20 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
   if (!target) {
     throw new UpstreamConnectionError('Upstream URL is not a valid http(s) URL', { plugin: opts.plugin, retryable: false });
   }
+  const method = opts.method ?? 'POST';
+  // A request tracer listens: it sees this attempt as it goes (see exchange-tap.ts).
+  const tap = currentTap()?.upstream(method, `${target.origin}${target.path}`, headers, opts.body);
   let res: UpstreamResponse;
   try {
     res = await dispatchRequest(opts.dispatcher, {
       origin: target.origin,
       path: target.path,
-      method: opts.method ?? 'POST',
+      method,
       headers,
       body: typeof opts.body === 'string' ? encodeUtf8(opts.body) : opts.body ?? null,
-    }, opts.signal);
+    }, opts.signal, tap);
   } catch (err) {
+    tap?.error(err);
     throw connectionError(err, opts);
   }
 
@@ -120,13 +125,13 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
  * One request through `dispatcher.dispatch`: resolves at the response headers (1xx skipped) with
  * the body still arriving; rejects with undici's error (or the signal's reason) before them.
  */
-function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignalLike | undefined): Promise<UpstreamResponse> {
+function dispatchRequest(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignalLike | undefined, tap?: UpstreamAttemptTap): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason ?? new Error('aborted'));
       return;
     }
-    const call = new DispatchCall(resolve, reject, signal);
+    const call = new DispatchCall(resolve, reject, signal, tap);
     try {
       dispatcher.dispatch(options, call);
     } catch (err) {
@@ -141,13 +146,16 @@ class DispatchCall implements Dispatcher.DispatchHandler {
   #body: UpstreamBody | null = null;
   #settled = false;
   readonly #signal: AbortSignalLike | undefined;
+  readonly #tap: UpstreamAttemptTap | undefined;
 
   constructor(
     private readonly resolve: (res: UpstreamResponse) => void,
     private readonly reject: (err: unknown) => void,
     signal: AbortSignalLike | undefined,
+    tap?: UpstreamAttemptTap,
   ) {
     this.#signal = signal;
+    this.#tap = tap;
     signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
@@ -169,6 +177,7 @@ class DispatchCall implements Dispatcher.DispatchHandler {
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     if (status < 200 || this.#settled) return;
     this.#settled = true;
+    this.#tap?.response(status, headers);
     const body = new UpstreamBody(this.#signal ? this.#unlisten : undefined);
     body.attach(controller);
     this.#body = body;
@@ -176,6 +185,7 @@ class DispatchCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#tap?.chunk(chunk);
     this.#body?.push(chunk);
   }
 
@@ -186,6 +196,7 @@ class DispatchCall implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
     this.#unlisten();
+    if (this.#body) this.#tap?.error(err);
     if (this.#body) this.#body.fail(err);
     else this.#fail(err);
   }
