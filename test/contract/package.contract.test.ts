@@ -8,7 +8,8 @@
  *    not (the official SDKs as clients), with errors in each API's format;
  *  - acme (the provider walkthrough of docs/plugin-development.md) serves all three APIs from a
  *    fake OpenAI-compatible upstream with the key from the environment, never the client's;
- *  - request_log (the listener walkthrough) writes one line per finished request.
+ *  - request_log (the listener walkthrough) writes one line per finished request, with the token
+ *    usage the providers' meters reported.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -216,7 +217,11 @@ describe('request_log: the listener walkthrough', () => {
       (await readFile(requestLog(), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     await expect.poll(async () => (await lines()).filter((l) => l.plugin === 'echo' && l.api === 'chat').length).toBeGreaterThanOrEqual(3);
     const all = await lines();
-    expect(all.find((l) => l.plugin === 'acme')).toMatchObject({ status: 200, model: expect.stringMatching(/^acme-/) });
+    // Token usage, from the meters the plugins fed: the upstream's numbers for acme (streams too), echo's word counts.
+    const acme = all.filter((l) => l.plugin === 'acme');
+    expect(acme.length).toBe(3);
+    for (const line of acme) expect(line).toMatchObject({ status: 200, model: expect.stringMatching(/^acme-/), usage: { outputTokens: expect.any(Number) } });
+    expect(all.filter((l) => l.plugin === 'echo' && l.status === 200).every((l) => (l.usage as { outputTokens?: number } | undefined)?.outputTokens)).toBe(true);
     expect(all.every((l) => typeof l.requestId === 'string' && typeof l.durationMs === 'number')).toBe(true);
     expect(JSON.stringify(all)).not.toContain(marker);
   });

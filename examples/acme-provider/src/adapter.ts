@@ -41,12 +41,18 @@ export class AcmeAdapter implements ProviderAdapter {
     const stream = client.stream === true;
     const opts = { model, clientRequest: client };
     const body: JsonObject = { ...convertRequest(req.api, 'chat', client, opts), model, stream };
+    // Streamed Chat answers carry token usage only when asked for.
+    if (stream) body.stream_options = { include_usage: true };
     const res = await this.call('POST', '/chat/completions', req, jsonBytes(body), stream);
+    // Present when a plugin listens to request.completed: fed the answer, it reports its token usage there.
+    const meter = req.observer?.meter('chat', model);
     if (stream) {
-      const events = convertStream('chat', req.api, parseSseStream('chat', res.body), opts);
+      const answer = parseSseStream('chat', res.body);
+      const events = convertStream('chat', req.api, meter ? meter.tap(answer) : answer, opts);
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, events, { requestId: req.requestId }) };
     }
     const answer = (await res.body.json()) as JsonObject;
+    meter?.response(answer);
     try {
       return { kind: 'json', status: 200, body: convertResponse('chat', req.api, answer, opts) };
     } catch (err) {

@@ -35,11 +35,16 @@ export class EchoAdapter implements ProviderAdapter {
       model,
       text: `${this.config.prefix_text}${lastUserText(convertRequest(req.api, 'chat', body, opts), req.api === 'responses' ? 'input' : 'messages')}`,
     };
+    // Present when a plugin listens to request.completed: fed the answer, it reports its token usage there.
+    const meter = req.observer?.meter('chat', model);
     if (body.stream === true) {
-      const events = convertStream('chat', req.api, echoChunks(echo), opts);
+      const chunks = meter ? meter.tap(echoChunks(echo)) : echoChunks(echo);
+      const events = convertStream('chat', req.api, chunks, opts);
       return { kind: 'stream', status: 200, events: serializeSseStream(req.api, events, { requestId: req.requestId }) };
     }
-    return { kind: 'json', status: 200, body: convertResponse('chat', req.api, echoCompletion(echo), opts) };
+    const completion = echoCompletion(echo);
+    meter?.response(completion);
+    return { kind: 'json', status: 200, body: convertResponse('chat', req.api, completion, opts) };
   }
 
   async listModels(): Promise<ModelInfo[]> {
