@@ -129,7 +129,7 @@ export { runCli } from './core/detection/run-cli.js';
 export { affinityKey } from './core/pool/affinity.js';
 export { AccountNameSchema, StrategySchema, accountSchema, uniqueNames, type StateSettings } from './core/pool/config.js';
 export { credentialStoreFor } from './core/pool/credential-stores.js';
-export { AccountPool, accountPool, type PoolMember } from './core/pool/pool.js';
+export { AccountPool, accountPool, type PoolMember, type PoolServices } from './core/pool/pool.js';
 export { DEFAULT_ACCOUNT, poolMembers } from './core/pool/pool-members.js';
 export { poolHealth, type AccountCredentialsHealth, type HealthProblem } from './core/pool/pool-health.js';
 export type { PoolState } from './core/pool/state.js';

@@ -12,6 +12,8 @@ import { runCli, sandbox, type Sandbox } from './run-cli.js';
 import { startProxy, type RunningProxy } from '../../src/core/runtime.js';
 import { FakeAnthropicUpstream, text } from '../fakes/anthropic-upstream.js';
 import { FakeOAuthServer } from '../fakes/oauth-server.js';
+import { FakeOpenAICompatible } from '../fakes/openai-compatible.js';
+import { keyName } from '../../src/plugins/openai/config.js';
 import { credentials } from '../plugins/claude_api/harness.js';
 import { claudeAuthCommands } from '../../src/plugins/claude_api/auth/commands.js';
 import { ClaudeApiConfigSchema } from '../../src/plugins/claude_api/config.js';
@@ -20,10 +22,12 @@ import type { AuthCommandContext } from '../../src/core/plugin.js';
 
 const TOKEN_A = 'sk-ant-oat01-cli-account-a';
 const TOKEN_B = 'sk-ant-oat01-cli-account-b';
+const OPENAI_KEYS = ['sk-cli-openai-key-one', 'sk-cli-openai-key-two'];
 
 let box: Sandbox;
 let upstream: FakeAnthropicUpstream;
 let oauth: FakeOAuthServer;
+let openai: FakeOpenAICompatible;
 let proxy: RunningProxy;
 let configFile: string;
 
@@ -31,13 +35,18 @@ beforeAll(async () => {
   box = await sandbox();
   upstream = await new FakeAnthropicUpstream().start();
   oauth = await new FakeOAuthServer().start();
+  openai = await new FakeOpenAICompatible({ apiKey: OPENAI_KEYS[0] }).start();
+  openai.extraKeys.add(OPENAI_KEYS[1]!);
   for (const [n, t] of [['a', TOKEN_A], ['b', TOKEN_B]] as const) {
     await fs.writeFile(path.join(box.dir, `${n}.json`), JSON.stringify(credentials({ accessToken: t, subscriptionType: n === 'a' ? 'max' : 'pro' })), { mode: 0o600 });
     upstream.acceptedTokens.add(t);
   }
   configFile = path.join(box.dir, 'ccproxy.toml');
   await fs.writeFile(configFile, [
-    'enabled_plugins = ["claude_api"]',
+    'enabled_plugins = ["claude_api", "openai"]',
+    '[plugins.openai]',
+    `base_url = "${openai.baseUrl}"`,
+    `api_keys = ${JSON.stringify(OPENAI_KEYS)}`,
     '[plugins.claude_api]',
     `base_url = "${upstream.url}"`,
     'strategy = "fill_first"',
@@ -59,6 +68,7 @@ afterAll(async () => {
   await proxy?.close();
   await upstream?.close();
   await oauth?.close();
+  await openai?.close();
   await box?.cleanup();
 });
 
@@ -90,6 +100,11 @@ describe('ccproxy accounts', () => {
     const [, requests, tokens] = /pro\s+in \d+ min\s+ready\s+(\d+)\s+(\d+)$/.exec(b) ?? [];
     expect(requests).toBe('1');
     expect(Number(tokens)).toBeGreaterThan(0);
+    // openai keys: listed per instance from the running proxy, by name only.
+    for (const key of OPENAI_KEYS) {
+      expect(out.stdout).toMatch(new RegExp(`^openai\\s+${keyName(key)}\\s+api key\\s+-\\s+ready\\s+0\\s+0$`, 'm'));
+      expect(out.stdout).not.toContain(key);
+    }
     expect(out.stdout + out.stderr).not.toContain(TOKEN_A);
     expect(out.stdout + out.stderr).not.toContain('sk-ant-ort01');
   });

@@ -66,6 +66,8 @@ export class FakeOpenAICompatible {
   readonly clientKeys = new Set(['sk-client-dummy', 'sk-ant-client-dummy', 'dummy']);
   leakedClientKey = false;
   apiKey: string;
+  /** More keys accepted besides `apiKey` (a pool of keys). */
+  readonly extraKeys = new Set<string>();
   quirks: ChatQuirks;
   models: string[];
   respond: (req: RecordedRequest, index: number) => FakeTurn;
@@ -118,7 +120,7 @@ export class FakeOpenAICompatible {
 
     const auth = typeof req.headers.authorization === 'string' ? req.headers.authorization.replace(/^Bearer\s+/i, '') : '';
     if (this.clientKeys.has(auth) || this.clientKeys.has(String(req.headers['x-api-key'] ?? ''))) this.leakedClientKey = true;
-    if (auth !== this.apiKey) {
+    if (auth !== this.apiKey && !this.extraKeys.has(auth)) {
       return sendError(res, 401, `Incorrect API key provided: ${auth.slice(0, 6)}***.`, 'invalid_request_error', 'invalid_api_key');
     }
     if (req.method === 'GET' && path === '/v1/models') {

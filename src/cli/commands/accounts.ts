@@ -23,7 +23,8 @@ interface LiveAccount {
   tokens?: number;
 }
 
-type HealthDoc = { checks?: Record<string, Array<{ status?: string; output?: string; details?: { accounts?: LiveAccount[] } }>> };
+type Check = { status?: string; output?: string; details?: Record<string, unknown> & { accounts?: LiveAccount[] } };
+type HealthDoc = { checks?: Record<string, Check[]> };
 
 export async function accountsCommand(opts: AccountsOptions): Promise<void> {
   const { loaded, records } = await loadContext(opts);
@@ -33,8 +34,14 @@ export async function accountsCommand(opts: AccountsOptions): Promise<void> {
     .catch(() => null);
   const rows: string[][] = [];
   for (const record of [...records].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (record.state === 'disabled') continue;
     const auth = record.plugin?.auth as PluginAuthCommands<PluginConfig> | undefined;
-    if (!auth?.accounts || record.state === 'disabled') continue;
+    const check = health?.checks?.[`plugin:${record.name}`]?.[0];
+    if (!auth?.accounts) {
+      // Keys (openai): nothing to read offline; the running proxy lists them per instance.
+      for (const [provider, live] of instanceAccounts(check)) rows.push([provider, live.name, 'api key', '-', state({ name: live.name }, live, check, true), count(live.requests), count(live.tokens)]);
+      continue;
+    }
     const { ctx, close } = await authContext(record, loaded, opts);
     let accounts: AccountInfo[];
     try {
@@ -42,7 +49,6 @@ export async function accountsCommand(opts: AccountsOptions): Promise<void> {
     } finally {
       await close();
     }
-    const check = health?.checks?.[`plugin:${record.name}`]?.[0];
     for (const a of accounts) {
       const live = check?.details?.accounts?.find((x) => x.name === a.name);
       rows.push([record.name, a.name, a.plan ?? '-', expiry(a.expiresAt), state(a, live, check, health !== null), count(live?.requests), count(live?.tokens)]);
@@ -56,6 +62,16 @@ export async function accountsCommand(opts: AccountsOptions): Promise<void> {
   if (!health) process.stdout.write(`(no ccproxy answering at ${target.base}: states are unknown; start it with \`ccproxy serve\`, or pass --url)\n`);
 }
 
+/** A plugin with instances (openai) reports each one's accounts under `details.<instance>.accounts`. */
+function instanceAccounts(check: Check | undefined): Array<[string, LiveAccount]> {
+  const out: Array<[string, LiveAccount]> = [];
+  for (const [provider, d] of Object.entries(check?.details ?? {})) {
+    const accounts = (d as { accounts?: unknown } | null)?.accounts;
+    if (Array.isArray(accounts)) for (const a of accounts as LiveAccount[]) out.push([provider, a]);
+  }
+  return out;
+}
+
 function count(n: number | undefined): string {
   return n === undefined ? '-' : String(n);
 }
@@ -66,7 +82,7 @@ function expiry(at: number | undefined): string {
   return min > 0 ? `in ${min} min` : `expired ${-min} min ago`;
 }
 
-function state(a: AccountInfo, live: LiveAccount | undefined, check: { status?: string; output?: string } | undefined, running: boolean): string {
+function state(a: AccountInfo, live: LiveAccount | undefined, check: Check | undefined, running: boolean): string {
   if (a.problem) return `failing: ${a.problem}`;
   if (live) {
     if (live.state === 'cooling') return `cooling down until ${live.until}`;

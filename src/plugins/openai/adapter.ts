@@ -3,13 +3,15 @@
  * (`upstream_format`) → back into the client's API, streamed or complete.
  *
  * Request path: client body → model (`model_map`/`default_model`) → convert when the APIs differ
- * → `POST <base_url>/chat/completions` or `/responses` with the configured key (never the
- * client's). Chat upstreams are normalized for known quirks (chat-quirks.ts) before anything else
+ * → `POST <base_url>/chat/completions` or `/responses` with a configured key (never the
+ * client's). With several keys the pool picks one (the conversation's, while it is ready); a 429
+ * cools that key down until its `retry-after` and a refused key fails, and the request goes to the
+ * next key before anything reached the client. Chat upstreams are normalized for known quirks (chat-quirks.ts) before anything else
  * reads them. Same-API streams are still parsed and re-written (usage is read on the way).
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { AuthError, UpstreamConnectionError, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent } from '../../plugin.js';
+import { AuthError, UpstreamConnectionError, UpstreamError, affinityKey, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent, type AccountPool, type PoolMember } from '../../plugin.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
@@ -18,7 +20,8 @@ export interface OpenAIAdapterDeps {
   /** `openai` or `openai.<name>`. */
   provider: string;
   settings: InstanceSettings;
-  apiKey: () => string | undefined;
+  /** The instance's keys (one in a plain setup). */
+  pool: AccountPool<() => string | undefined>;
   catalog: ModelCatalog;
   dispatcher: Dispatcher;
   logger: Logger;
@@ -108,8 +111,19 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   private async send(req: AdapterRequest, body: JsonObject, stream: boolean): Promise<UpstreamResponse> {
+    const pool = this.deps.pool;
+    const bytes = jsonBytes(body);
+    const started = performance.now();
+    const affinity = (): string | undefined => affinityKey(req.api, req.body, req.headers);
+    const { result: res, account } = await pool.run(affinity, (member) => this.sendWith(member, req, bytes, stream));
+    req.observer?.upstreamResponse(res.status, performance.now() - started, pool.pooled ? account : undefined);
+    return res;
+  }
+
+  /** One upstream call with one key. */
+  private async sendWith(member: PoolMember<() => string | undefined>, req: AdapterRequest, body: Buffer, stream: boolean): Promise<UpstreamResponse> {
     const { settings, provider } = this.deps;
-    const key = this.deps.apiKey();
+    const key = member.value();
     if (!key && !isLocalUrl(settings.base_url)) {
       throw new AuthError(
         `No API key configured for provider "${provider}" (${settings.base_url}): set api_key or api_key_env in its [plugins.openai] section`,
@@ -120,7 +134,6 @@ export class OpenAIAdapter implements ProviderAdapter {
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(new Error('header timeout')), settings.timeout * 1000);
     timeout.unref();
-    const started = performance.now();
     try {
       const res = await upstreamRequest({
         dispatcher: this.deps.dispatcher,
@@ -131,12 +144,11 @@ export class OpenAIAdapter implements ProviderAdapter {
           'content-type': 'application/json',
           accept: stream ? 'text/event-stream' : 'application/json',
         },
-        body: jsonBytes(body),
+        body,
         signal: AbortSignal.any([req.signal, timer.signal]),
         plugin: provider,
       });
       this.lastUpstream = { status: res.status, at: Date.now() };
-      req.observer?.upstreamResponse(res.status, performance.now() - started);
       return res;
     } catch (err) {
       if (timer.signal.aborted && !req.signal.aborted) {
@@ -146,6 +158,10 @@ export class OpenAIAdapter implements ProviderAdapter {
       }
       const status = (err as { upstreamStatus?: unknown }).upstreamStatus;
       if (typeof status === 'number') this.lastUpstream = { status, at: Date.now() };
+      // In a pool, a refused key is that key's failure: the next key serves.
+      if (this.deps.pool.pooled && err instanceof UpstreamError && (err.upstreamStatus === 401 || err.upstreamStatus === 403)) {
+        throw new AuthError(`${provider}: the upstream refused key ${member.name} (HTTP ${err.upstreamStatus}): ${err.message}`, { plugin: provider, cause: err });
+      }
       throw err;
     } finally {
       clearTimeout(timeout);

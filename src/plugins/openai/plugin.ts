@@ -30,12 +30,13 @@ export class Plugin implements ProviderPlugin<OpenAIConfig> {
 
   async initialize(services: CoreServices): Promise<void> {
     const config = OpenAIConfigSchema.parse(services.getPluginConfig(this.name));
-    const instances = buildInstances(config, services.httpClient, services.logger, services.env);
+    const instances = buildInstances(config, services.httpClient, services.logger, services.env, services);
     const { host, port } = services.settings.server;
     this.rt = { config, instances, origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
   }
 
   async shutdown(): Promise<void> {
+    for (const inst of this.rt?.instances ?? []) inst.pool.close();
     this.rt = null;
   }
 
@@ -65,6 +66,11 @@ export class Plugin implements ProviderPlugin<OpenAIConfig> {
     return openaiHealth(this.runtime().instances);
   }
 
+  /** Each instance's keys, by name (a key's name never holds the key). */
+  accountNames(): Record<string, string[]> {
+    return Object.fromEntries(this.runtime().instances.filter((i) => i.configured).map((i) => [i.provider, i.pool.members.map((m) => m.name)]));
+  }
+
   getScheduledTasks(): ScheduledTaskDefinition[] {
     return openaiTasks(this.runtime().instances);
   }
@@ -85,7 +91,8 @@ export class Plugin implements ProviderPlugin<OpenAIConfig> {
     if (missing.length) {
       return { lines, credentials: { ok: false, message: `no API key for ${missing.join(', ')}`, fix: 'set api_key or api_key_env in [plugins.openai] (or its providers.<name> table)' } };
     }
-    return { lines, credentials: { ok: true, message: 'API key configured' } };
+    const pooled = rt.instances.filter((i) => i.configured && i.pool.pooled);
+    return { lines, credentials: { ok: true, message: pooled.length ? `API keys configured (${pooled.map((i) => `${i.provider}: ${i.pool.members.length} keys`).join(', ')})` : 'API key configured' } };
   }
 
   private runtime(): Runtime {
