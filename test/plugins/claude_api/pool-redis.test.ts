@@ -15,6 +15,13 @@ import { FakeAnthropicUpstream, type FakeReply, type RecordedRequest } from '../
 import { FakeOAuthServer } from '../../fakes/oauth-server.js';
 import { RedisServer } from '../../helpers/redis-server.js';
 import { credentials } from './harness.js';
+import { Agent } from 'undici';
+import pino from 'pino';
+import { SettingsSchema } from '../../../src/core/config/schema.js';
+import { createPoolState } from '../../../src/core/pool/create-state.js';
+import type { AuthCommandContext } from '../../../src/core/plugin.js';
+import { claudeAuthCommands } from '../../../src/plugins/claude_api/auth/commands.js';
+import { ClaudeApiConfigSchema, type ClaudeApiConfig } from '../../../src/plugins/claude_api/config.js';
 
 const NAMES = ['a', 'b', 'c'] as const;
 const token = (n: string): string => `sk-ant-oat01-shared-${n}-token`;
@@ -179,5 +186,35 @@ describe('two proxy instances sharing Redis', () => {
     const used = upstream.messageRequests.map(accountOf);
     expect(used).not.toContain('c');
     expect(used).not.toContain('b');
+  });
+
+  it('auth login claude --account with credentials_store = "redis": sealed in Redis, no file; listed; logout removes it', async () => {
+    const settings = SettingsSchema.parse({ state: { backend: 'redis', redis_url: redis.url, key_prefix: 'pooltest', credentials_store: 'redis', encryption_key: ENCRYPTION_KEY } });
+    const state = createPoolState(settings.state);
+    await state.ready?.();
+    const agent = new Agent();
+    const dataDir = path.join(dir, 'data', 'ccproxy');
+    const config = ClaudeApiConfigSchema.parse({ oauth: { token_url: oauth.tokenUrl, authorize_url: 'https://claude.example.test/oauth/authorize' } });
+    const ctx = (printed: string[]): AuthCommandContext<ClaudeApiConfig> => ({
+      config, account: 'work', noBrowser: true,
+      services: { httpClient: agent, logger: pino({ level: 'silent' }), settings, cacheDir: dir, dataDir, version: 'test', env: { HOME: dir }, state },
+      print: (l) => printed.push(l),
+      prompt: async () => `the-code#${new URL(printed.find((l) => l.startsWith('https://claude.example.test/'))!).searchParams.get('state')}`,
+    });
+    const client = new Redis(redis.url);
+    try {
+      await claudeAuthCommands.login(ctx([]));
+      const sealed = await client.get('pooltest:cred:claude_api:work');
+      expect(sealed).toMatch(/^v1\./);
+      expect(sealed).not.toContain('fake-access-');
+      await expect(fs.stat(path.join(dataDir, 'accounts', 'claude_api', 'work.json'))).rejects.toThrow();
+      expect((await claudeAuthCommands.accounts!(ctx([]))).map((a) => a.name)).toContain('work');
+      await claudeAuthCommands.logout(ctx([]));
+      expect(await client.exists('pooltest:cred:claude_api:work')).toBe(0);
+    } finally {
+      client.disconnect();
+      await state.close();
+      await agent.close();
+    }
   });
 });

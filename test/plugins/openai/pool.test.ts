@@ -5,6 +5,9 @@
  * earliest `retry-after`; a refused key fails while the others serve; per instance, and from the
  * environment. No key ever shows in /health or /plugins.
  */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestEvents } from '../../../src/core/events.js';
@@ -32,11 +35,11 @@ interface Setup {
   completed: Array<RequestEvents['request.completed']>;
 }
 
-async function setup(openai: (upstream: FakeOpenAICompatible) => Record<string, unknown>, env: NodeJS.ProcessEnv = {}): Promise<Setup> {
+async function setup(openai: (upstream: FakeOpenAICompatible) => Record<string, unknown>, env: NodeJS.ProcessEnv = {}, more: Record<string, unknown> = {}): Promise<Setup> {
   const reply = new Map<string, FakeTurn>();
   const upstream = await new FakeOpenAICompatible({ apiKey: KEY_A, respond: (r) => reply.get(keyOf(r)) ?? { text: `served by ${keyOf(r) === KEY_A ? 'a' : 'b'}` } }).start();
   upstream.extraKeys.add(KEY_B);
-  const proxy = await startProxy({ env, overrides: { server: { port: 0 }, logging: { level: 'silent' }, enabled_plugins: ['openai'], plugins: { openai: openai(upstream) } } });
+  const proxy = await startProxy({ env, overrides: { server: { port: 0 }, logging: { level: 'silent' }, enabled_plugins: ['openai', ...Object.keys(more)], plugins: { openai: openai(upstream), ...more } } });
   const completed: Setup['completed'] = [];
   proxy.services.events.on('request.completed', (e) => completed.push(e));
   cleanups.push(() => upstream.close(), () => proxy.close());
@@ -132,5 +135,22 @@ describe('openai api_keys', () => {
     single.reply.set(KEY_A, rateLimited('30'));
     await expect(ask(single, 'hello')).rejects.toMatchObject({ status: 429 });
     expect((await health(single)).details.openai!.accounts).toBeUndefined();
+  });
+
+  it('the access log names the key that served (by name), and never a key', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-openai-pool-log-'));
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'access.log');
+    const s = await setup((u) => ({ base_url: u.baseUrl, api_keys: [KEY_A, KEY_B], strategy: 'fill_first' }), {}, { access_log: { path: log } });
+    s.reply.set(KEY_A, rateLimited('30'));
+    await ask(s, 'hello');
+    await client(s).chat.completions.create({ model: 'gpt-test-1', stream: true, messages: [{ role: 'user', content: 'stream' }] }).then(async (st) => {
+      for await (const _ of st) { /* drain */ }
+    });
+    await expect.poll(async () => (await fs.readFile(log, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).length).toBe(2);
+    const text = await fs.readFile(log, 'utf8');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { provider: string; account: string; status: number });
+    expect(lines.map((l) => [l.provider, l.account, l.status])).toEqual([['openai', B, 200], ['openai', B, 200]]);
+    for (const key of [KEY_A, KEY_B]) expect(text).not.toContain(key);
   });
 });
