@@ -8,6 +8,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import type { ApiFormat } from '../core/adapter.js';
+import type { ErrorKind } from '../core/errors.js';
 import type { JsonObject, StreamEvent } from './convert.js';
 import { errorEvent } from './errors.js';
 import { unreadableAnswer, unreadableEvent } from './unreadable.js';
@@ -153,6 +154,22 @@ export function serializeSseEvent(format: ApiFormat, event: StreamEvent): string
 
 export const CHAT_DONE = 'data: [DONE]\n\n';
 
+/**
+ * The last bytes of a committed stream of `format` that failed: Anthropic `event: error` with the
+ * request's id, a Chat error object (nothing after it, no `[DONE]`), a Responses `error` event
+ * numbered after the last event sent. The one writer of mid-stream errors: `serializeSseStream`
+ * ends a stream with it, and so does the core when a plugin's stream throws.
+ */
+export function streamErrorText(
+  format: ApiFormat,
+  error: { kind: ErrorKind; message: string },
+  opts: { requestId?: string; sequenceNumber?: number } = {},
+): string {
+  const event = errorEvent(format, { kind: error.kind, message: error.message }, { sequenceNumber: opts.sequenceNumber ?? 0 });
+  if (format === 'anthropic' && opts.requestId && event.request_id == null) event.request_id = opts.requestId;
+  return serializeSseEvent(format, event);
+}
+
 export interface SerializeOptions {
   /** The request's id: an Anthropic `error` event without a `request_id` gets this one. */
   requestId?: string;
@@ -184,7 +201,7 @@ export async function* serializeSseStream(format: ApiFormat, events: AsyncIterab
   } catch (err) {
     const e = unreadableAnswer(format, err);
     if (!sent) throw e;
-    yield serializeSseEvent(format, stamp(errorEvent(format, { kind: e.kind, message: e.message }, { sequenceNumber: lastSequence + 1 })));
+    yield streamErrorText(format, e, { requestId: opts.requestId, sequenceNumber: lastSequence + 1 });
     return;
   }
   if (format === 'chat' && !errored) yield CHAT_DONE;

@@ -14,6 +14,7 @@ import { ModelRequest } from './model-request.js';
 import { modelRequestBody, requestModel, requestStream } from './request-fields.js';
 import { RequestAbort } from './request-abort.js';
 import { sendAdapterResponse, type SendResult } from './send.js';
+import { streamErrorFor } from './stream-error.js';
 import './fastify-types.js';
 
 export interface ProviderRoutesOptions {
@@ -166,6 +167,7 @@ export async function handleModelRequest(
       onChunk,
       ...(tap ? { onStreamStart: (status: number, headers: Record<string, string | string[] | number | undefined>) => tap.emit({ leg: 'client', part: 'response', status, headers }) } : {}),
       onStreamError: (err) => ctx.logger?.warn({ err, requestId, plugin }, 'stream ended with an error'),
+      streamError: (err) => streamErrorFor(api, err, controller, plugin, requestId),
     });
   } catch (err) {
     const e = toProxyError(err, plugin);

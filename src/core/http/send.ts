@@ -11,8 +11,10 @@ export interface SendOptions {
   onChunk?: (bytes: number, chunk: string | Uint8Array) => void;
   /** Called with a stream's status and headers as they are written (for `exchange` events). */
   onStreamStart?: (status: number, headers: OutgoingHttpHeaders) => void;
-  /** Called with an error an iterator threw mid-stream (the stream is then just ended). */
+  /** Called with an error an iterator threw mid-stream. */
   onStreamError?: (err: unknown) => void;
+  /** The bytes that end a stream whose iterator threw mid-stream (the route API's error event). */
+  streamError?: (err: unknown) => string;
 }
 
 export interface SendResult {
@@ -122,9 +124,15 @@ async function sendStream(
     }
     result.completed = next.done === true && !closed;
   } catch (err) {
-    // The formats layer already emitted the API's error event before throwing; just end cleanly.
+    // Committed: the client hears of the failure from the stream's own last event.
     result.error = err;
     opts.onStreamError?.(err);
+    if (!closed && opts.streamError) {
+      const end = endsEvent(next.done ? undefined : next.value) + opts.streamError(err);
+      raw.write(end);
+      result.bytes += Buffer.byteLength(end);
+      opts.onChunk?.(Buffer.byteLength(end), end);
+    }
   } finally {
     raw.removeListener('close', onClose);
     if (!next.done && typeof it.return === 'function') {
@@ -134,6 +142,14 @@ async function sendStream(
     if (!raw.writableEnded && !raw.destroyed) raw.end();
   }
   return result;
+}
+
+/** What to write before an event so that it starts fresh: nothing after a whole event, else a blank line ending the cut one. */
+function endsEvent(last: string | Uint8Array | undefined): string {
+  if (last === undefined) return '';
+  const n = typeof last === 'string' ? last.length : last.byteLength;
+  const at = (i: number): number => (typeof last === 'string' ? last.charCodeAt(i) : last[i]!);
+  return n >= 2 && at(n - 1) === 10 && at(n - 2) === 10 ? '' : '\n\n';
 }
 
 function noop(): void {}

@@ -7,6 +7,8 @@
  * stops at the first terminal event, or reports a stream that ended before `message_stop`.
  */
 import type { StreamEvent } from '../convert.js';
+import { errorEvent } from '../errors.js';
+import { unreadableAnswer } from '../unreadable.js';
 import { mergeUsage } from './usage.js';
 import type { AnthropicBlock, AnthropicResponse, AnthropicStreamEvent, AnthropicUsage } from './wire.js';
 import { view } from './wire.js';
@@ -65,9 +67,17 @@ export abstract class AnthropicEventReader {
 
 /** Feeds parsed Anthropic events to `reader`, incrementally, until a terminal event or the end. */
 export async function* readAnthropicStream(events: AsyncIterable<StreamEvent>, reader: AnthropicEventReader): AsyncIterable<StreamEvent> {
-  for await (const raw of events) {
-    yield* reader.next(view<AnthropicStreamEvent>(raw));
-    if (reader.finished) return;
+  try {
+    for await (const raw of events) {
+      yield* reader.next(view<AnthropicStreamEvent>(raw));
+      if (reader.finished) return;
+    }
+  } catch (err) {
+    // A source that fails mid-stream (a CLI run that timed out) ends the way an upstream `error`
+    // event does: the target API's own failure, with the stream's ids and numbering.
+    const e = unreadableAnswer('anthropic', err);
+    yield* reader.next(view<AnthropicStreamEvent>(errorEvent('anthropic', { kind: e.kind, message: e.message })));
+    return;
   }
   yield* reader.endedEarly();
 }

@@ -8,7 +8,7 @@
  * CLI's permission prompts go to the broker as pending approvals (permissions/).
  */
 import { randomUUID } from 'node:crypto';
-import { ProxyError, ValidationError, toProxyError, convertRequest, convertResponse, convertStream, estimatedTokenCount, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type ConvertOptions, type JsonObject } from '../../plugin.js';
+import { ProxyError, ValidationError, toProxyError, convertRequest, convertResponse, convertStream, estimatedTokenCount, serializeSseStream, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type ConvertOptions, type JsonObject } from '../../plugin.js';
 import type { CliProcessRegistry } from './cli-process.js';
 import type { ClaudeSdkConfig, PermissionModeName } from './config.js';
 import type { ClaudeDetectionService } from './detection.js';
@@ -22,7 +22,6 @@ import { buildPrompt } from './prompt.js';
 import { cliSpecOf, SdkRun, type RunParams } from './runner.js';
 import { isValidSessionId, type SessionLease, type SessionPool } from './sessions.js';
 import type { Semaphore } from './semaphore.js';
-import { serializeSse, withErrorEvent } from './sse.js';
 import type { WarmPool } from './warm-pool.js';
 
 export interface AdapterDeps {
@@ -173,9 +172,10 @@ export class ClaudeSdkAdapter implements ProviderAdapter {
 
   private streamResponse(req: AdapterRequest, run: SdkRun): AdapterResponse {
     const meter = req.observer?.meter('anthropic');
-    const anthropic = withErrorEvent('anthropic', meter ? meter.tap(run.events()) : run.events(), this.d.plugin);
+    const anthropic = meter ? meter.tap(run.events()) : run.events();
+    // A run that fails mid-stream throws: the converters and the SSE writer end the stream with the API's error event.
     const events: AsyncIterable<Record<string, unknown>> = req.api === 'anthropic' ? anthropic : convertStream('anthropic', req.api, anthropic, convertOpts(req));
-    const observed = serializeSse(req.api, events, this.d.plugin, req.requestId);
+    const observed = serializeSseStream(req.api, events, { requestId: req.requestId });
     return {
       kind: 'stream',
       status: 200,

@@ -5,7 +5,7 @@
  * same database directly).
  */
 import path from 'node:path';
-import { requestRecord, type FinishedEvent, type Plugin as PluginShape, type RequestRecord } from '../../plugin.js';
+import { ValidationError, requestRecord, type FinishedEvent, type Plugin as PluginShape, type RequestRecord } from '../../plugin.js';
 import { UsageConfigSchema, type UsageConfig } from './config.js';
 import { PriceTable, type Price } from './pricing.js';
 import { usageReport } from './query.js';
@@ -83,9 +83,9 @@ export const Plugin = (): PluginShape<UsageConfig> => {
       const w = writer;
       if (!store || !w) return null;
       return async (app) => {
-        app.get('/', async (request, reply) => {
+        app.get('/', async (request) => {
           const q = parseUsageQuery(request.query as Record<string, unknown>, Date.now());
-          if (!q.ok) return reply.code(400).send({ error: { type: 'invalid_request_error', message: q.message } });
+          if (!q.ok) throw new ValidationError(q.message, { plugin: 'usage' });
           // Rows still queued belong in the answer (a client asks right after its request ended).
           w.flush();
           return usageReport(store, q.filter, q.groupBy);
