@@ -1,8 +1,10 @@
 /**
  * The dashboard in a real browser (Debian's chromium driven by playwright-core): the page loads
- * behind `server.auth_token`, a request an OpenAI SDK client makes through the proxy appears in the
- * live feed with the token numbers the fake upstream reported, and pages of other origins are
- * refused. Skipped where no chromium is installed (`.ci/run` installs it).
+ * behind `server.auth_token`, the usage chart renders a week of usage the usage plugin recorded, a
+ * request an OpenAI SDK client makes through the proxy appears in the live feed with the token
+ * numbers the fake upstream reported, and pages of other origins are refused. Skipped where no
+ * chromium is installed (`.ci/run` installs it). The screenshot goes to $DASHBOARD_SCREENSHOT
+ * (docs/images/dashboard.png is made with DASHBOARD_SCREENSHOT=docs/images/dashboard.png), else a temp file.
  */
 import OpenAI from 'openai';
 import { existsSync, promises as fs } from 'node:fs';
@@ -12,6 +14,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import { FakeOpenAICompatible } from '../../fakes/openai-compatible.js';
+import { seedRecord, seedUsage } from '../observability/seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'dashboard-test-token-0123456789';
@@ -24,12 +27,19 @@ let browser: Browser | undefined;
 beforeAll(async () => {
   upstream = await new FakeOpenAICompatible().start();
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-dashboard-'));
+  // A week of use, for the chart: Claude Code on the subscription, an OpenAI SDK app on a key.
+  const day = 86_400_000;
+  const today = Math.floor(Date.now() / day) * day;
+  seedUsage(path.join(home, 'data'), Array.from({ length: 7 }, (_, i) => today - (7 - i) * day + 3_600_000).flatMap((t, i) => [
+    seedRecord(t, { tokens: { input_tokens: 4_000 + 900 * i, cache_read_tokens: 300_000 + 60_000 * (i % 3), cache_write_tokens: 20_000, output_tokens: 15_000 + 2_000 * i } }),
+    seedRecord(t + 60_000, { provider: 'openai', api: 'chat', client: 'OpenAI', model: 'gpt-4o', tokens: { input_tokens: 50_000 - 4_000 * i, output_tokens: 8_000 } }),
+  ]));
   proxy = await startProxy({
     env: { HOME: home, XDG_STATE_HOME: path.join(home, 'state'), XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache') },
     overrides: {
       server: { port: 0, auth_token: TOKEN },
       logging: { level: 'silent' },
-      enabled_plugins: ['openai', 'dashboard'],
+      enabled_plugins: ['openai', 'usage', 'dashboard'],
       plugins: { openai: { base_url: upstream.baseUrl, api_key: upstream.apiKey } },
     },
   });
@@ -76,14 +86,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless chromium', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(String(err)));
-    // /usage is a 404 here (the usage plugin is off): the page handles that; anything else is a bug.
-    page.on('response', (res) => { if (res.status() >= 400 && new URL(res.url()).pathname !== '/usage') errors.push(`${res.status()} ${res.url()}`); });
+    page.on('response', (res) => { if (res.status() >= 400) errors.push(`${res.status()} ${res.url()}`); });
     await page.goto(`${proxy.url}/dashboard`);
     await page.waitForFunction("document.getElementById('feed-status')?.textContent === 'live'", undefined, { timeout: 60_000 });
     await page.waitForFunction("!document.querySelector('#health li')?.textContent?.includes('loading')", undefined, { timeout: 60_000 });
     expect(await page.textContent('#health')).toContain('openai');
-    // Without the usage plugin the chart says how to get it, rather than failing.
-    await page.waitForFunction("document.getElementById('usage-status')?.textContent?.includes('usage plugin is off')", undefined, { timeout: 60_000 });
+    // The week the usage plugin recorded, charted: one point per day, and the totals above it.
+    await page.locator('#usage-chart[data-rendered="true"]').waitFor({ timeout: 60_000 });
+    expect(await page.getAttribute('#usage-chart', 'data-points')).toBe('7');
+    expect(await page.locator('#usage-chart canvas').count()).toBe(1);
+    expect(await page.textContent('#usage-status')).toMatch(/^14 requests, .* API-equivalent cost \$\d+\.\d\d$/);
 
     const client = new OpenAI({ baseURL: `${proxy.url}/openai/v1`, apiKey: TOKEN, maxRetries: 0 });
     const stream = await client.chat.completions.create({
@@ -104,7 +116,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in headless chromium', () => {
     expect(cells[7]).toBe('21');
     expect(cells[9]).toBe('9');
     expect(cells[10]).toBe('');
-    if (process.env.DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT, fullPage: true });
+    // The chart refreshes once requests calm down: today's request joins it as an eighth day.
+    await page.locator('#usage-chart[data-points="8"]').waitFor({ state: 'attached', timeout: 60_000 });
+    const shot = process.env.DASHBOARD_SCREENSHOT ?? path.join(home, 'dashboard.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect((await fs.stat(shot)).size).toBeGreaterThan(10_000);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -7,10 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
 import type { RequestRecord } from '../../../src/plugin.js';
-import { priceTable, usageRow } from '../../../src/plugins/usage/plugin.js';
-import { UsageConfigSchema } from '../../../src/plugins/usage/config.js';
-import { UsageWriter, openUsageDb } from '../../../src/plugins/usage/store.js';
 import { runCli, sandbox, type Sandbox } from '../../cli/run-cli.js';
+import { seedRecord, seedUsage } from './seed.js';
 
 const DAY = 86_400_000;
 const today = Math.floor(Date.now() / DAY) * DAY;
@@ -19,16 +17,7 @@ const dayB = today - DAY + 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const PRICING = { 'my-local-*': { input: 1, output: 2 } };
 
-function record(started: number, r: Partial<RequestRecord> & { tokens?: Partial<NonNullable<RequestRecord['usage']>> }): RequestRecord {
-  const { tokens, ...rest } = r;
-  return {
-    time: new Date(started).toISOString(), started_ms: started, request_id: `req_${Math.random()}`, api: 'anthropic', route: '/v1/messages',
-    provider: 'claude_api', account: null, client: 'claude-cli', requested_model: null, model: 'claude-sonnet-4-5', status: 200, ok: true,
-    stream: true, duration_ms: 100, ttfb_ms: 10, error_type: null, error: null,
-    usage: { input_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, output_tokens: 0, reasoning_tokens: 0, ...tokens },
-    ...rest,
-  };
-}
+const record = seedRecord;
 
 const SEED: RequestRecord[] = [
   record(dayA, { tokens: { input_tokens: 1000, cache_read_tokens: 2000, cache_write_tokens: 500, output_tokens: 300 } }),
@@ -60,12 +49,7 @@ beforeAll(async () => {
   box = await sandbox();
   dataDir = path.join(box.home, 'data');
   box.env.XDG_DATA_HOME = dataDir;
-  const db = openUsageDb(path.join(dataDir, 'ccproxy', 'usage.db'));
-  const writer = new UsageWriter(db);
-  const prices = priceTable(UsageConfigSchema.parse({ pricing: PRICING }));
-  for (const r of SEED) writer.add(usageRow(r, prices));
-  writer.flush();
-  db.close();
+  seedUsage(dataDir, SEED, PRICING);
   proxy = await startProxy({
     env: box.env,
     overrides: { server: { port: 0 }, logging: { level: 'silent' }, enabled_plugins: ['usage'], plugins: { usage: { retention_days: 30, pricing: PRICING } } },
