@@ -1,7 +1,8 @@
 /**
  * The real Claude Code CLI on /codex with no model configuration (its default `claude-opus-5-5`
  * and whatever background model names it uses must work): an answer, then a multi-step tool
- * round trip (Bash with a marker command, then Read of a file the test created).
+ * round trip (Bash with a marker command, then Read of a file the test created); and the same round
+ * trip through a pool of two ChatGPT accounts while one is at its usage limit.
  */
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ import { CLAUDE_BIN, CLI_RUN_MS } from '../../helpers/clis.js';
 const marker = `MARK-${randomBytes(4).toString('hex')}`;
 const fileText = `FILE-${randomBytes(4).toString('hex')}`;
 const token = accessToken(3600);
+/** A second account, at its usage limit for the whole run. */
+const limitedToken = accessToken(3600);
 let backend: ChatGptBackend;
 let home: CodexHome;
 let proxy: CodexProxy;
@@ -36,6 +39,9 @@ function outputs(req: RecordedRequest): string[] {
 
 /** The backend plays the model: decides from what the conversation holds so far. */
 function respond(req: RecordedRequest): ScriptedTurn {
+  if (req.headers.authorization === `Bearer ${limitedToken}`) {
+    return { httpError: { status: 429, body: { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', resets_in_seconds: 3600 } } } };
+  }
   const tools = (req.body.tools ?? []) as { name?: string }[];
   if (!tools.some((t) => t.name === 'Bash')) return { text: 'ok' };
   if (userText(req).includes('Say hello')) return { reasoning: 'Greeting.', text: 'Hello from Codex via ccproxy' };
@@ -48,7 +54,7 @@ function respond(req: RecordedRequest): ScriptedTurn {
 }
 
 beforeAll(async () => {
-  backend = await startChatGptBackend({ validTokens: () => [token], accountId: ACCOUNT_ID, basePrompt: FALLBACK_CODEX_BASE_PROMPT, respond });
+  backend = await startChatGptBackend({ validTokens: () => [token, limitedToken], accountId: ACCOUNT_ID, basePrompt: FALLBACK_CODEX_BASE_PROMPT, respond });
   home = await makeCodexHome({ access: token });
   proxy = await startCodexProxy({ base_url: backend.baseUrl, credentials_file: home.authFile }, home.cacheDir);
   work = await fs.mkdtemp(join(tmpdir(), 'ccproxy-codex-cc-'));
@@ -63,7 +69,7 @@ afterAll(async () => {
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
-async function claude(prompt: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function claude(prompt: string, base = `${proxy.url}/codex`): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const claudeHome = join(work, 'home');
   await fs.mkdir(claudeHome, { recursive: true });
   return runCli({
@@ -74,7 +80,7 @@ async function claude(prompt: string): Promise<{ code: number | null; stdout: st
     env: {
       PATH: process.env.PATH,
       HOME: claudeHome,
-      ANTHROPIC_BASE_URL: `${proxy.url}/codex`,
+      ANTHROPIC_BASE_URL: base,
       ANTHROPIC_API_KEY: 'sk-ant-dummy-key',
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       DISABLE_TELEMETRY: '1',
@@ -117,5 +123,30 @@ describe('Claude Code on /codex', () => {
     expect(flow.length).toBeGreaterThanOrEqual(3);
     expect(new Set(flow.map((r) => r.body.prompt_cache_key)).size).toBe(1);
     expect(new Set(flow.map((r) => r.headers.session_id)).size).toBe(1);
+  });
+});
+
+describe('Claude Code on /codex with a pool of two accounts, one at its usage limit', () => {
+  it('runs Bash then Read on the account that is ready, with no error shown', async () => {
+    const limitedFile = join(home.dir, 'limited.json');
+    const auth = JSON.parse(await fs.readFile(home.authFile, 'utf8')) as { tokens: Record<string, string> };
+    await fs.writeFile(limitedFile, JSON.stringify({ ...auth, tokens: { ...auth.tokens, access_token: limitedToken } }), { mode: 0o600 });
+    const pooled = await startCodexProxy({
+      base_url: backend.baseUrl,
+      accounts: [{ name: 'limited', credentials_file: limitedFile }, { name: 'ready', credentials_file: home.authFile }],
+    }, home.cacheDir, { env: { HOME: home.dir, XDG_DATA_HOME: join(home.dir, 'data') } });
+    try {
+      backend.requests.length = 0;
+      const res = await claude('Run the marker command, then read note.txt', `${pooled.url}/codex`);
+      expect(res.stdout).toContain(`All done: ${marker} and ${fileText}`);
+      expect(res.stdout + res.stderr).not.toMatch(/usage limit|429/i);
+      expect(res.code).toBe(0);
+      // The limited account was asked (round robin starts with it) and refused; every answer came from the other.
+      expect(backend.requests.filter((r) => r.headers.authorization === `Bearer ${limitedToken}`).length).toBeGreaterThanOrEqual(1);
+      expect(backend.accepted().every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
+      expect(backend.accepted().some((r) => outputs(r).length >= 2 && r.headers.authorization === `Bearer ${token}`)).toBe(true);
+    } finally {
+      await pooled.close();
+    }
   });
 });

@@ -8,6 +8,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestEvents } from '../../../src/core/events.js';
+import { loadSettings } from '../../../src/core/config/load.js';
+import { CodexConfigSchema } from '../../../src/plugins/codex/config.js';
 import { FALLBACK_CODEX_BASE_PROMPT } from '../../../src/plugins/codex/detection-fallback.js';
 import { startChatGptBackend, type ChatGptBackend, type RecordedRequest, type ScriptedTurn } from '../../fakes/chatgpt-backend.js';
 import { FakeOAuthServer } from '../../fakes/oauth-server.js';
@@ -179,5 +181,21 @@ describe('codex account pool', () => {
     p.reply[home] = usageLimit(600);
     for (let n = 20; n < 25; n++) expect((await post(`${p.proxy.url}/codex/v1/messages`, turn(n))).status).toBe(200);
     expect(p.backend.requests.map(p.accountOf)).toEqual([home, other, other, other, other, other]);
+  });
+
+  it('from the environment: PLUGINS__CODEX__ACCOUNTS as one JSON list, PLUGINS__CODEX__STRATEGY', async () => {
+    const home = await makeCodexHome({ access: accessToken(3600) });
+    cleanup.push(() => home.cleanup());
+    const { settings } = await loadSettings({
+      cwd: home.dir,
+      env: { HOME: home.dir, PLUGINS__CODEX__ACCOUNTS: JSON.stringify([{ name: 'plus', credentials_file: home.authFile }, { name: 'team', weight: 2 }]), PLUGINS__CODEX__STRATEGY: 'least_used' },
+    });
+    const config = CodexConfigSchema.parse(settings.plugins.codex);
+    expect(config.strategy).toBe('least_used');
+    expect(config.accounts).toEqual([
+      { name: 'plus', credentials_file: home.authFile, weight: 1, enabled: true },
+      { name: 'team', weight: 2, enabled: true },
+    ]);
+    expect(CodexConfigSchema.safeParse({ accounts: [{ name: 'x' }, { name: 'x' }] }).success).toBe(false);
   });
 });

@@ -153,4 +153,27 @@ describe('openai api_keys', () => {
     expect(lines.map((l) => [l.provider, l.account, l.status])).toEqual([['openai', B, 200], ['openai', B, 200]]);
     for (const key of [KEY_A, KEY_B]) expect(text).not.toContain(key);
   });
+
+  it('20 turns of one conversation stay on one key while new conversations spread; a 429 moves it, and it stays moved', async () => {
+    const s = await setup((u) => ({ base_url: u.baseUrl, api_keys: [KEY_A, KEY_B] }));
+    const turn = (n: number) => {
+      const messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }> = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Start the task please.' }];
+      for (let i = 1; i <= n; i++) messages.push({ role: 'assistant', content: `answer ${i}` }, { role: 'user', content: `turn ${i}` });
+      return client(s).chat.completions.create({ model: 'gpt-test-1', messages });
+    };
+    for (let n = 0; n < 20; n++) await turn(n);
+    const used = new Set(s.upstream.modelRequests.map(keyOf));
+    expect(used.size).toBe(1);
+    const home = [...used][0]!;
+    const other = home === KEY_A ? KEY_B : KEY_A;
+
+    s.upstream.requests.length = 0;
+    for (let i = 0; i < 4; i++) await ask(s, `other conversation ${i}`);
+    expect(new Set(s.upstream.modelRequests.map(keyOf))).toEqual(new Set([KEY_A, KEY_B]));
+
+    s.upstream.requests.length = 0;
+    s.reply.set(home, rateLimited('600'));
+    for (let n = 20; n < 24; n++) await turn(n);
+    expect(s.upstream.modelRequests.map(keyOf)).toEqual([home, other, other, other, other]);
+  });
 });
