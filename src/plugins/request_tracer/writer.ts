@@ -62,8 +62,10 @@ export class TraceWriter {
     const open = this.open.get(requestId);
     if (!open) return;
     this.open.delete(requestId);
-    for (const s of open.files.values()) s.end();
-    writeFileSync(path.join(open.dir, META), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    // meta.json last, once every file is complete: its presence says the trace is whole.
+    const ends = [...open.files.values()].map((s) => new Promise<void>((resolve) => s.end(resolve)));
+    void Promise.all(ends).then(() => writeFileSync(path.join(open.dir, META), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 }))
+      .catch(() => undefined);
   }
 
   close(): void {
