@@ -76,6 +76,15 @@ export { providerRoutes } from './core/http/provider-routes.js';
 export { refuseCrossOrigin } from './core/http/same-origin.js';
 export { SSE_HEADERS } from './core/http/send.js';
 export { upstreamRequest, type UpstreamResponse } from './core/http/upstream.js';
+export {
+  UpstreamClient,
+  UpstreamStats,
+  upstreamClient,
+  type CredentialUse,
+  type PooledCallOptions,
+  type TokenSource,
+  type UpstreamCallOptions,
+} from './core/upstream/index.js';
 export { JsonBody } from './core/json/json-body.js';
 export { jsonBytes } from './core/json/json-bytes.js';
 export { matchPattern } from './core/routing/glob.js';

@@ -37,6 +37,7 @@ export function fileTokenStore<F extends JsonObject, S extends TokenSnapshot>(op
     refresh: (stale, guard) => refreshUnderLock(stale, opts, guard),
     exchange: (s) => opts.exchange(s),
     save: (tokens, filed) => saveUnlessReplaced(opts, tokens, filed),
+    missing: () => opts.missing(),
   };
 }
 

@@ -2,8 +2,9 @@
  * Keeping an OAuth access token usable, provider-agnostic (`TokenRefresher`):
  *
  * - refresh a margin before expiry; exactly one refresh in flight per process (concurrent callers
- *   await the same promise: refresh tokens are single use); "on 401, refresh then retry once"
- *   (`withToken`); the last refresh outcome is kept for health checks;
+ *   await the same promise: refresh tokens are single use); a TokenSource (`token`, `refresh`)
+ *   for the upstream client, which refreshes and retries once on 401; the last refresh outcome
+ *   is kept for health checks;
  * - a refreshed token is never lost: when the token endpoint issued new tokens but storage could
  *   not take them (ENOSPC, read-only, EACCES), they are held in memory and served, the write is
  *   retried with backoff until it lands (or storage turns out to hold other, newer credentials),
@@ -67,6 +68,8 @@ export interface TokenStore<S extends TokenSnapshot> {
   save?(tokens: S, filed: S): Promise<'saved' | 'superseded'>;
   /** Where the credentials live, for log lines and health messages. */
   readonly where?: string;
+  /** The error when storage holds no credentials. */
+  missing?(): Error;
 }
 
 export interface TokenRefresherOptions<S extends TokenSnapshot> extends TokenStore<S> {
@@ -103,7 +106,8 @@ const MAX_SPENT = 32;
 /**
  * @example
  * const tokens = new TokenRefresher({ ...fileTokenStore({ file, extract, exchange, apply, missing }), marginMs: 300_000 });
- * const res = await tokens.withToken((t) => callUpstream(t.accessToken), (e) => e instanceof UpstreamError && e.status === 401, noCredentials);
+ * const res = await upstreamClient(dispatcher).request({ url, headers, body,
+ *   credential: { source: tokens, apply: (t) => ({ headers: { authorization: `Bearer ${t.accessToken}` } }) } });
  */
 export class TokenRefresher<S extends TokenSnapshot> {
   private readonly opts: TokenRefresherOptions<S>;
@@ -201,23 +205,26 @@ export class TokenRefresher<S extends TokenSnapshot> {
     return run;
   }
 
+  /** Usable credentials (refreshed first when expiring); throws the store's `missing()` error when none are stored. */
+  async token(): Promise<S> {
+    const s = await this.getValid();
+    if (!s) throw this.missing();
+    return s;
+  }
+
   /**
-   * Run `fn` with usable credentials; if it fails with what `isUnauthorized` recognizes, refresh
-   * (or pick up a token another process stored meanwhile) and retry exactly once.
-   * Throws `noCredentials()` when nothing is stored.
+   * The upstream refused `failed` (401): a token another process stored meanwhile, else one
+   * refresh (single flight). With `token`, this makes the refresher a TokenSource for the upstream
+   * client, whose credentials interceptor retries the request once with the result.
    */
-  async withToken<R>(fn: (s: S) => Promise<R>, isUnauthorized: (err: unknown) => boolean, noCredentials: () => Error): Promise<R> {
-    const first = await this.getValid();
-    if (!first) throw noCredentials();
-    try {
-      return await fn(first);
-    } catch (err) {
-      if (!isUnauthorized(err)) throw err;
-      const stored = await this.current(true);
-      if (!stored) throw noCredentials();
-      const second = stored.accessToken !== first.accessToken && !this.isExpiring(stored) ? stored : await this.refreshOnce(first);
-      return fn(second);
-    }
+  async refresh(failed: S): Promise<S> {
+    const stored = await this.current(true);
+    if (!stored) throw this.missing();
+    return stored.accessToken !== failed.accessToken && !this.isExpiring(stored) ? stored : this.refreshOnce(failed);
+  }
+
+  private missing(): Error {
+    return this.opts.missing?.() ?? new AuthError(`No stored credentials${this.opts.where ? ` in ${this.opts.where}` : ''}; log in first`);
   }
 
   /** Stop retrying; one last attempt to save held tokens, and an error line if they are lost. */

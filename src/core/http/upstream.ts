@@ -7,6 +7,11 @@
  * are parsed or passed through byte for byte, and the client sits on loopback, so compression only
  * costs CPU in the latency budget. If an upstream compresses anyway, the body is decoded
  * transparently (see decodeBody) and `content-encoding` is dropped from the returned headers.
+ * (undici 7's `interceptors.decompress` would do the same, but it is marked experimental and prints
+ * a process warning when created; it also wraps every request in two more handler objects.)
+ *
+ * Providers call through the upstream client (src/core/upstream/client.ts), which puts credentials,
+ * timeouts and observation around this function as undici interceptors.
  */
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -18,6 +23,7 @@ import { UpstreamBody } from './upstream-body.js';
 import { currentTap, type UpstreamAttemptTap } from './exchange-tap.js';
 import { encodeUtf8 } from '../json/utf8.js';
 import { secrets } from '../secrets.js';
+import type { UpstreamCallContext, UpstreamDispatchOptions } from '../upstream/context.js';
 
 export { UpstreamBody } from './upstream-body.js';
 
@@ -31,6 +37,8 @@ export interface UpstreamRequestOptions {
   signal?: AbortSignalLike;
   /** Plugin name stamped on raised errors. */
   plugin?: string;
+  /** What the upstream client's interceptors act on (credential, timeout, observer). */
+  call?: UpstreamCallContext;
 }
 
 export interface UpstreamResponse {
@@ -59,7 +67,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 const targets = new Map<string, { origin: string; path: string } | null>();
 const MAX_TARGETS = 256;
 
-function targetOf(url: string | URL): { origin: string; path: string } | null {
+export function targetOf(url: string | URL): { origin: string; path: string } | null {
   const key = String(url);
   let t = targets.get(key);
   if (t !== undefined) return t;
@@ -93,14 +101,16 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
   // A request tracer listens: it sees this attempt as it goes (see exchange-tap.ts).
   const tap = currentTap()?.upstream(method, `${target.origin}${target.path}`, headers, opts.body);
   let res: UpstreamResponse;
+  const dispatch: UpstreamDispatchOptions = {
+    origin: target.origin,
+    path: target.path,
+    method,
+    headers,
+    body: typeof opts.body === 'string' ? encodeUtf8(opts.body) : opts.body ?? null,
+  };
+  if (opts.call) dispatch.upstream = opts.call;
   try {
-    res = await dispatchRequest(opts.dispatcher, {
-      origin: target.origin,
-      path: target.path,
-      method,
-      headers,
-      body: typeof opts.body === 'string' ? encodeUtf8(opts.body) : opts.body ?? null,
-    }, opts.signal, tap);
+    res = await dispatchRequest(opts.dispatcher, dispatch, opts.signal, tap);
   } catch (err) {
     tap?.error(err);
     throw connectionError(err, opts);
@@ -116,7 +126,8 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
 
   if (res.status >= 400) {
     const text = await readBounded(body, MAX_ERROR_BODY).catch(() => '');
-    throw errorFromResponse(res.status, res.headers, scrubCredentials(text, headers), opts.plugin);
+    const sent = opts.call?.sent ? { ...headers, ...opts.call.sent } : headers;
+    throw errorFromResponse(res.status, res.headers, scrubCredentials(text, sent), opts.plugin);
   }
   return { status: res.status, headers: res.headers, body: guardBody(body, opts) };
 }

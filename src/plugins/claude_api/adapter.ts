@@ -8,6 +8,8 @@
 import type { Logger } from 'pino';
 import { affinityKey, type UsageMeter, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonBody } from '../../plugin.js';
 import type { UpstreamCredential } from './auth/token-source.js';
+
+type CredentialKind = UpstreamCredential['kind'];
 import type { ClaudeApiConfig } from './config.js';
 import type { ClaudeDetector } from './detection.js';
 import { listModels, modelAcceptance } from './models.js';
@@ -37,10 +39,10 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       clientHeaders: request.headers,
       stream: body.get('stream') === true,
       signal: request.abort,
-      body: (cred) => this.bodyBytes(body, cred, request.modelOverride),
+      body: (kind) => this.bodyBytes(body, kind, request.modelOverride),
       affinity: () => affinityKey(request.api, body, request.headers),
+      observer: request.observer,
     });
-    request.observer?.upstreamResponse(res.status, res.upstreamMs, res.account);
     return passThrough(res, request);
   }
 
@@ -52,7 +54,7 @@ export class ClaudeApiAdapter implements ProviderAdapter {
       clientHeaders: request.headers,
       stream: false,
       signal: request.abort,
-      body: (cred) => this.bodyBytes(request.body, cred, request.modelOverride),
+      body: (kind) => this.bodyBytes(request.body, kind, request.modelOverride),
       affinity: () => affinityKey(request.api, request.body, request.headers),
     });
     return { kind: 'json', status: res.status, headers: passHeaders(res, 'application/json'), body: await res.body.bytes() };
@@ -66,22 +68,22 @@ export class ClaudeApiAdapter implements ProviderAdapter {
     return modelAcceptance(model, this.config);
   }
 
-  /** The client's bytes for `cred`, with exactly the top-level values the edits change replaced (the same bytes when none). */
-  bodyBytes(body: JsonBody, cred: UpstreamCredential, modelOverride?: string): Buffer {
-    const { changes, edits } = messagesBodyChanges(body, this.prepareOptions(cred));
+  /** The client's bytes for a credential kind, with exactly the top-level values the edits change replaced (the same bytes when none). */
+  bodyBytes(body: JsonBody, kind: CredentialKind, modelOverride?: string): Buffer {
+    const { changes, edits } = messagesBodyChanges(body, this.prepareOptions(kind));
     if (modelOverride !== undefined) changes.model = modelOverride;
     if (edits.length) this.logger?.debug({ edits }, 'request body edited');
     return body.with(changes);
   }
 
   /** The same edits on a body the proxy built (a converted Chat or Responses request). */
-  prepare(body: JsonObject, cred: UpstreamCredential): ReturnType<typeof prepareMessagesBody> {
-    return prepareMessagesBody(body, this.prepareOptions(cred));
+  prepare(body: JsonObject, kind: CredentialKind): ReturnType<typeof prepareMessagesBody> {
+    return prepareMessagesBody(body, this.prepareOptions(kind));
   }
 
-  private prepareOptions(cred: UpstreamCredential): PrepareOptions {
+  private prepareOptions(kind: CredentialKind): PrepareOptions {
     return {
-      injection: cred.kind === 'oauth' ? this.config.system_prompt_injection : 'none',
+      injection: kind === 'oauth' ? this.config.system_prompt_injection : 'none',
       detectedSystem: this.detector.current().systemPrompt,
       maxBreakpoints: this.config.max_cache_breakpoints,
     };

@@ -5,17 +5,16 @@
  * refresh failed, refreshed tokens not saved yet (held in memory), a credentials directory that
  * takes no writes, fallback detection data, or the last upstream call failed.
  */
-import { poolHealth, type HealthCheckResult, type AccountPool } from '../../plugin.js';
+import { poolHealth, type HealthCheckResult, type AccountPool, type UpstreamStats } from '../../plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeDetector } from './detection.js';
-import type { UpstreamStats } from './upstream-call.js';
 
 export interface HealthInputs {
   tokens: ClaudeTokenSource;
   /** With several accounts: each one's credentials and state; one failing account is a `warn`. */
   pool?: AccountPool<ClaudeTokenSource>;
   detector: ClaudeDetector;
-  stats: UpstreamStats;
+  stats: Partial<Pick<UpstreamStats, 'lastStatus' | 'lastAt' | 'lastOkAt' | 'lastError'>>;
   now?: number;
 }
 

@@ -26,10 +26,10 @@ export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: Ad
     clientHeaders: null,
     stream,
     signal: request.abort,
-    body: (cred) => jsonBytes(adapter.prepare(converted, cred).body),
+    body: (kind) => jsonBytes(adapter.prepare(converted, kind).body),
     affinity: () => affinityKey(api, request.body, request.headers),
+    observer: request.observer,
   });
-  request.observer?.upstreamResponse(res.status, res.upstreamMs, res.account);
 
   const opts = { clientRequest: body };
   if (stream) {

@@ -3,14 +3,15 @@
  * (Responses, always streamed) → back into the client's API, streamed or accumulated.
  *
  * Request path: client body → (convert to Responses) → model map + effort → shapeCodexRequest →
- * POST <base_url>/responses with an account's token (refresh + retry once on 401). With several
+ * POST <base_url>/responses through the upstream client with an account's token (refresh + retry once on 401). With several
  * accounts the pool picks one (the conversation's, while it is ready), and a usage limit or a
  * token no refresh fixes moves the request to the next account before anything reached the client.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { AuthError, UpstreamError, affinityKey, upstreamRequest, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
+import { AuthError, UpstreamStats, affinityKey, upstreamClient, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
+import type { CodexCredentials } from './auth/credentials.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
 import type { CodexDetection } from './detection-types.js';
@@ -32,8 +33,8 @@ export interface CodexAdapterDeps {
 
 export class CodexAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
-  /** Last upstream outcome, for health (no extra paid call). */
-  lastUpstream: { status: number; at: number } | null = null;
+  /** What real requests last saw, for health (no extra paid call). */
+  readonly stats = new UpstreamStats();
   /** Latest `codex.rate_limits` the backend streamed per account (subscription window usage), for health. */
   readonly rateLimits = new Map<string, { at: number; data: Record<string, unknown> }>();
 
@@ -66,40 +67,27 @@ export class CodexAdapter implements ProviderAdapter {
     logger.debug({ requestId: req.requestId, requested, model: target.model, effort }, 'codex request');
 
     const payload = jsonBytes(shaped.body);
-    const started = performance.now();
     const pool = this.deps.pool;
     const affinity = (): string | undefined => affinityKey(req.api, req.body, req.headers);
-    const { result: res, account } = await pool.run(affinity, (member) => member.value.withToken(async (creds) => {
-      if (!creds.accountId) {
-        throw new AuthError('Codex credentials carry no ChatGPT account id; run `ccproxy auth login codex`', { plugin: PLUGIN });
-      }
-      try {
-        return await upstreamRequest({
-          dispatcher: this.deps.dispatcher,
-          url: `${config.base_url.replace(/\/+$/, '')}/responses`,
-          headers: {
-            ...codexClientHeaders(req.headers),
-            ...detection.headers,
-            version: detection.version,
-            authorization: `Bearer ${creds.accessToken}`,
-            'chatgpt-account-id': creds.accountId,
-            'openai-beta': 'responses=experimental',
-            session_id: shaped.sessionId,
-            accept: 'text/event-stream',
-            'content-type': 'application/json',
-          },
-          body: payload,
-          signal: req.abort,
-          plugin: PLUGIN,
-        });
-      } catch (err) {
-        if (!(err instanceof UpstreamError)) throw err;
-        this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
-        throw usageLimitError(err) ?? err;
-      }
+    const res = await upstreamClient(this.deps.dispatcher).pooled(pool, { affinity, stats: this.stats }, (member) => ({
+      url: `${config.base_url.replace(/\/+$/, '')}/responses`,
+      headers: {
+        ...codexClientHeaders(req.headers),
+        ...detection.headers,
+        version: detection.version,
+        'openai-beta': 'responses=experimental',
+        session_id: shaped.sessionId,
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+      },
+      body: payload,
+      signal: req.abort,
+      plugin: PLUGIN,
+      credential: { source: member.value, apply: chatgptAuth },
+      observer: req.observer,
+      upstreamError: usageLimitError,
     }));
-    this.lastUpstream = { status: res.status, at: Date.now() };
-    req.observer?.upstreamResponse(res.status, performance.now() - started, pool.pooled ? account : undefined);
+    const account = res.account ?? pool.members[0]!.name;
 
     const onRateLimits = (data: Record<string, unknown>): void => {
       this.rateLimits.set(account, { at: Date.now(), data });
@@ -132,6 +120,14 @@ export class CodexAdapter implements ProviderAdapter {
   acceptsModel(model: string): ModelAcceptance | undefined {
     return modelAcceptance(model, this.deps.config);
   }
+}
+
+/** The ChatGPT backend wants the token and the account it belongs to. */
+function chatgptAuth(creds: CodexCredentials): { headers: Record<string, string> } {
+  if (!creds.accountId) {
+    throw new AuthError('Codex credentials carry no ChatGPT account id; run `ccproxy auth login codex`', { plugin: PLUGIN });
+  }
+  return { headers: { authorization: `Bearer ${creds.accessToken}`, 'chatgpt-account-id': creds.accountId } };
 }
 
 /**

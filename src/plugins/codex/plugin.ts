@@ -85,7 +85,7 @@ export class Plugin implements ProviderPlugin<CodexConfig> {
     const shared = {
       marginMs: rt.config.refresh_margin_seconds * 1000,
       detection: rt.detection.current(),
-      lastUpstream: rt.adapter.lastUpstream,
+      lastUpstream: rt.adapter.stats.lastResponse,
     };
     if (rt.pool.pooled) return codexPoolHealth(rt.pool, rt.adapter.rateLimits, shared);
     const { credentials, error } = await rt.tokens.inspect();

@@ -7,8 +7,8 @@
  * its own API as the core renders them for every provider.
  */
 import type { Logger } from 'pino';
-import { UpstreamConnectionError, UpstreamError, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamRequest, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse } from '../../plugin.js';
-import type { CopilotToken, CopilotTokens } from './auth/copilot-token.js';
+import { UpstreamStats, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamClient, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse } from '../../plugin.js';
+import { copilotAuth, type CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 import { modelAcceptance, resolveModel, type CopilotModels } from './models.js';
 
@@ -22,8 +22,8 @@ export interface CopilotAdapterDeps {
 
 export class CopilotAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
-  /** Last upstream outcome, for health (no extra call). */
-  lastUpstream: { status: number; at: number } | null = null;
+  /** What real requests last saw, for health (no extra call). */
+  readonly stats = new UpstreamStats();
   private readonly headers: Record<string, string>;
 
   constructor(private readonly deps: CopilotAdapterDeps) {
@@ -76,45 +76,19 @@ export class CopilotAdapter implements ProviderAdapter {
     return modelAcceptance(model, this.deps.config, this.deps.models.ids);
   }
 
-  private async send(req: AdapterRequest, body: Buffer, stream: boolean): Promise<UpstreamResponse> {
-    const { tokens } = this.deps;
-    const token = tokens.peek() ?? (await tokens.get());
-    try {
-      return await this.post(req, token, body, stream);
-    } catch (err) {
-      if (!(err instanceof UpstreamError && err.upstreamStatus === 401)) throw err;
-      this.deps.logger.info({ requestId: req.requestId }, 'Copilot refused its token (401): exchanging it again');
-      return this.post(req, await tokens.refreshAfter(token), body, stream);
-    }
-  }
-
-  private async post(req: AdapterRequest, token: CopilotToken, body: Buffer, stream: boolean): Promise<UpstreamResponse> {
-    const { config } = this.deps;
-    // Bound the wait for response headers only; a long stream is bounded by http.body_timeout.
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(new Error('header timeout')), config.timeout * 1000);
-    timeout.unref();
-    const started = performance.now();
-    try {
-      const res = await upstreamRequest({
-        dispatcher: this.deps.dispatcher,
-        url: `${token.apiBase}/chat/completions`,
-        headers: { ...this.headers, authorization: `Bearer ${token.token}`, accept: stream ? 'text/event-stream' : 'application/json' },
-        body,
-        signal: AbortSignal.any([req.signal, timer.signal]),
-        plugin: 'copilot',
-      });
-      this.lastUpstream = { status: res.status, at: Date.now() };
-      req.observer?.upstreamResponse(res.status, performance.now() - started);
-      return res;
-    } catch (err) {
-      if (timer.signal.aborted && !req.signal.aborted) {
-        throw new UpstreamConnectionError(`copilot: no response from ${new URL(token.apiBase).origin} within ${config.timeout}s`, { plugin: 'copilot', status: 504, cause: err });
-      }
-      if (err instanceof UpstreamError) this.lastUpstream = { status: err.upstreamStatus, at: Date.now() };
-      throw err;
-    } finally {
-      clearTimeout(timeout);
-    }
+  private send(req: AdapterRequest, body: Buffer, stream: boolean): Promise<UpstreamResponse> {
+    const { config, tokens } = this.deps;
+    return upstreamClient(this.deps.dispatcher).request({
+      url: `${config.api_base_url}/chat/completions`,
+      headers: { ...this.headers, accept: stream ? 'text/event-stream' : 'application/json' },
+      body,
+      signal: req.abort,
+      plugin: 'copilot',
+      credential: { source: tokens, apply: (token) => copilotAuth(token, '/chat/completions') },
+      // Bounds the wait for response headers only; a long stream is bounded by http.body_timeout.
+      timeout: config.timeout,
+      observer: req.observer,
+      stats: this.stats,
+    });
   }
 }

@@ -29,7 +29,7 @@ export function copilotHealth(github: GitHubToken | undefined, tokens: CopilotTo
     status = 'warn';
     output = `models fetch failed: ${fetched.error ?? `HTTP ${fetched.status}`}`;
   }
-  const last = adapter.lastUpstream;
+  const last = adapter.stats.lastResponse;
   return {
     status,
     componentId: 'copilot',

@@ -5,8 +5,8 @@
  * gets its dot, and a version Copilot does not offer falls back to the newest of the same family.
  * `model_map` comes first; anything else Claude-shaped, or no model at all, takes `default_model`.
  */
-import { UpstreamError, matchPattern, upstreamRequest, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
-import type { CopilotTokens } from './auth/copilot-token.js';
+import { UpstreamError, matchPattern, upstreamClient, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
+import { copilotAuth, type CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 
 const CLAUDE_NAME = /^(claude-|opus$|sonnet$|haiku$)/i;
@@ -81,16 +81,15 @@ export class CopilotModels {
     return this.inflight;
   }
 
-  private async fetch(signal?: AbortSignal, retried = false): Promise<ModelInfo[]> {
+  private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
     const { config, tokens, dispatcher } = this.deps;
-    const token = await tokens.get();
     const timeout = AbortSignal.timeout(15_000);
     try {
-      const res = await upstreamRequest({
-        dispatcher,
-        url: `${token.apiBase}/models`,
+      const res = await upstreamClient(dispatcher).request({
+        url: `${config.api_base_url}/models`,
         method: 'GET',
-        headers: { ...editorHeaders(config), accept: 'application/json', authorization: `Bearer ${token.token}` },
+        headers: { ...editorHeaders(config), accept: 'application/json' },
+        credential: { source: tokens, apply: (token) => copilotAuth(token, '/models') },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         plugin: 'copilot',
       });
@@ -108,10 +107,6 @@ export class CopilotModels {
       return models;
     } catch (err) {
       const status = err instanceof UpstreamError ? err.upstreamStatus : undefined;
-      if (status === 401 && !retried) {
-        await tokens.refreshAfter(token);
-        return this.fetch(signal, true);
-      }
       this.lastFetch = { ok: false, at: Date.now(), ...(status ? { status } : {}), error: err instanceof Error ? err.message : String(err) };
       throw err;
     }

@@ -42,7 +42,7 @@ export class Plugin implements ProviderPlugin<CopilotConfig> {
       if (this.rt) this.rt.github = found;
       return found;
     };
-    const tokens = new CopilotTokens({ config, dispatcher, githubToken });
+    const tokens = new CopilotTokens({ config, dispatcher, githubToken, logger: services.logger });
     const models = new CopilotModels({ config, tokens, dispatcher });
     const adapter = new CopilotAdapter({ config, tokens, models, dispatcher, logger: services.logger.child({ provider: this.name }) });
     const github = await resolveGitHubToken(config, services.env, file).catch(() => undefined);

@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { AuthError, UpstreamConnectionError, UpstreamError, affinityKey, UpstreamUnreadableError, upstreamRequest, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse, type JsonObject, type StreamEvent, type AccountPool, type PoolMember } from '../../plugin.js';
+import { AuthError, UpstreamStats, affinityKey, UpstreamUnreadableError, upstreamClient, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamError, type UpstreamResponse, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
 import { isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
@@ -31,8 +31,8 @@ const PATH: Record<'chat' | 'responses', string> = { chat: '/chat/completions', 
 
 export class OpenAIAdapter implements ProviderAdapter {
   readonly apis: readonly ApiFormat[] = ['anthropic', 'chat', 'responses'];
-  /** Last upstream outcome, for health (no extra call). */
-  lastUpstream: { status: number; at: number } | null = null;
+  /** What real requests last saw, for health (no extra call). */
+  readonly stats = new UpstreamStats();
   private readonly upstreamApi: 'chat' | 'responses';
 
   constructor(private readonly deps: OpenAIAdapterDeps) {
@@ -110,63 +110,50 @@ export class OpenAIAdapter implements ProviderAdapter {
     return body;
   }
 
-  private async send(req: AdapterRequest, body: JsonObject, stream: boolean): Promise<UpstreamResponse> {
-    const pool = this.deps.pool;
+  private send(req: AdapterRequest, body: JsonObject, stream: boolean): Promise<UpstreamResponse> {
+    const { settings, provider, pool } = this.deps;
     const bytes = jsonBytes(body);
-    const started = performance.now();
     const affinity = (): string | undefined => affinityKey(req.api, req.body, req.headers);
-    const { result: res, account } = await pool.run(affinity, (member) => this.sendWith(member, req, bytes, stream));
-    req.observer?.upstreamResponse(res.status, performance.now() - started, pool.pooled ? account : undefined);
-    return res;
+    return upstreamClient(this.deps.dispatcher).pooled(pool, { affinity, stats: this.stats }, (member) => ({
+      url: `${settings.base_url.replace(/\/+$/, '')}${PATH[this.upstreamApi]}`,
+      headers: {
+        ...settings.headers,
+        'content-type': 'application/json',
+        accept: stream ? 'text/event-stream' : 'application/json',
+      },
+      body: bytes,
+      signal: req.abort,
+      plugin: provider,
+      credential: { source: { token: () => this.configuredKey(member.value) }, apply: bearer },
+      // Bounds the wait for response headers only; a long stream is bounded by http.body_timeout.
+      timeout: settings.timeout,
+      observer: req.observer,
+      // In a pool, a refused key is that key's failure: the next key serves.
+      ...(pool.pooled ? { upstreamError: (err: UpstreamError) => refusedKey(err, member.name, provider) } : {}),
+    }));
   }
 
-  /** One upstream call with one key. */
-  private async sendWith(member: PoolMember<() => string | undefined>, req: AdapterRequest, body: Buffer, stream: boolean): Promise<UpstreamResponse> {
+  /** The key, or none for a local server; a remote one without a key is a setup problem the client hears about. */
+  private configuredKey(apiKey: () => string | undefined): string | undefined {
     const { settings, provider } = this.deps;
-    const key = member.value();
+    const key = apiKey();
     if (!key && !isLocalUrl(settings.base_url)) {
       throw new AuthError(
         `No API key configured for provider "${provider}" (${settings.base_url}): set api_key or api_key_env in its [plugins.openai] section`,
         { plugin: provider },
       );
     }
-    // Bound the wait for response headers only; a long stream is bounded by http.body_timeout.
-    const timer = new AbortController();
-    const timeout = setTimeout(() => timer.abort(new Error('header timeout')), settings.timeout * 1000);
-    timeout.unref();
-    try {
-      const res = await upstreamRequest({
-        dispatcher: this.deps.dispatcher,
-        url: `${settings.base_url.replace(/\/+$/, '')}${PATH[this.upstreamApi]}`,
-        headers: {
-          ...settings.headers,
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          'content-type': 'application/json',
-          accept: stream ? 'text/event-stream' : 'application/json',
-        },
-        body,
-        signal: AbortSignal.any([req.signal, timer.signal]),
-        plugin: provider,
-      });
-      this.lastUpstream = { status: res.status, at: Date.now() };
-      return res;
-    } catch (err) {
-      if (timer.signal.aborted && !req.signal.aborted) {
-        throw new UpstreamConnectionError(`${provider}: no response from ${new URL(settings.base_url).origin} within ${settings.timeout}s`, {
-          plugin: provider, status: 504, cause: err,
-        });
-      }
-      const status = (err as { upstreamStatus?: unknown }).upstreamStatus;
-      if (typeof status === 'number') this.lastUpstream = { status, at: Date.now() };
-      // In a pool, a refused key is that key's failure: the next key serves.
-      if (this.deps.pool.pooled && err instanceof UpstreamError && (err.upstreamStatus === 401 || err.upstreamStatus === 403)) {
-        throw new AuthError(`${provider}: the upstream refused key ${member.name} (HTTP ${err.upstreamStatus}): ${err.message}`, { plugin: provider, cause: err });
-      }
-      throw err;
-    } finally {
-      clearTimeout(timeout);
-    }
+    return key;
   }
+}
+
+function bearer(key: string | undefined): { headers: Record<string, string> } {
+  return { headers: key ? { authorization: `Bearer ${key}` } : {} };
+}
+
+function refusedKey(err: UpstreamError, name: string, provider: string): AuthError | undefined {
+  if (err.upstreamStatus !== 401 && err.upstreamStatus !== 403) return undefined;
+  return new AuthError(`${provider}: the upstream refused key ${name} (HTTP ${err.upstreamStatus}): ${err.message}`, { plugin: provider, cause: err });
 }
 
 /** A 2xx body that is not a JSON object (an HTML page from a proxy, a truncated body) is a 502, not our 500. */

@@ -45,7 +45,7 @@ export async function openaiHealth(instances: Instance[], now = Date.now()): Pro
       }
     }
     if (RANK[level] > RANK[status]) status = level;
-    const last = inst.adapter.lastUpstream;
+    const last = inst.adapter.stats.lastResponse;
     details[inst.provider] = {
       status: level,
       base_url: inst.settings.base_url,

@@ -11,8 +11,6 @@ interface Snap extends TokenSnapshot {
   refreshToken: string;
 }
 
-class Unauthorized extends Error {}
-
 describe('TokenRefresher', () => {
   it('returns stored credentials untouched while they are fresh', async () => {
     let refreshes = 0;
@@ -64,42 +62,31 @@ describe('TokenRefresher', () => {
     expect(r.refreshCount).toBe(2);
   });
 
-  it('withToken refreshes on 401 and retries exactly once', async () => {
+  it('refresh after a refused token: one refresh, or the token another process stored meanwhile', async () => {
     let stored: Snap = { accessToken: 'revoked', refreshToken: 'r', expiresAt: Date.now() + 3600_000 };
+    let refreshes = 0;
     const r = new TokenRefresher<Snap>({
       load: async () => stored,
       refresh: async () => {
+        refreshes++;
         stored = { accessToken: 'good', refreshToken: 'r2', expiresAt: Date.now() + 3600_000 };
         return stored;
       },
     });
-    const seen: string[] = [];
-    const out = await r.withToken(
-      async (s) => {
-        seen.push(s.accessToken);
-        if (s.accessToken !== 'good') throw new Unauthorized();
-        return 'ok';
-      },
-      (e) => e instanceof Unauthorized,
-      () => new Error('none'),
-    );
-    expect(out).toBe('ok');
-    expect(seen).toEqual(['revoked', 'good']);
-    // Still 401 after refresh: the error surfaces, no loop.
-    stored = { accessToken: 'bad', refreshToken: 'r3', expiresAt: Date.now() + 3600_000 };
-    r.invalidate();
-    const calls: string[] = [];
-    const r2 = new TokenRefresher<Snap>({ load: async () => stored, refresh: async () => stored });
-    await expect(r2.withToken(async (s) => {
-      calls.push(s.accessToken);
-      throw new Unauthorized();
-    }, (e) => e instanceof Unauthorized, () => new Error('none'))).rejects.toBeInstanceOf(Unauthorized);
-    expect(calls).toHaveLength(2);
+    const first = await r.token();
+    expect(first.accessToken).toBe('revoked');
+    const [a, b] = await Promise.all([r.refresh(first), r.refresh(first)]);
+    expect([a.accessToken, b.accessToken]).toEqual(['good', 'good']);
+    expect(refreshes).toBe(1);
+    // Another process stored a fresh token: taken without a refresh of our own.
+    stored = { accessToken: 'theirs', refreshToken: 'r3', expiresAt: Date.now() + 3600_000 };
+    expect((await r.refresh(a)).accessToken).toBe('theirs');
+    expect(refreshes).toBe(1);
   });
 
-  it('withToken throws the caller-provided error without credentials', async () => {
-    const r = new TokenRefresher<Snap>({ load: async () => null, refresh: async (s) => s });
-    await expect(r.withToken(async () => 1, () => false, () => new Error('log in first'))).rejects.toThrow('log in first');
+  it('token throws the store\'s missing error without credentials', async () => {
+    const r = new TokenRefresher<Snap>({ load: async () => null, refresh: async (s) => s, missing: () => new Error('log in first') });
+    await expect(r.token()).rejects.toThrow('log in first');
   });
 });
 

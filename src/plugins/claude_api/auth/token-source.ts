@@ -6,11 +6,16 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore } from '../../../plugin.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type TokenSource } from '../../../plugin.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { applyOAuth, credentialsPath, extractOAuth, tokensFromResponse, type ClaudeOAuthTokens } from './credentials.js';
 
 export type UpstreamCredential = { kind: 'oauth'; token: string } | { kind: 'api_key'; key: string };
+
+/** The token source of one credential kind (the request's body and URL depend on the kind). */
+export interface ClaudeCredentialSource extends TokenSource<UpstreamCredential> {
+  readonly kind: UpstreamCredential['kind'];
+}
 
 const LOGIN_HINT = 'run `ccproxy auth login claude` (or `claude` → /login)';
 
@@ -64,11 +69,12 @@ export class ClaudeTokenSource {
   }
 
   /**
-   * Run `fn` with our credential; with OAuth, a 401 from `fn` triggers one refresh and one retry.
-   * Errors that mean "no usable credentials" become AuthError (401) with the fix in the message.
+   * Where this request's credential comes from: the API key, or the OAuth token (refreshed once
+   * when the API refuses it). Errors that mean "no usable credentials" are AuthError (401) with the
+   * fix in the message.
    */
-  async withCredential<R>(fn: (cred: UpstreamCredential) => Promise<R>, isUnauthorized: (err: unknown) => boolean): Promise<R> {
-    // A configured API key needs no file read: no await on that (hot) path.
+  async source(): Promise<ClaudeCredentialSource> {
+    // A configured API key needs no file read.
     let mode: 'oauth' | 'api_key' | 'none' | undefined = this.fixedMode();
     if (mode === undefined) {
       try {
@@ -77,31 +83,38 @@ export class ClaudeTokenSource {
         throw asAuthError(err);
       }
     }
-    if (mode === 'api_key') {
-      try {
-        return await fn({ kind: 'api_key', key: this.config.api_key! });
-      } catch (err) {
-        if (isUnauthorized(err)) throw new AuthError(`Anthropic rejected plugins.claude_api.api_key: ${(err as Error).message}`, { cause: err });
-        throw err;
-      }
-    }
     if (mode === 'none') {
       throw new AuthError(`No Claude credentials: no OAuth token in ${this.file.path} and no plugins.claude_api.api_key; ${LOGIN_HINT}`);
     }
-    try {
-      return await this.refresher.withToken(
-        (t) => fn({ kind: 'oauth', token: t.accessToken }),
-        isUnauthorized,
-        () => new AuthError(`No Claude OAuth credentials in ${this.file.path}; ${LOGIN_HINT}`),
-      );
-    } catch (err) {
-      if (isUnauthorized(err)) {
-        // Still 401 after a refresh: the grant itself is gone (revoked, logged out elsewhere).
-        throw new AuthError(`Anthropic rejected the Claude OAuth token even after a refresh: ${(err as Error).message}; ${LOGIN_HINT}`, { cause: err });
-      }
-      throw asAuthError(err);
-    }
+    return mode === 'api_key' ? this.apiKey : this.oauth;
   }
+
+  private readonly apiKey: ClaudeCredentialSource = {
+    kind: 'api_key',
+    token: () => ({ kind: 'api_key', key: this.config.api_key! }),
+    rejected: (err) => new AuthError(`Anthropic rejected plugins.claude_api.api_key: ${err.message}`, { cause: err }),
+  };
+
+  private readonly oauth: ClaudeCredentialSource = {
+    kind: 'oauth',
+    token: async () => {
+      try {
+        return { kind: 'oauth', token: (await this.refresher.token()).accessToken };
+      } catch (err) {
+        throw asAuthError(err);
+      }
+    },
+    refresh: async (failed) => {
+      try {
+        // The refresher tells credentials apart by their access token.
+        return { kind: 'oauth', token: (await this.refresher.refresh({ accessToken: failed.kind === 'oauth' ? failed.token : '' })).accessToken };
+      } catch (err) {
+        throw asAuthError(err);
+      }
+    },
+    // Still 401 after a refresh: the grant itself is gone (revoked, logged out elsewhere).
+    rejected: (err) => new AuthError(`Anthropic rejected the Claude OAuth token even after a refresh: ${err.message}; ${LOGIN_HINT}`, { cause: err }),
+  };
 }
 
 /** Refresh and file failures reach the client as a 401 that says what to do (502: the token endpoint's own fault). */

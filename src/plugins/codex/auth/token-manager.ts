@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, UpstreamError, type CredentialStore, type IssuedTokens } from '../../../plugin.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type IssuedTokens, type TokenSource, type UpstreamError } from '../../../plugin.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
 
@@ -22,7 +22,7 @@ export interface CodexTokenManagerOptions {
   store?: (file: CredentialFile<AuthFileJson>) => CredentialStore<AuthFileJson>;
 }
 
-export class CodexTokenManager {
+export class CodexTokenManager implements TokenSource<CodexCredentials> {
   /** The auth.json, or (credentials_store = "redis") the account's sealed entry in Redis. */
   readonly file: CredentialStore<AuthFileJson>;
   readonly refresher: TokenRefresher<CodexCredentials>;
@@ -38,7 +38,7 @@ export class CodexTokenManager {
         extract: parseCodexAuth,
         exchange: (s) => this.exchange(s),
         apply: (content, next) => withNewTokens(content, toTokenResponse(next)),
-        missing: () => new AuthError(`No Codex credentials in ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
+        missing: () => new AuthError(`No Codex credentials found at ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
       }),
       marginMs: opts.config.refresh_margin_seconds * 1000,
       logger: opts.logger,
@@ -63,27 +63,19 @@ export class CodexTokenManager {
     }
   }
 
-  /**
-   * Run an upstream call with a valid token; on a 401 refresh (or pick up a token another process
-   * stored) and retry once. Credential problems surface as AuthError (401 in the client's format).
-   */
-  async withToken<R>(fn: (creds: CodexCredentials) => Promise<R>): Promise<R> {
-    try {
-      return await this.refresher.withToken(
-        fn,
-        (err) => err instanceof UpstreamError && err.upstreamStatus === 401,
-        () => new AuthError(`No Codex credentials found at ${this.file.path}; ${LOGIN_FIX}`, { plugin: PLUGIN }),
-      );
-    } catch (err) {
-      if (err instanceof CredentialFileError) {
-        throw new AuthError(`Codex credentials unusable: ${err.message}`, { plugin: PLUGIN, cause: err });
-      }
-      if (err instanceof UpstreamError && err.upstreamStatus === 401) {
-        // Still refused after a refresh: the grant itself is gone (revoked, logged out elsewhere).
-        throw new AuthError(`The ChatGPT backend refused the Codex token even after a refresh: ${err.message}; ${LOGIN_FIX}`, { plugin: PLUGIN, cause: err });
-      }
-      throw err;
-    }
+  /** A valid token (refreshed when expiring). Credential problems surface as AuthError (401 in the client's format). */
+  token(): Promise<CodexCredentials> {
+    return usable(this.refresher.token());
+  }
+
+  /** The backend refused `failed` (401): a token another process stored, else one refresh. */
+  refresh(failed: CodexCredentials): Promise<CodexCredentials> {
+    return usable(this.refresher.refresh(failed));
+  }
+
+  /** Still refused after a refresh: the grant itself is gone (revoked, logged out elsewhere). */
+  rejected(err: UpstreamError): AuthError {
+    return new AuthError(`The ChatGPT backend refused the Codex token even after a refresh: ${err.message}; ${LOGIN_FIX}`, { plugin: PLUGIN, cause: err });
   }
 
   /** The token endpoint call. Failures become AuthError so the client sees a clear 401. */
@@ -114,6 +106,18 @@ export class CodexTokenManager {
     if (!next) throw new AuthError('Codex token refresh returned unusable tokens', { plugin: PLUGIN });
     this.opts.logger?.info({ expiresAt: next.expiresAt }, 'codex access token refreshed');
     return next;
+  }
+}
+
+/** A credentials file that cannot be used is the user's to fix: a 401 that says so. */
+async function usable(credentials: Promise<CodexCredentials>): Promise<CodexCredentials> {
+  try {
+    return await credentials;
+  } catch (err) {
+    if (err instanceof CredentialFileError) {
+      throw new AuthError(`Codex credentials unusable: ${err.message}`, { plugin: PLUGIN, cause: err });
+    }
+    throw err;
   }
 }
 

@@ -5,9 +5,10 @@
  * requests that find it expired wait for the same exchange. The answer names the API base URL
  * (`endpoints.api`) and the plan (`sku`), which health reports.
  */
-import { AuthError, UpstreamError, secrets, upstreamRequest, type CoreServices } from '../../../plugin.js';
+import { AuthError, UpstreamError, secrets, upstreamRequest, type CoreServices, type TokenSource } from '../../../plugin.js';
 import { editorHeaders, type CopilotConfig } from '../config.js';
 import type { GitHubToken } from './github-token.js';
+import type { Logger } from 'pino';
 
 export interface CopilotToken {
   token: string;
@@ -15,6 +16,11 @@ export interface CopilotToken {
   expiresAt: number;
   apiBase: string;
   plan?: string;
+}
+
+/** A request to Copilot's API with `token`: the bearer, and the API base the exchange named. */
+export function copilotAuth(token: CopilotToken, path: string): { headers: Record<string, string>; url: string } {
+  return { headers: { authorization: `Bearer ${token.token}` }, url: `${token.apiBase}${path}` };
 }
 
 export interface ExchangeRecord {
@@ -29,11 +35,12 @@ export interface CopilotTokenDeps {
   dispatcher: CoreServices['httpClient'];
   githubToken: () => Promise<GitHubToken | undefined>;
   now?: () => number;
+  logger?: Pick<Logger, 'info'>;
 }
 
 const NOT_LOGGED_IN = 'No GitHub token for Copilot: run `ccproxy auth login copilot`, or set github_token / the COPILOT_GITHUB_TOKEN variable';
 
-export class CopilotTokens {
+export class CopilotTokens implements TokenSource<CopilotToken> {
   private current: CopilotToken | null = null;
   private inflight: Promise<CopilotToken> | null = null;
   private readonly now: () => number;
@@ -51,14 +58,14 @@ export class CopilotTokens {
     return t && t.expiresAt - this.deps.config.refresh_margin * 1000 > this.now() ? t : null;
   }
 
-  /** A usable token: the held one, or the result of the (single) exchange in flight. */
-  get(): Promise<CopilotToken> {
-    const held = this.peek();
-    return held ? Promise.resolve(held) : this.exchange();
+  /** A usable token: the held one (no promise on the hot path), or the result of the (single) exchange in flight. */
+  token(): CopilotToken | Promise<CopilotToken> {
+    return this.peek() ?? this.exchange();
   }
 
   /** The API refused `stale` (401): exchange again, unless someone already replaced it. */
-  refreshAfter(stale: CopilotToken): Promise<CopilotToken> {
+  refresh(stale: CopilotToken): Promise<CopilotToken> {
+    this.deps.logger?.info('Copilot refused its token (401): exchanging it again');
     if (this.current && this.current !== stale && this.peek()) return Promise.resolve(this.current);
     if (this.current === stale) this.current = null;
     return this.exchange();
