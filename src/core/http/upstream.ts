@@ -98,8 +98,9 @@ export async function upstreamRequest(opts: UpstreamRequestOptions): Promise<Ups
     throw new UpstreamConnectionError('Upstream URL is not a valid http(s) URL', { plugin: opts.plugin, retryable: false });
   }
   const method = opts.method ?? 'POST';
-  // A request tracer listens: it sees this attempt as it goes (see exchange-tap.ts).
-  const tap = currentTap()?.upstream(method, `${target.origin}${target.path}`, headers, opts.body);
+  // A request tracer listens: it sees this attempt as it goes (see exchange-tap.ts). The upstream
+  // client's own interceptor reports its attempts, with the credential they carry.
+  const tap = opts.call ? undefined : currentTap()?.upstream(method, `${target.origin}${target.path}`, headers, opts.body);
   let res: UpstreamResponse;
   const dispatch: UpstreamDispatchOptions = {
     origin: target.origin,

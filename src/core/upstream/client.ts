@@ -1,8 +1,8 @@
 /**
  * The upstream client every provider calls through: `upstreamRequest` (error statuses as
  * UpstreamError, compressed bodies decoded) on the shared agent (`[http]` keep-alive,
- * connect/headers/body timeouts), composed with undici interceptors — the provider's response
- * timeout, credentials from a token source with refresh-and-retry-once on 401, and the outcome
+ * connect/headers/body timeouts), composed with undici interceptors — the request tracer's tap,
+ * the provider's response timeout, credentials from a token source with refresh-and-retry-once on 401, and the outcome
  * observer that feeds `upstream.response` — plus, around them, the account pool (failover before
  * the first byte, cooldowns) and the health record. One code path for every provider.
  *
@@ -17,12 +17,14 @@
 import type { Dispatcher } from 'undici';
 import type { RequestObserver } from '../adapter.js';
 import { UpstreamConnectionError, UpstreamError } from '../errors.js';
+import { currentTap } from '../http/exchange-tap.js';
 import { upstreamRequest, type UpstreamRequestOptions, type UpstreamResponse } from '../http/upstream.js';
 import type { AccountPool, PoolMember } from '../pool/pool.js';
 import type { UpstreamCallContext } from './context.js';
 import { credentials } from './credentials.js';
 import { observeOutcome } from './observe.js';
 import type { UpstreamStats } from './stats.js';
+import { tapAttempts } from './tap.js';
 import { responseTimeout } from './timeout.js';
 import type { CredentialUse } from './token-source.js';
 
@@ -52,14 +54,16 @@ export class UpstreamClient {
 
   constructor(dispatcher: Dispatcher) {
     // compose(a, b, c): c is outermost. The observer sees the request as the client does (after
-    // a retry); the timeout bounds each attempt.
-    this.#dispatcher = dispatcher.compose(responseTimeout(), credentials(), observeOutcome());
+    // a retry); the timeout bounds each attempt; the tracer's tap sees each attempt as sent.
+    this.#dispatcher = dispatcher.compose(tapAttempts(), responseTimeout(), credentials(), observeOutcome());
   }
 
   /** One call; resolves for 1xx–3xx, throws UpstreamError (≥ 400), AuthError or UpstreamConnectionError. */
   async request<C>(opts: UpstreamCallOptions<C>): Promise<UpstreamResponse> {
     const { credential, timeout, observer, account, stats, upstreamError, ...request } = opts;
     const call: UpstreamCallContext = { plugin: opts.plugin };
+    const tap = currentTap();
+    if (tap) call.tap = tap;
     if (credential) call.credential = credential as CredentialUse<unknown>;
     if (observer) call.observer = observer;
     if (account !== undefined) call.account = account;

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { RequestObserver } from '../adapter.js';
+import type { ExchangeTap } from '../http/exchange-tap.js';
 import type { CredentialUse } from './token-source.js';
 
 export interface UpstreamCallContext {
@@ -20,6 +21,11 @@ export interface UpstreamCallContext {
   sent?: Record<string, string>;
   /** The URL the credential sent the request to, when it chose one. */
   sentUrl?: string;
+  /**
+   * The request tracer's tap of the model request the call runs for, taken when the call starts:
+   * a retry is dispatched from undici's callbacks, outside the request's async scope.
+   */
+  tap?: ExchangeTap;
 }
 
 export interface UpstreamDispatchOptions extends Dispatcher.DispatchOptions {

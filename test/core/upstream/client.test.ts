@@ -12,6 +12,8 @@ import { MemoryPoolState } from '../../../src/core/pool/state.js';
 import { TokenRefresher } from '../../../src/core/auth/refresher.js';
 import { UpstreamClient, UpstreamStats, type TokenSource, type UpstreamCallOptions } from '../../../src/core/upstream/index.js';
 import type { RequestObserver } from '../../../src/core/adapter.js';
+import type { EventBus, RequestEvents } from '../../../src/core/events.js';
+import { ExchangeTap, runTapped } from '../../../src/core/http/exchange-tap.js';
 import { startCredentialedUpstream, type CredentialedUpstream } from '../../fakes/credentialed-upstream.js';
 
 let upstream: CredentialedUpstream;
@@ -174,6 +176,18 @@ describe('UpstreamClient timeout, decompression, observer, stats', () => {
     // An error status is the client's error, not an upstream response.
     await client.request(call({ token: () => 'bad' }, { observer })).catch(() => undefined);
     expect(observer.seen).toHaveLength(1);
+  });
+
+  it('a request tracer sees each attempt as it was sent, credential included', async () => {
+    upstream.valid.add('fresh');
+    const pieces: Array<RequestEvents['exchange']> = [];
+    const events: EventBus = { emit: (_name, piece) => void pieces.push(piece as RequestEvents['exchange']), has: () => true, on: () => () => undefined };
+    await runTapped(new ExchangeTap(events, 'req_1', 'test'), async () => {
+      await (await client.request(call(rotating('stale', 'fresh')))).body.text();
+    });
+    const sent = pieces.filter((p) => p.leg === 'upstream' && p.part === 'request');
+    expect(sent.map((p) => [p.attempt, p.url, p.headers?.authorization])).toEqual([[1, `${upstream.url}/echo`, 'Bearer stale'], [2, `${upstream.url}/echo`, 'Bearer fresh']]);
+    expect(pieces.filter((p) => p.part === 'response').map((p) => [p.attempt, p.status])).toEqual([[1, 401], [2, 200]]);
   });
 
   it('stats record the last outcome for health', async () => {
