@@ -3,7 +3,7 @@
  * maps to each API's error `type`) and, when raised inside a plugin, the plugin's name. The HTTP
  * layer renders it in the error body of the API the request came in on (renderError).
  */
-import type { ApiFormat } from './adapter.js';
+import type { ApiFormat } from '../formats/types.js';
 import { secrets } from './secrets.js';
 
 /** Kinds shared by both wire formats; each maps to an Anthropic and an OpenAI error type. */

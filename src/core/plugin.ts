@@ -6,6 +6,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { CoreServices } from './services.js';
 import type { ProviderAdapter } from './adapter.js';
+import type { ScheduledTaskDefinition } from './types.js';
+
+export type { ScheduledTaskDefinition } from './types.js';
 
 /** Base schema every plugin's config section extends (`[plugins.<name>]`). */
 export const PluginConfigSchema = z.object({
@@ -31,23 +34,6 @@ export interface HealthCheckResult {
   observedValue?: unknown;
   observedUnit?: string;
   details?: Record<string, unknown>;
-}
-
-/** What a scheduled task does each run; resolve `false` or throw to count as a failure (backoff). */
-export interface ScheduledTaskDefinition {
-  /** Unique across the process; by convention `<plugin>_<what>`. */
-  name: string;
-  intervalSeconds: number;
-  run: (signal: AbortSignal) => Promise<boolean | void>;
-  enabled?: boolean;
-  /** Do not run at registration; first run after one interval (the spec's `skip_initial_run`). */
-  skipInitialRun?: boolean;
-  /** Random extra delay in [0, jitterSeconds) added to each interval so tasks do not align. */
-  jitterSeconds?: number;
-  /** Upper bound for the exponential backoff after consecutive failures. */
-  maxBackoffSeconds?: number;
-  /** Bound for one run; the run's signal is aborted after it. */
-  timeoutSeconds?: number;
 }
 
 /** Fields shared by every plugin, provider or not. */

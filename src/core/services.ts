@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import type { EventBus } from './events.js';
 import type { Settings } from './config/schema.js';
-import type { ScheduledTaskDefinition } from './plugin.js';
+import type { ScheduledTaskDefinition } from './types.js';
 import type { PoolState } from './pool/state.js';
 
 export interface SchedulerApi {

@@ -3,7 +3,7 @@
  * `src/formats/<from>-to-<to>/` whose `index.ts` exports `direction: Direction`; a direction that
  * is not registered here yet throws "not implemented" when used.
  */
-import type { ApiFormat } from '../core/adapter.js';
+import type { ApiFormat, ConvertOptions, JsonObject, StreamEvent } from './types.js';
 import { ProxyError, ValidationError } from '../core/errors.js';
 import { direction as anthropicToChat } from './anthropic-to-chat/index.js';
 import { direction as anthropicToResponses } from './anthropic-to-responses/index.js';
@@ -14,20 +14,7 @@ import { direction as responsesToAnthropic } from './responses-to-anthropic/inde
 import { direction as responsesToChat } from './responses-to-chat/index.js';
 import { unreadableAnswer } from './unreadable.js';
 
-export type JsonObject = Record<string, unknown>;
-export type StreamEvent = JsonObject;
-
-export interface ConvertOptions {
-  /** Called for every field dropped because the target has no counterpart (log at debug). */
-  onDrop?: (field: string, reason: string) => void;
-  /** Model name to put in the converted request/response (routing/model_map already applied). */
-  model?: string;
-  /**
-   * The client's original request body, for response/stream converters that must restore
-   * client-only shapes (e.g. Responses `custom` tools answered by an Anthropic upstream).
-   */
-  clientRequest?: JsonObject;
-}
+export type { ConvertOptions, JsonObject, StreamEvent } from './types.js';
 
 /** `<from>-to-<to>` → its Direction. Each direction folder registers here. */
 const DIRECTIONS: Partial<Record<`${ApiFormat}-to-${ApiFormat}`, Direction>> = {

@@ -6,7 +6,7 @@
  * Direction semantics: `chat-to-anthropic.request` turns a Chat client's request into an Anthropic
  * upstream request; the reply comes back through `anthropic-to-chat.response` / `.stream`.
  */
-import type { ConvertOptions, JsonObject, StreamEvent } from './convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from './types.js';
 
 export interface Direction {
   request(body: JsonObject, opts: ConvertOptions): JsonObject;

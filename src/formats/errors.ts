@@ -5,10 +5,10 @@
  * this module reads an upstream's error in one format into an `ErrorInfo` and writes it in another.
  * `errorBody` delegates to core's `renderError` so HTTP error bodies look the same everywhere.
  */
-import type { ApiFormat } from '../core/adapter.js';
+import type { ApiFormat } from './types.js';
 import { ANTHROPIC_TYPE, KIND_STATUS, OPENAI_TYPE, ProxyError, kindForStatus, renderError } from '../core/errors.js';
 import type { ErrorKind } from '../core/errors.js';
-import type { JsonObject, StreamEvent } from './convert.js';
+import type { JsonObject, StreamEvent } from './types.js';
 
 /** One error, format-neutral. */
 export interface ErrorInfo {

@@ -15,7 +15,7 @@
  *   serializeSseStream(format, events)     → AsyncIterable<string> of SSE text (adds [DONE] for chat)
  *   convertErrorBody / errorEvent          → error bodies and mid-stream error events per format
  */
-export type { ApiFormat } from '../core/adapter.js';
+export type { ApiFormat } from './types.js';
 export * from './convert.js';
 export { parseSse, parseSseStream, serializeSse, serializeSseEvent, serializeSseStream } from './sse.js';
 export type { SseMessage } from './sse.js';

@@ -7,9 +7,9 @@
  * Both sides avoid per-chunk regexes: they sit on every streamed token.
  */
 import { createParser } from 'eventsource-parser';
-import type { ApiFormat } from '../core/adapter.js';
+import type { ApiFormat } from './types.js';
 import type { ErrorKind } from '../core/errors.js';
-import type { JsonObject, StreamEvent } from './convert.js';
+import type { JsonObject, StreamEvent } from './types.js';
 import { errorEvent } from './errors.js';
 import { unreadableAnswer, unreadableEvent } from './unreadable.js';
 

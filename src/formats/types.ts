@@ -6,6 +6,23 @@
 /** The three client-facing APIs. */
 export type ApiFormat = 'anthropic' | 'chat' | 'responses';
 
+/** A JSON object as the converters read and build them. */
+export type JsonObject = Record<string, unknown>;
+/** One parsed stream event of a format (Anthropic event data, a Chat chunk, a Responses event). */
+export type StreamEvent = JsonObject;
+
+export interface ConvertOptions {
+  /** Called for every field dropped because the target has no counterpart (log at debug). */
+  onDrop?: (field: string, reason: string) => void;
+  /** Model name to put in the converted request/response (routing/model_map already applied). */
+  model?: string;
+  /**
+   * The client's original request body, for response/stream converters that must restore
+   * client-only shapes (e.g. Responses `custom` tools answered by an Anthropic upstream).
+   */
+  clientRequest?: JsonObject;
+}
+
 /**
  * Tokens one request used, the same way on every API and provider. The four counts are disjoint:
  * total input = uncachedInputTokens + cacheReadTokens + cacheWriteTokens.

@@ -4,13 +4,13 @@
  * stream has started, the client API's error event) that says the answer was unreadable and where,
  * by its shape only: the upstream's text may carry anything, credentials included.
  */
-import type { ApiFormat } from '../core/adapter.js';
+import type { ApiFormat } from './types.js';
 import { ProxyError, UpstreamUnreadableError } from '../core/errors.js';
 import { AnthropicResponseSchema } from './models/anthropic.js';
 import { ChatResponseSchema } from './models/chat.js';
 import { ResponsesResponseSchema } from './models/responses.js';
 import { modelIssue } from './models/validate.js';
-import type { StreamEvent } from './convert.js';
+import type { StreamEvent } from './types.js';
 import { errorEvent } from './errors.js';
 
 const API_NAME: Record<ApiFormat, string> = { anthropic: 'Messages', chat: 'Chat Completions', responses: 'Responses' };

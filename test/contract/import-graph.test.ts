@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importCycles } from '../helpers/import-cycles.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SRC = path.join(ROOT, 'src');
@@ -68,5 +69,28 @@ describe('the plugin seam', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([]);
     expect(readFileSync(path.join(ROOT, 'dist', 'plugin.d.ts'), 'utf8')).toContain('ProviderPlugin');
+  });
+});
+
+describe('no import cycles', () => {
+  it('no file under src reaches itself through its imports, type-only ones included', () => {
+    const files = new Map(tsFiles(SRC).map((f) => [f, readFileSync(f, 'utf8')]));
+    const cycles = importCycles(files).map((c) => c.map((f) => path.relative(SRC, f)).join(' → '));
+    // Shared types go in a leaf (`src/core/types.ts`, `src/formats/types.ts`, a folder's types.ts) that imports nothing.
+    expect(cycles).toEqual([]);
+  });
+
+  it('the check finds a type-only cycle (it would catch one)', () => {
+    const a = path.join(SRC, 'x', 'a.ts');
+    const b = path.join(SRC, 'x', 'b.ts');
+    const c = path.join(SRC, 'x', 'c.ts');
+    const files = new Map([
+      [a, "import type { B } from './b.js';\nexport interface A { b: B }"],
+      [b, "export type { C } from './c.js';\nexport interface B { n: number }"],
+      [c, "import type { A } from './a.js';\nexport type C = A;"],
+    ]);
+    expect(importCycles(files)).toEqual([[a, b, c]]);
+    files.set(c, 'export type C = number;');
+    expect(importCycles(files)).toEqual([]);
   });
 });

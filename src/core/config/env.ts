@@ -6,7 +6,7 @@
  */
 import { coerceEnvValue } from './coerce.js';
 import { lookup, setPath, type Tree } from './tree.js';
-import type { UnknownKey } from './unknown.js';
+import type { UnknownKey } from './types.js';
 import { unwrap, type ZodLike } from './zod-walk.js';
 
 export interface EnvLayer {

@@ -2,7 +2,7 @@
  * Plain-object helpers for config layers: deep merge (objects merge, arrays and scalars replace),
  * leaf flattening to dotted key paths, and finding keys a schema does not know (typos).
  */
-import type { UnknownKey } from './unknown.js';
+import type { UnknownKey } from './types.js';
 import { unwrap, type ZodLike } from './zod-walk.js';
 
 export type Tree = Record<string, unknown>;

@@ -5,12 +5,10 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { envNameFor } from './env.js';
+import type { UnknownKey } from './types.js';
 
-/** An unknown key: its full dotted path as segments and the names known at its level. */
-export interface UnknownKey {
-  path: string[];
-  known: string[];
-}
+export type { UnknownKey } from './types.js';
+
 
 /** The candidate nearest to `name`, if it is near enough to be a likely typo. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

@@ -2,9 +2,22 @@
  * The HTML form of the `GET /` page: one small static document, no script, no external resource.
  * Every value is escaped (plugin names, titles and health outputs come from third-party plugins).
  */
-import type { HomeDocument } from './home-page.js';
+import type { ApiFormat } from '../adapter.js';
+import type { HealthDocument } from '../health/aggregate.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** What `GET /` shows, as JSON or rendered here as HTML. */
+export interface HomeDocument {
+  name: 'ccproxy';
+  version: string;
+  base_url: string;
+  status: HealthDocument['status'];
+  root_routes: string[];
+  providers: Array<{ name: string; base_url: string; apis: readonly ApiFormat[]; status?: string; output?: string }>;
+  not_running: Array<{ name: string; state: string; reason?: string }>;
+  links: Array<{ title: string; href: string; plugin?: string }>;
+}
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);

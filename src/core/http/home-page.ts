@@ -9,7 +9,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ApiFormat } from '../adapter.js';
 import type { HealthDocument } from '../health/aggregate.js';
 import type { PageLink } from '../plugin.js';
-import { renderHomeHtml } from './home-html.js';
+import { renderHomeHtml, type HomeDocument } from './home-html.js';
+
+export type { HomeDocument } from './home-html.js';
 import './fastify-types.js';
 
 export interface HomeProvider {
@@ -30,17 +32,6 @@ export interface HomePageOptions {
   pluginLinks: () => Array<PageLink & { plugin: string }>;
   /** Names of the documents served under `/docs/` (see docs-routes.ts). */
   docs: readonly string[];
-}
-
-export interface HomeDocument {
-  name: 'ccproxy';
-  version: string;
-  base_url: string;
-  status: HealthDocument['status'];
-  root_routes: string[];
-  providers: Array<{ name: string; base_url: string; apis: readonly ApiFormat[]; status?: string; output?: string }>;
-  not_running: Array<{ name: string; state: string; reason?: string }>;
-  links: Array<{ title: string; href: string; plugin?: string }>;
 }
 
 const ROOT_ROUTES = ['POST /v1/messages', 'POST /v1/messages/count_tokens', 'POST /v1/chat/completions', 'POST /v1/responses', 'GET /v1/models'];

@@ -4,7 +4,7 @@
  * signature from `signature_delta`, stop reason and cumulative usage from `message_delta`.
  * An `error` event throws an UpstreamError.
  */
-import type { JsonObject, StreamEvent } from '../convert.js';
+import type { JsonObject, StreamEvent } from '../types.js';
 import { cloneJson, streamErrorFrom, truncatedStream, unexpectedEvent } from './stream-error.js';
 
 interface Block extends JsonObject {

@@ -6,7 +6,7 @@
  * concatenated), the last non-null `finish_reason`, and the usage chunk's usage. An error object
  * in the stream throws an UpstreamError.
  */
-import type { JsonObject, StreamEvent } from '../convert.js';
+import type { JsonObject, StreamEvent } from '../types.js';
 import { streamErrorFrom, truncatedStream } from './stream-error.js';
 
 interface ToolCallDelta {

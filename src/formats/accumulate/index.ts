@@ -1,6 +1,6 @@
 /** Stream → complete response, per format. */
-import type { ApiFormat } from '../../core/adapter.js';
-import type { JsonObject, StreamEvent } from '../convert.js';
+import type { ApiFormat } from '../types.js';
+import type { JsonObject, StreamEvent } from '../types.js';
 import { unreadableAnswer } from '../unreadable.js';
 import { accumulateAnthropic } from './anthropic.js';
 import { accumulateChat } from './chat.js';

@@ -5,7 +5,7 @@
  * upstreams send it that way with `store: false`). `error` and `response.failed` throw an
  * UpstreamError.
  */
-import type { JsonObject, StreamEvent } from '../convert.js';
+import type { JsonObject, StreamEvent } from '../types.js';
 import { cloneJson, streamErrorFrom, truncatedStream, unexpectedEvent } from './stream-error.js';
 
 interface Item extends JsonObject {

@@ -3,9 +3,9 @@
  * (core's catalogue) with the kind and status the error event implies, so a non-stream client of a
  * stream-only upstream gets a proper error response.
  */
-import type { ApiFormat } from '../../core/adapter.js';
+import type { ApiFormat } from '../types.js';
 import { UpstreamError, UpstreamUnreadableError, type ProxyError } from '../../core/errors.js';
-import type { StreamEvent } from '../convert.js';
+import type { StreamEvent } from '../types.js';
 import { readErrorEvent } from '../errors.js';
 import { UNREADABLE } from '../unreadable.js';
 

@@ -5,7 +5,7 @@
  * text; PDFs become `file` parts (`file_data` data URL). Chat `tool` messages carry text only, so
  * images inside a tool_result are returned separately for the caller to put in a user message.
  */
-import type { ConvertOptions } from '../convert.js';
+import type { ConvertOptions } from '../types.js';
 import { dataUrl, sourceUrl } from '../shared/data-url.js';
 import { markToolError } from '../shared/tool-error.js';
 import type { AnthropicBlock } from '../shared/wire.js';

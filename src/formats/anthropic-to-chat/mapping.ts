@@ -3,7 +3,7 @@
  * error bodies, in Chat's field names. The logic lives in shared/ (stop-reason, usage, ids) and
  * errors.ts, common with the Responses directions; these only rename.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import { errorEvent } from '../errors.js';
 import { convertId } from '../shared/ids.js';
 import { anthropicStopReason, stopKind } from '../shared/stop-reason.js';

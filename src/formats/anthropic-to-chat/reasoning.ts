@@ -15,7 +15,7 @@
  * Anthropic client sends it back to a Chat upstream, the text returns as `reasoning_content`
  * (which reasoning models such as DeepSeek's want back during tool loops).
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import { isChatReasoningSignature, isProxyIssued } from '../shared/reasoning-signature.js';
 import type { AnthropicBlock } from '../shared/wire.js';
 import type { ReasoningDetail } from './wire.js';

@@ -15,7 +15,7 @@
  *   field; `max_tokens` is rejected by its reasoning models); streaming always asks for usage so
  *   the Anthropic client gets its `message_delta` usage.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { blocksOf, openaiToolChoice, openaiUserId, systemText } from '../shared/anthropic-request.js';
 import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
 import { view } from '../shared/wire.js';

@@ -7,7 +7,7 @@
  * `reasoning_details` carrying the signatures (see reasoning.ts); server tool blocks are dropped.
  * An Anthropic error body becomes an OpenAI error body.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { view } from '../shared/wire.js';
 import type { AnthropicResponse } from '../shared/wire.js';
 import { chatId, chatUsage, finishReason, openaiErrorBody } from './mapping.js';

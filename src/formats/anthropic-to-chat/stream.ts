@@ -11,7 +11,7 @@
  * `stream_options.include_usage`) a usage chunk with `choices: []`. An `error` event becomes an
  * OpenAI error object and ends the stream; so does an upstream that ends before message_stop.
  */
-import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../types.js';
 import { AnthropicEventReader, readAnthropicStream } from '../shared/anthropic-events.js';
 import type { AnthropicDelta, AnthropicError } from '../shared/anthropic-events.js';
 import { view } from '../shared/wire.js';

@@ -6,7 +6,7 @@
  * A tool_result's `is_error` has no Responses field, so it travels as a leading marker line
  * (shared/tool-error.ts) that the model reads and the reverse direction strips again.
  */
-import type { ConvertOptions } from '../convert.js';
+import type { ConvertOptions } from '../types.js';
 import { dataUrl, sourceUrl } from '../shared/data-url.js';
 import { markToolError, TOOL_ERROR_MARKER } from '../shared/tool-error.js';
 import type { AnthropicBlock } from '../shared/wire.js';

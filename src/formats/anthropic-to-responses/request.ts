@@ -14,7 +14,7 @@
  *   budget picks low/medium/high, adaptive defaults to medium; disabled/absent sends no reasoning
  *   (shared/reasoning-effort.ts, shared with anthropic-to-chat).
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { blocksOf, openaiToolChoice, openaiUserId, systemText } from '../shared/anthropic-request.js';
 import { openaiReasoningEffort } from '../shared/reasoning-effort.js';
 import { decodeResponsesReasoning } from '../shared/reasoning-signature.js';

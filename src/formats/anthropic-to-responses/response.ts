@@ -10,7 +10,7 @@
  * (max_output_tokens), refusal → `incomplete` (content_filter), everything else `completed`.
  * Usage: Responses `input_tokens` includes cached tokens, so Anthropic's three input counters add up.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { errorEvent } from '../errors.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
 import { convertId } from '../shared/ids.js';

@@ -13,7 +13,7 @@
  * the full output; an `error` event or a stream that ends early → `response.failed`.
  * Items and ids are the same as the non-stream converter (./response.ts) produces.
  */
-import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../types.js';
 import { AnthropicEventReader, readAnthropicStream } from '../shared/anthropic-events.js';
 import type { AnthropicDelta, AnthropicError } from '../shared/anthropic-events.js';
 import { JsonStringFieldStream } from '../shared/custom-tool.js';

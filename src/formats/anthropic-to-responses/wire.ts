@@ -3,7 +3,7 @@
  * folders import them); the Anthropic side and `view` are in `shared/wire.ts`, shared with the
  * Chat directions. Everything optional where the wire allows it to be missing.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 
 // ---- Responses -------------------------------------------------------------------------------
 

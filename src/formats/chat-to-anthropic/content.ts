@@ -6,7 +6,7 @@
  * is skipped because Anthropic rejects empty text blocks.
  */
 import type { ChatPart } from '../anthropic-to-chat/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
 import { unmarkToolErrorParts } from '../shared/tool-error.js';
 

@@ -22,7 +22,7 @@
  */
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
 import type { ChatMessage, ChatPart, ChatTool } from '../anthropic-to-chat/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { anthropicToolChoice, toolInput } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';
 import { view } from '../shared/wire.js';

@@ -10,7 +10,7 @@
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
 import type { ChatMessage, ChatResponse } from '../anthropic-to-chat/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { anthropicMessage, toolUseBlock } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';

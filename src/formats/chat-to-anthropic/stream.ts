@@ -19,7 +19,7 @@
 import { anthropicErrorBody, anthropicUsage, messageId, stopReason } from '../anthropic-to-chat/mapping.js';
 import { thinkingFromDetail } from '../anthropic-to-chat/reasoning.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage, ReasoningDetail } from '../anthropic-to-chat/wire.js';
-import type { ConvertOptions, StreamEvent } from '../convert.js';
+import type { ConvertOptions, StreamEvent } from '../types.js';
 import { AnthropicBlocks, messageStart, toolUseBlock } from '../shared/anthropic-message.js';
 import { CHAT_REASONING_SIGNATURE } from '../shared/reasoning-signature.js';
 import { view } from '../shared/wire.js';

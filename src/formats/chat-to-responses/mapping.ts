@@ -2,7 +2,7 @@
  * Value mappings shared by both Chat ⇄ Responses directions (finish reasons ⇄ status, usage, ids),
  * so request, response and stream converters of both directions agree.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import type { ChatUsage } from '../models/chat.js';
 import type { ResponsesUsage } from '../models/responses.js';
 

@@ -9,7 +9,7 @@
  * converter turns back into the reasoning item, so multi-turn reasoning stays valid with
  * `store: false`. Entries of other formats (e.g. Anthropic signatures) are left to their owners.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import { joinText } from './mapping.js';
 
 export const RESPONSES_REASONING_FORMAT = 'openai-responses-v1';

@@ -14,7 +14,7 @@
  *   max_completion_tokens ?? max_tokens → max_output_tokens.
  * - No counterpart (stop, n, seed, penalties, logprobs, logit_bias, audio…): dropped via onDrop.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import type { ChatContentPart, ChatMessage, ChatRequest, ChatTool, ChatToolChoice, ChatResponseFormat } from '../models/chat.js';
 import { joinText } from './mapping.js';
 import { reasoningItems } from './reasoning.js';

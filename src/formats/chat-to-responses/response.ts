@@ -8,7 +8,7 @@
  * finish_reason `length`/`content_filter` → status `incomplete` with the matching reason.
  * Item ids derive from the completion id, the same way the stream converter makes them.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import type { ChatResponse, ChatToolCall } from '../models/chat.js';
 import { customToolInputFromObject } from '../shared/custom-tool.js';
 import { responseShell } from '../shared/responses-shell.js';

@@ -12,7 +12,7 @@
  * full output and usage (the usage chunk follows the finish chunk, so the terminal event waits for
  * the end of the stream). An error object or a broken upstream → `response.failed`.
  */
-import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../types.js';
 import { readErrorEvent } from '../errors.js';
 import { unreadableAnswer } from '../unreadable.js';
 import type { ChatChunk, ChatToolCallDelta, ChatUsage } from '../models/chat.js';

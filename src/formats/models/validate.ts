@@ -8,9 +8,9 @@
  * Code request, see docs/performance.md); the wording is only worked out for a body that failed.
  */
 import type { z } from 'zod';
-import type { ApiFormat } from '../../core/adapter.js';
+import type { ApiFormat } from '../types.js';
 import { invalidField, jsonTypeOf } from '../../core/errors.js';
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import { AnthropicCountTokensRequestSchema, AnthropicRequestSchema } from './anthropic.js';
 import { ChatRequestSchema } from './chat.js';
 import { MALFORMED_KNOWN_TYPE } from './common.js';

@@ -4,7 +4,7 @@
  * Tool outputs recognise the `[tool error]` marker the other direction writes for `is_error`.
  */
 import type { ResponsesContentPart } from '../anthropic-to-responses/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { anthropicSource, parseDataUrl } from '../shared/data-url.js';
 import { unmarkToolError, unmarkToolErrorParts } from '../shared/tool-error.js';
 

@@ -18,7 +18,7 @@
  * - `max_output_tokens` → `max_tokens` (required by Anthropic; a per-model default if absent).
  */
 import type { ResponsesContentPart, ResponsesItem, ResponsesTool } from '../anthropic-to-responses/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { customToolInputSchema, CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';
 import { anthropicToolChoice } from '../shared/openai-tools.js';
 import { applyReasoningEffort, defaultMaxTokens } from '../shared/reasoning-effort.js';

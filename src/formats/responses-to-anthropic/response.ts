@@ -10,7 +10,7 @@
  * error body. Anthropic `input_tokens` excludes cache reads, so cached tokens are subtracted.
  */
 import type { ResponsesItem, ResponsesResponse, ResponsesUsage } from '../anthropic-to-responses/wire.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
 import { anthropicMessage, toolUseBlock } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';

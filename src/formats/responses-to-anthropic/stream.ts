@@ -16,7 +16,7 @@
  *    `response.failed`/`error` (or a stream that just ends) → one `error` event, then nothing.
  */
 import type { ResponsesItem, ResponsesResponse } from '../anthropic-to-responses/wire.js';
-import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../types.js';
 import { errorEvent } from '../errors.js';
 import { AnthropicBlocks, messageStart, toolUseBlock } from '../shared/anthropic-message.js';
 import { CUSTOM_TOOL_INPUT_KEY } from '../shared/custom-tool.js';

@@ -16,7 +16,7 @@
  * - max_output_tokens → max_completion_tokens, reasoning.effort → reasoning_effort,
  *   text.format → response_format, text.verbosity → verbosity; streaming asks for the usage chunk.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import type { ResponsesContentPart, ResponsesItem, ResponsesRequest, ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from '../models/responses.js';
 import { joinText } from '../chat-to-responses/mapping.js';
 import { CUSTOM_TOOL_INPUT_KEY, customToolInputSchema } from '../shared/custom-tool.js';

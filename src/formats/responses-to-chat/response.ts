@@ -10,7 +10,7 @@
  * response becomes an UpstreamError (a non-stream Chat client expects an error status).
  */
 import { UpstreamError } from '../../core/errors.js';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { kindForType } from '../errors.js';
 import type { ResponsesItem, ResponsesResponse } from '../models/responses.js';
 import { chatFinishReason, chatIdFromResponse, chatUsage, joinText } from '../chat-to-responses/mapping.js';

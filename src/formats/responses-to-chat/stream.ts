@@ -13,7 +13,7 @@
  * Upstreams that send only `.done` events (no deltas) still produce the text: the missing suffix
  * is emitted at `.done`.
  */
-import type { ConvertOptions, JsonObject, StreamEvent } from '../convert.js';
+import type { ConvertOptions, JsonObject, StreamEvent } from '../types.js';
 import { errorEvent, readErrorEvent } from '../errors.js';
 import { unreadableAnswer } from '../unreadable.js';
 import type { ResponsesResponse } from '../models/responses.js';

@@ -6,7 +6,7 @@
  * they emit differs. A subclass implements the hooks; {@link readAnthropicStream} drives it and
  * stops at the first terminal event, or reports a stream that ended before `message_stop`.
  */
-import type { StreamEvent } from '../convert.js';
+import type { StreamEvent } from '../types.js';
 import { errorEvent } from '../errors.js';
 import { unreadableAnswer } from '../unreadable.js';
 import { mergeUsage } from './usage.js';

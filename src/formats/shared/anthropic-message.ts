@@ -3,7 +3,7 @@
  * the message envelope, `message_start`, and the content-block grammar of the stream — blocks
  * opened and closed one at a time with increasing indexes, deltas for the open block only.
  */
-import type { JsonObject, StreamEvent } from '../convert.js';
+import type { JsonObject, StreamEvent } from '../types.js';
 
 export interface MessageFields {
   id: string;

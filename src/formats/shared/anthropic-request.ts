@@ -3,7 +3,7 @@
  * the pieces both directions take the same way.
  */
 import { createHash } from 'node:crypto';
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import type { AnthropicBlock, AnthropicToolChoice } from './wire.js';
 import { view } from './wire.js';
 import { stripBillingHeader } from './billing-header.js';

@@ -2,7 +2,7 @@
  * Images and files between Anthropic `source` objects and the URLs the OpenAI APIs use: Anthropic
  * base64 sources travel as `data:` URLs, url sources as the URL itself, and back.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import type { AnthropicSource } from './wire.js';
 
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;

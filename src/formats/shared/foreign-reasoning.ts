@@ -10,7 +10,7 @@
  * scheme in reasoning-signature.ts): it wraps another vendor's reasoning by construction.
  * Both return the body unchanged (same object) when there is nothing to remove.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { isProxyIssued } from './reasoning-signature.js';
 
 interface Block {

@@ -2,7 +2,7 @@
  * Reply ids across formats: the same suffix under each API's prefix (`msg_abc` ⇄ `chatcmpl-abc` ⇄
  * `resp_abc`), so an id seen by a client maps back to the upstream's in logs, in both directions.
  */
-import type { ApiFormat } from '../../core/adapter.js';
+import type { ApiFormat } from '../types.js';
 
 const PREFIX: Record<ApiFormat, string> = { anthropic: 'msg_', chat: 'chatcmpl-', responses: 'resp_' };
 

@@ -1,5 +1,5 @@
 /** The conversion's drop reporter, or one that ignores drops. */
-import type { ConvertOptions } from '../convert.js';
+import type { ConvertOptions } from '../types.js';
 
 export type Drop = (field: string, reason: string) => void;
 

@@ -2,7 +2,7 @@
  * OpenAI tool calls and tool choice → Anthropic, for both OpenAI client APIs (chat-to-anthropic,
  * responses-to-anthropic): the same rules whichever API the client speaks.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 import { view } from './wire.js';
 
 /**

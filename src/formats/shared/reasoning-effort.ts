@@ -17,7 +17,7 @@
  * a manual budget picks low/medium/high; adaptive alone uses the target's default; disabled or
  * absent sends none. Levels a target lacks are mapped down and reported.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 
 /** Models that only support manual extended thinking (budget_tokens). */
 const BUDGET_ONLY = /^claude-(?:3|(?:opus|sonnet|haiku)-4(?:$|-[015](?:$|-)|-\d{8}))/;

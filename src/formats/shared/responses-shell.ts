@@ -3,7 +3,7 @@
  * always reports, with the request's own settings echoed back as the real API does (its
  * instructions, tools, tool choice, sampling…), whatever upstream answered.
  */
-import type { ConvertOptions, JsonObject } from '../convert.js';
+import type { ConvertOptions, JsonObject } from '../types.js';
 
 const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -6,7 +6,7 @@
  * and (Responses only) cache writes as `cache_write_tokens`; Chat counts writes in the input total
  * alone. Both OpenAI APIs express the same numbers, so each direction only renames them.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 import type { AnthropicUsage } from './wire.js';
 
 /** The four numbers both OpenAI usage objects carry. */

@@ -9,7 +9,7 @@
  * before they reach a converter; these interfaces only name the fields the converters touch,
  * everything optional where the wire allows it to be missing.
  */
-import type { JsonObject } from '../convert.js';
+import type { JsonObject } from '../types.js';
 
 export interface AnthropicSource {
   type: 'base64' | 'url' | 'text' | 'file' | string;

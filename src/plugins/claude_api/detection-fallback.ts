@@ -3,7 +3,7 @@
  * really sent (from `test/fixtures/captures/claude-code-2.1.331-messages.json`) and its identity
  * as the system prompt. Health reports `warn` while this is in use.
  */
-import type { ClaudeDetectionData } from './detection.js';
+import type { ClaudeDetectionData } from './detection-types.js';
 
 export const FALLBACK_DETECTION: ClaudeDetectionData = {
   version: '2.1.331',

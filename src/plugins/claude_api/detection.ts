@@ -12,17 +12,10 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
+import type { ClaudeDetectionData } from './detection-types.js';
 import type { TextBlock } from './request-body.js';
 
-export interface ClaudeDetectionData {
-  version: string;
-  source: 'detected' | 'cache' | 'fallback';
-  /** Identifying headers (`user-agent`, `x-app`, `x-stainless-*`, `anthropic-version`). */
-  headers: Record<string, string>;
-  /** The CLI's system prompt blocks, billing-header line removed. */
-  systemPrompt: TextBlock[];
-  detectedAt?: string;
-}
+export type { ClaudeDetectionData } from './detection-types.js';
 
 export interface DetectorOptions {
   cliPath?: string;

@@ -5,11 +5,22 @@
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
 import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, affinityKey, type AdapterRequest, type AdapterResponse } from '../../plugin.js';
-import type { ClaudeApiAdapter } from './adapter.js';
+import type { Logger } from 'pino';
+import type { UpstreamCredential } from './auth/token-source.js';
+import type { ClaudeApiConfig } from './config.js';
 import { mapModel } from './models.js';
 import type { JsonObject } from './request-body.js';
+import type { ClaudeUpstream } from './upstream-call.js';
 
-export async function handleOpenAiRequest(adapter: ClaudeApiAdapter, request: AdapterRequest): Promise<AdapterResponse> {
+/** What the bridge uses of the adapter (declared here, not imported: adapter.ts imports this module). */
+export interface MessagesSender {
+  readonly config: ClaudeApiConfig;
+  readonly upstream: ClaudeUpstream;
+  readonly logger?: Pick<Logger, 'debug'>;
+  prepare(body: JsonObject, cred: UpstreamCredential): { body: JsonObject };
+}
+
+export async function handleOpenAiRequest(adapter: MessagesSender, request: AdapterRequest): Promise<AdapterResponse> {
   const api = request.api;
   const body = request.body.value();
   validateRequest(api, body);
