@@ -17,7 +17,7 @@ export interface MessagesSender {
   readonly config: ClaudeApiConfig;
   readonly upstream: ClaudeUpstream;
   readonly logger?: Pick<Logger, 'debug'>;
-  prepare(body: JsonObject, cred: UpstreamCredential): { body: JsonObject };
+  prepare(body: JsonObject, kind: UpstreamCredential['kind']): { body: JsonObject };
 }
 
 export async function handleOpenAiRequest(adapter: MessagesSender, request: AdapterRequest): Promise<AdapterResponse> {
