@@ -50,6 +50,9 @@ export type {
   RequestObserver,
 } from './core/adapter.js';
 
+// ── Health: a provider's check from what it noticed (status = the worst note) ─────────────────────
+export { healthReport, lastResponseDetail, type HealthLevel, type HealthNote, type HealthReportOptions } from './core/health/report.js';
+
 // ── Events (what observability plugins listen to) ───────────────────────────────────────────────
 export type { EventBus, PermissionDecidedBy, RequestEventListener, RequestEventName, RequestEvents } from './core/events.js';
 /** A finished request flattened for logs, usage rows, metrics and pages: metadata only. */

@@ -5,7 +5,7 @@
  * refresh failed, refreshed tokens not saved yet (held in memory), a credentials directory that
  * takes no writes, fallback detection data, or the last upstream call failed.
  */
-import { poolHealth, type HealthCheckResult, type AccountPool, type UpstreamStats } from '../../plugin.js';
+import { healthReport, poolHealth, type HealthCheckResult, type AccountPool, type UpstreamStats } from '../../plugin.js';
 import type { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeDetector } from './detection.js';
 
@@ -41,16 +41,7 @@ export async function claudeApiHealth(inputs: HealthInputs): Promise<HealthCheck
     if (stats.lastError) problems.push({ level: 'warn', message: `last upstream request failed: ${stats.lastError}` });
   }
 
-  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
-  return {
-    status,
-    componentId: 'claude_api',
-    componentType: 'provider',
-    version: d.version,
-    time: new Date(now).toISOString(),
-    output: problems.map((p) => p.message).join('; ') || `credentials ok (${mode})`,
-    details,
-  };
+  return healthReport({ componentId: 'claude_api', notes: problems, details, version: d.version, ok: `credentials ok (${mode})`, now });
 }
 
 /** Each account: its credentials (as for a single one) and its pool state. */

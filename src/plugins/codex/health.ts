@@ -7,7 +7,7 @@
  *    because the file could not take them, a credentials directory that takes no writes, detection
  *    on fallback data; with several accounts, an account cooling down or failing (by name).
  */
-import { poolHealth, type AccountCredentialsHealth, type AccountPool, type HealthCheckResult, type RefreshRecord } from '../../plugin.js';
+import { healthReport, lastResponseDetail, poolHealth, type AccountCredentialsHealth, type AccountPool, type HealthCheckResult, type HealthNote, type HealthProblem, type RefreshRecord } from '../../plugin.js';
 import type { CodexCredentials } from './auth/credentials.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexDetection } from './detection-types.js';
@@ -40,7 +40,7 @@ export function codexHealth(input: CodexHealthInput): HealthCheckResult {
   const now = input.now ?? Date.now();
   const { problems, warnings, details } = credentialChecks(input, now);
   warnings.push(...serviceWarnings(input));
-  return result(problems.length ? 'fail' : warnings.length ? 'warn' : 'pass', [...problems, ...warnings], input, now, {
+  return result([...problems.map(fail), ...warnings.map(warn)], input, now, {
     credentials_file: input.credentialsPath,
     ...details,
   });
@@ -58,13 +58,12 @@ export async function codexPoolHealth(
     const c = await accountCredentials(tokens, input.marginMs, rateLimits.get(names.get(tokens)!));
     const checks = credentialChecks(c, now);
     return {
-      problems: [...checks.problems.map((message) => ({ level: 'fail' as const, message })), ...checks.warnings.map((message) => ({ level: 'warn' as const, message }))],
+      problems: [...checks.problems.map(fail), ...checks.warnings.map(warn)],
       details: { credentials_file: c.credentialsPath, ...checks.details },
     };
   });
-  problems.push(...serviceWarnings(input).map((message) => ({ level: 'warn' as const, message })));
-  const status = problems.some((p) => p.level === 'fail') ? 'fail' : problems.length ? 'warn' : 'pass';
-  return result(status, problems.map((p) => p.message), input, now, { accounts });
+  problems.push(...serviceWarnings(input).map(warn));
+  return result(problems, input, now, { accounts });
 }
 
 /** One account's credentials as health reads them (a file read, no refresh). */
@@ -126,18 +125,19 @@ function serviceWarnings(input: Pick<CodexHealthInput, 'detection' | 'lastUpstre
   return warnings;
 }
 
-function result(status: HealthCheckResult['status'], messages: string[], input: Pick<CodexHealthInput, 'detection' | 'lastUpstream'>, now: number, details: Record<string, unknown>): HealthCheckResult {
-  return {
-    status,
+const fail = (message: string): HealthProblem => ({ level: 'fail', message });
+const warn = (message: string): HealthProblem => ({ level: 'warn', message });
+
+function result(notes: HealthNote[], input: Pick<CodexHealthInput, 'detection' | 'lastUpstream'>, now: number, details: Record<string, unknown>): HealthCheckResult {
+  return healthReport({
     componentId: 'codex',
-    componentType: 'provider',
-    output: messages.join('; ') || undefined,
+    notes,
     version: input.detection.version,
-    time: new Date(now).toISOString(),
+    now,
     details: {
       ...details,
       cli: { source: input.detection.source, version: input.detection.version, ...(input.detection.reason ? { reason: input.detection.reason } : {}) },
-      last_upstream: input.lastUpstream ? { status: input.lastUpstream.status, at: new Date(input.lastUpstream.at).toISOString() } : null,
+      last_upstream: lastResponseDetail(input.lastUpstream),
     },
-  };
+  });
 }

@@ -4,7 +4,7 @@
  * models fetch, the plan the exchange named. warn: no GitHub token yet (not set up). fail: GitHub refused the
  * exchange (bad token, no subscription). warn also: the last exchange or models fetch failed otherwise.
  */
-import type { HealthCheckResult } from '../../plugin.js';
+import { healthReport, lastResponseDetail, type HealthCheckResult, type HealthNote } from '../../plugin.js';
 import type { CopilotTokens } from './auth/copilot-token.js';
 import type { GitHubToken } from './auth/github-token.js';
 import type { CopilotAdapter } from './adapter.js';
@@ -16,26 +16,20 @@ export function copilotHealth(github: GitHubToken | undefined, tokens: CopilotTo
   const exchange = tokens.lastExchange;
   const held = tokens.held;
   const fetched = models.lastFetch;
-  let status: HealthCheckResult['status'] = 'pass';
-  let output: string | undefined;
+  const notes: HealthNote[] = [];
   if (!github) {
     // Not set up is not broken (as for openai without a key): say what to run.
-    status = 'warn';
-    output = 'no GitHub token: run `ccproxy auth login copilot`';
+    notes.push({ level: 'warn', message: 'no GitHub token: run `ccproxy auth login copilot`' });
   } else if (exchange && !exchange.ok) {
-    status = exchange.status === 401 || exchange.status === 403 || exchange.status === 404 ? 'fail' : 'warn';
-    output = `Copilot token exchange failed: ${exchange.error ?? `HTTP ${exchange.status}`}`;
+    const refused = exchange.status === 401 || exchange.status === 403 || exchange.status === 404;
+    notes.push({ level: refused ? 'fail' : 'warn', message: `Copilot token exchange failed: ${exchange.error ?? `HTTP ${exchange.status}`}` });
   } else if (fetched && !fetched.ok) {
-    status = 'warn';
-    output = `models fetch failed: ${fetched.error ?? `HTTP ${fetched.status}`}`;
+    notes.push({ level: 'warn', message: `models fetch failed: ${fetched.error ?? `HTTP ${fetched.status}`}` });
   }
-  const last = adapter.stats.lastResponse;
-  return {
-    status,
+  return healthReport({
     componentId: 'copilot',
-    componentType: 'provider',
-    time: iso(now),
-    ...(output ? { output } : {}),
+    notes,
+    now,
     details: {
       github_token: github ? { present: true, source: github.source } : { present: false },
       copilot_token: held
@@ -44,7 +38,7 @@ export function copilotHealth(github: GitHubToken | undefined, tokens: CopilotTo
       plan: held?.plan ?? null,
       last_exchange: exchange ? { ok: exchange.ok, at: iso(exchange.at), ...(exchange.status ? { status: exchange.status } : {}), ...(exchange.error ? { error: exchange.error } : {}) } : null,
       models: fetched ? { ok: fetched.ok, at: iso(fetched.at), ...(fetched.count !== undefined ? { count: fetched.count } : {}), ...(fetched.error ? { error: fetched.error } : {}) } : null,
-      last_upstream: last ? { status: last.status, at: iso(last.at) } : null,
+      last_upstream: lastResponseDetail(adapter.stats.lastResponse),
     },
-  };
+  });
 }

@@ -8,20 +8,18 @@
  * keys lists them (by name) with their pool state: a key cooling down or refused is a `warn`, the
  * instance fails only when none can serve.
  */
-import { poolHealth, type HealthCheckResult } from '../../plugin.js';
+import { healthReport, lastResponseDetail, poolHealth, type HealthCheckResult, type HealthLevel, type HealthNote } from '../../plugin.js';
 import { NOT_CONFIGURED_FIX, isLocalUrl } from './config.js';
 import type { Instance } from './instances.js';
 
-type Level = 'pass' | 'warn' | 'fail';
-const RANK: Record<Level, number> = { pass: 0, warn: 1, fail: 2 };
+const RANK: Record<HealthLevel, number> = { pass: 0, warn: 1, fail: 2 };
 
 export async function openaiHealth(instances: Instance[], now = Date.now()): Promise<HealthCheckResult> {
-  let status: Level = 'pass';
-  const notes: string[] = [];
+  let notes: HealthNote[] = [];
   const details: Record<string, unknown> = {};
   for (const inst of instances) {
     const probe = inst.catalog.lastProbe;
-    let level: Level = 'pass';
+    let level: HealthLevel = 'pass';
     let note: string | undefined;
     if (!inst.configured) {
       note = 'not configured (set api_key, api_key_env or base_url)';
@@ -33,19 +31,17 @@ export async function openaiHealth(instances: Instance[], now = Date.now()): Pro
       level = (probe.status === 401 || probe.status === 403) && !inst.pool.pooled ? 'fail' : 'warn';
       note = `models probe failed: ${probe.error ?? `HTTP ${probe.status}`}`;
     }
-    if (note) notes.push(`${inst.provider}: ${note}`);
+    if (note) notes.push({ level, message: `${inst.provider}: ${note}` });
     let accounts: Array<Record<string, unknown>> | undefined;
     if (inst.configured && inst.pool.pooled) {
       // Keys hold no state of their own beyond the pool's: what the upstream said about them.
       const pool = await poolHealth(inst.pool, async () => ({ problems: [], details: {} }));
       accounts = pool.accounts;
       for (const p of pool.problems) {
-        notes.push(`${inst.provider}: ${p.message.replace(/^account /, 'key ')}`);
+        notes.push({ level: p.level, message: `${inst.provider}: ${p.message.replace(/^account /, 'key ')}` });
         if (RANK[p.level] > RANK[level]) level = p.level;
       }
     }
-    if (RANK[level] > RANK[status]) status = level;
-    const last = inst.adapter.stats.lastResponse;
     details[inst.provider] = {
       status: level,
       base_url: inst.settings.base_url,
@@ -56,20 +52,12 @@ export async function openaiHealth(instances: Instance[], now = Date.now()): Pro
       last_probe: probe
         ? { ok: probe.ok, at: new Date(probe.at).toISOString(), ...(probe.status ? { status: probe.status } : {}), ...(probe.error ? { error: probe.error } : {}), ...(probe.ms !== undefined ? { ms: probe.ms } : {}) }
         : null,
-      last_upstream: last ? { status: last.status, at: new Date(last.at).toISOString() } : null,
+      last_upstream: lastResponseDetail(inst.adapter.stats.lastResponse),
     };
   }
   if (!instances.some((i) => i.configured)) {
     // Nothing to serve with: the one thing to say is what to set.
-    status = 'warn';
-    notes.splice(0, notes.length, `not configured: ${NOT_CONFIGURED_FIX}`);
+    notes = [{ level: 'warn', message: `not configured: ${NOT_CONFIGURED_FIX}` }];
   }
-  return {
-    status,
-    componentId: 'openai',
-    componentType: 'provider',
-    time: new Date(now).toISOString(),
-    ...(notes.length ? { output: notes.join('; ') } : {}),
-    details,
-  };
+  return healthReport({ componentId: 'openai', notes, details, now });
 }
