@@ -136,6 +136,7 @@ export { readDetectionCache, writeDetectionCache } from './core/detection/cache.
 export { startCaptureServer, type CapturedRequest } from './core/detection/capture-server.js';
 export { withIsolatedHome } from './core/detection/isolated-home.js';
 export { runCli } from './core/detection/run-cli.js';
+export { claudeBinaryPackages, findBundledCli, findCli, type CliSource, type FindCliOptions } from './core/detection/find-cli.js';
 
 // ── Account pools: several credentials per provider, selection, affinity, shared state ──────────
 export { affinityKey } from './core/pool/affinity.js';

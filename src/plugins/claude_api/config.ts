@@ -40,7 +40,7 @@ export const ClaudeApiConfigSchema = ProviderConfigSchema.extend({
   refresh_margin_seconds: z.number().int().min(0).default(300).describe('Refresh the OAuth access token this long before it expires'),
   oauth: OAuthSettingsSchema.default(OAuthSettingsSchema.parse({})).describe('OAuth endpoints and client (override for tests or proxies)'),
   anthropic_version: z.string().default('2023-06-01').describe('anthropic-version sent when the client sent none'),
-  cli_path: z.string().optional().describe('Claude CLI executable for detection (default: node_modules/.bin/claude, then claude on PATH)').meta({ examples: ['/usr/local/bin/claude'] }),
+  cli_path: z.string().optional().describe('Claude CLI executable for detection (default: claude on PATH, then the bundled binary of the Agent SDK)').meta({ examples: ['/usr/local/bin/claude'] }),
   system_prompt_injection: z.enum(['minimal', 'full', 'none']).default('minimal').describe('OAuth only: prepend the Claude Code identity (minimal), the detected CLI system prompt (full), or nothing'),
   max_cache_breakpoints: z.number().int().min(0).max(4).default(4).describe('Keep at most this many cache_control breakpoints (the API refuses more than 4)'),
   model_map: z.record(z.string(), z.string()).default({

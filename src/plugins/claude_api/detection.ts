@@ -6,11 +6,8 @@
  * per CLI version under `$XDG_CACHE_HOME/ccproxy/`; until (or unless) detection succeeds, the
  * shipped fallback is used.
  */
-import { promises as fs, constants as fsc } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
+import { claudeBinaryPackages, findCli, startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
 import type { ClaudeDetectionData } from './detection-types.js';
 import type { TextBlock } from './request-body.js';
@@ -22,7 +19,7 @@ export interface DetectorOptions {
   cacheDir: string;
   timeoutMs: number;
   logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
-  /** Environment used to find the CLI on PATH (default process.env). */
+  /** The proxy's environment (services.env): its PATH is searched for the CLI, which runs with it (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -41,6 +38,10 @@ export class ClaudeDetector {
 
   constructor(opts: DetectorOptions) {
     this.opts = opts;
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.opts.env ?? process.env;
   }
 
   /** True while a detection run is going (startup runs one in the background). */
@@ -78,13 +79,13 @@ export class ClaudeDetector {
 
   private async detect(): Promise<ClaudeDetectionData> {
     if (this.stopper.signal.aborted) return this.data;
-    const cli = await findClaudeCli(this.opts.cliPath, this.opts.env ?? process.env);
+    const cli = findCli('claude', { configured: this.opts.cliPath, env: this.env, bundled: claudeBinaryPackages() })?.path;
     if (!cli) {
       this.lastError = 'Claude CLI not found (set plugins.claude_api.cli_path)';
       this.data = FALLBACK_DETECTION;
       return this.data;
     }
-    const version = await cliVersion(cli, this.stopper.signal);
+    const version = await cliVersion(cli, this.env, this.stopper.signal);
     if (!version) {
       this.lastError = `Could not read the version of ${cli}`;
       this.data = FALLBACK_DETECTION;
@@ -98,7 +99,7 @@ export class ClaudeDetector {
       return this.data;
     }
     try {
-      const captured = await captureCli(cli, this.opts.timeoutMs, this.stopper.signal);
+      const captured = await captureCli(cli, this.env, this.opts.timeoutMs, this.stopper.signal);
       this.data = fromCapture(version, captured);
       this.lastError = null;
       await writeDetectionCache(this.opts.cacheDir, CACHE_NAME, version, this.data).catch((err: unknown) =>
@@ -115,30 +116,11 @@ export class ClaudeDetector {
   }
 }
 
-/** Configured path, else the package's own `node_modules/.bin/claude`, else `claude` on PATH. */
-export async function findClaudeCli(configured: string | undefined, env: NodeJS.ProcessEnv): Promise<string | null> {
-  if (configured) return (await isExecutable(configured)) ? configured : null;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../../../node_modules/.bin/claude'), path.resolve('node_modules/.bin/claude')];
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'claude'));
-  for (const c of candidates) if (await isExecutable(c)) return c;
-  return null;
-}
-
-async function isExecutable(p: string): Promise<boolean> {
-  try {
-    await fs.access(p, fsc.X_OK);
-    return (await fs.stat(p)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function cliVersion(cli: string, signal: AbortSignal): Promise<string | null> {
+async function cliVersion(cli: string, base: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string | null> {
   return withIsolatedHome('claude-version', async ({ dir, env }) => {
     const r = await runCli({ command: cli, args: ['--version'], env, cwd: dir, timeoutMs: 15_000, signal });
     return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
-  });
+  }, base);
 }
 
 /** The SSE stream the capture server answers with: a complete one-line assistant reply. */
@@ -154,7 +136,7 @@ export function minimalAnthropicSse(text: string, model = 'claude-detect'): stri
   ].join('');
 }
 
-async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): Promise<CapturedRequest> {
+async function captureCli(cli: string, base: NodeJS.ProcessEnv, timeoutMs: number, cancel: AbortSignal): Promise<CapturedRequest> {
   if (cancel.aborted) throw new Error('detection stopped');
   const isMain = (r: CapturedRequest): boolean => r.method === 'POST' && /^\/v1\/messages(\?|$)/.test(r.url) && !!(r.body as { system?: unknown } | undefined)?.system;
   const server = await startCaptureServer({
@@ -200,7 +182,7 @@ async function captureCli(cli: string, timeoutMs: number, cancel: AbortSignal): 
         return outcome;
       }
       throw new Error(outcome.timedOut ? `Claude CLI sent nothing within ${(timeoutMs / 1000).toFixed(1)} s` : `Claude CLI exited (${outcome.code}) without calling the API: ${outcome.stderr.slice(0, 200)}`);
-    });
+    }, base);
   } finally {
     cancel.removeEventListener('abort', onCancel);
     await server.close();

@@ -55,6 +55,7 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
       cacheDir: config.detection.cache_dir ?? services.cacheDir,
       timeoutMs: config.detection.timeout_seconds * 1000,
       logger,
+      env: services.env,
     });
     const upstream = new ClaudeUpstream(config, pool, detector, services.httpClient);
     const adapter = new ClaudeApiAdapter(config, upstream, detector, logger);

@@ -7,13 +7,10 @@
  * Lookup order: `cli_path` from config, else `claude` on PATH, else the native binary the Agent SDK
  * ships as an optional dependency (`@anthropic-ai/claude-agent-sdk-<platform>-<arch>/claude`).
  */
-import { accessSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { withIsolatedHome, runCli } from '../../plugin.js';
+import { claudeBinaryPackages, findBundledCli, findCli, withIsolatedHome, runCli, type CliSource } from '../../plugin.js';
 import { readLoginState, type LoginState } from './login-state.js';
 
-export type CliSource = 'config' | 'path' | 'bundled';
+export type { CliSource };
 
 export interface ClaudeDetection {
   cliPath: string | null;
@@ -28,47 +25,14 @@ export interface ClaudeDetection {
   error?: string;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `claude` in one of PATH's directories (the env's PATH when given). */
-export function findOnPath(pathVar: string | undefined, name = 'claude'): string | null {
-  for (const dir of (pathVar ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    if (isExecutable(file)) return file;
-  }
-  return null;
-}
-
 /** The SDK's own native binary, resolved through its optional platform package. */
 export function findBundled(): string | null {
-  const require = createRequire(import.meta.url);
-  const pkgs = [`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}`];
-  if (process.platform === 'linux') pkgs.push(`@anthropic-ai/claude-agent-sdk-linux-${process.arch}-musl`);
-  for (const pkg of pkgs) {
-    try {
-      const file = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), process.platform === 'win32' ? 'claude.exe' : 'claude');
-      if (isExecutable(file)) return file;
-    } catch {
-      // not installed for this platform
-    }
-  }
-  return null;
+  return findBundledCli('claude', claudeBinaryPackages());
 }
 
+/** `cli_path`, else `claude` on the environment's PATH, else the SDK's native binary (the entry's one lookup order). */
 export function resolveCli(cliPath: string | undefined, env: NodeJS.ProcessEnv): { path: string; source: CliSource } | null {
-  if (cliPath) return isExecutable(cliPath) ? { path: cliPath, source: 'config' } : null;
-  const onPath = findOnPath(env.PATH);
-  if (onPath) return { path: onPath, source: 'path' };
-  const bundled = findBundled();
-  return bundled ? { path: bundled, source: 'bundled' } : null;
+  return findCli('claude', { configured: cliPath, env, bundled: claudeBinaryPackages() });
 }
 
 export class ClaudeDetectionService {
