@@ -37,6 +37,16 @@ export {
   type StartupInfo,
 } from './core/plugin.js';
 export type { CoreServices, SchedulerApi } from './core/services.js';
+/** A plugin from a definition and a `setup`, without the protocol's class skeleton. */
+export {
+  definePlugin,
+  type DefinedPlugin,
+  type ExtensionDefinition,
+  type PluginSetup,
+  type ProviderDefinition,
+  type ProviderSetup,
+  type SetupContext,
+} from './core/define-plugin.js';
 export type {
   AbortSignalLike,
   AdapterJsonResponse,

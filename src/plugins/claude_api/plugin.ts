@@ -3,44 +3,26 @@
  * the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs under `/claude`.
  */
 import path from 'node:path';
-import type { FastifyPluginAsync } from 'fastify';
-import { PluginError, accountPool, type AccountPool, type ProviderAdapter, type HealthCheckResult, type ProviderPlugin, type ScheduledTaskDefinition, type StartupInfo, type CoreServices } from '../../plugin.js';
+import { accountPool, definePlugin } from '../../plugin.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
-import type { ClaudeTokenSource } from './auth/token-source.js';
 import { claudeAccounts } from './accounts.js';
-import { ClaudeApiConfigSchema, type ClaudeApiConfig } from './config.js';
+import { ClaudeApiConfigSchema } from './config.js';
 import { ClaudeDetector } from './detection.js';
 import { claudeApiHealth } from './health.js';
 import { claudeApiRoutes } from './routes.js';
 import { claudeApiTasks } from './tasks.js';
 import { ClaudeUpstream, PLUGIN_NAME } from './upstream-call.js';
 
-interface State {
-  config: ClaudeApiConfig;
-  pool: AccountPool<ClaudeTokenSource>;
-  tokens: ClaudeTokenSource;
-  detector: ClaudeDetector;
-  upstream: ClaudeUpstream;
-  adapter: ClaudeApiAdapter;
-  /** Credentials as seen at startup, for the synchronous startupInfo(). */
-  startup: { mode: string; expiresAt?: number; subscription?: string; error?: string };
-  /** HOME of the proxy's environment, shortened to `~` in startup lines. */
-  home?: string;
-}
-
-export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
-  readonly kind = 'provider' as const;
-  readonly name = PLUGIN_NAME;
-  readonly version = '0.1.0';
-  readonly description = 'Claude Pro/Max through Claude Code OAuth credentials (or an Anthropic API key) on all three APIs';
-  readonly routerPrefix = '/claude';
-  readonly configSchema = ClaudeApiConfigSchema;
-  readonly auth = claudeAuthCommands;
-  private state?: State;
-
-  async initialize(services: CoreServices): Promise<void> {
-    const config = ClaudeApiConfigSchema.parse(services.getPluginConfig(PLUGIN_NAME));
+export const Plugin = definePlugin({
+  kind: 'provider',
+  name: PLUGIN_NAME,
+  version: '0.1.0',
+  description: 'Claude Pro/Max through Claude Code OAuth credentials (or an Anthropic API key) on all three APIs',
+  prefix: '/claude',
+  config: ClaudeApiConfigSchema,
+  auth: claudeAuthCommands,
+  async setup({ config, services }) {
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
     const members = await claudeAccounts(config, {
@@ -59,7 +41,8 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     });
     const upstream = new ClaudeUpstream(config, pool, detector, services.httpClient);
     const adapter = new ClaudeApiAdapter(config, upstream, detector, logger);
-    const startup: State['startup'] = { mode: 'none' };
+    /** Credentials as seen at startup, for the synchronous startupInfo(). */
+    const startup: { mode: string; expiresAt?: number; subscription?: string; error?: string } = { mode: 'none' };
     try {
       startup.mode = await tokens.mode();
       const t = startup.mode === 'oauth' ? await tokens.refresher.current() : null;
@@ -68,7 +51,8 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
     } catch (err) {
       startup.error = err instanceof Error ? err.message : String(err);
     }
-    this.state = { config, pool, tokens, detector, upstream, adapter, startup, home: services.env.HOME };
+    /** HOME of the proxy's environment, shortened to `~` in startup lines. */
+    const home = services.env.HOME;
     // Running the CLI takes seconds: never delay startup; fallback headers serve meanwhile.
     if (config.detection.enabled) {
       void detector.refresh().then((d) => {
@@ -76,68 +60,36 @@ export class Plugin implements ProviderPlugin<ClaudeApiConfig> {
         if (!detector.stopped) logger.debug({ version: d.version, source: d.source }, 'claude cli detection finished');
       });
     }
-  }
-
-  async shutdown(): Promise<void> {
-    const state = this.state;
-    this.state = undefined;
-    state?.detector.stop();
-    state?.pool.close();
-    await Promise.all([...(state?.pool.members ?? []).map((m) => m.value.refresher.close()), state?.detector.settled()]);
-  }
-
-  createConfig(): ClaudeApiConfig {
-    return this.need().config;
-  }
-
-  async validate(): Promise<boolean> {
-    return this.state !== undefined;
-  }
-
-  getRoutes(): FastifyPluginAsync {
-    return claudeApiRoutes(this.need().adapter, PLUGIN_NAME);
-  }
-
-  createAdapter(): ProviderAdapter {
-    return this.need().adapter;
-  }
-
-  async healthCheck(): Promise<HealthCheckResult> {
-    const s = this.need();
-    return claudeApiHealth({ tokens: s.tokens, detector: s.detector, stats: s.upstream.stats, pool: s.pool });
-  }
-
-  accountNames(): Record<string, string[]> {
-    return { [PLUGIN_NAME]: this.need().pool.members.map((m) => m.name) };
-  }
-
-  getScheduledTasks(): ScheduledTaskDefinition[] {
-    const s = this.state;
-    return s ? claudeApiTasks(s.config, s.detector) : [];
-  }
-
-  startupInfo(): StartupInfo {
-    const s = this.state;
-    if (!s) return {};
-    if (s.pool.pooled) {
-      const names = s.pool.members.map((m) => m.name).join(', ');
-      return { lines: [`accounts: ${names} (strategy ${s.config.strategy})`], credentials: { ok: true, message: `${s.pool.members.length} accounts; \`ccproxy accounts\` shows each one` } };
-    }
-    const file = s.tokens.file.path;
-    const lines = [`credentials file: ${s.home ? file.replace(s.home, '~') : file}`];
-    const { mode, expiresAt, subscription, error } = s.startup;
-    if (error) return { lines, credentials: { ok: false, message: error, fix: 'fix or delete the file, then `ccproxy auth login claude`' } };
-    if (mode === 'api_key') return { lines, credentials: { ok: true, message: 'API key (plugins.claude_api.api_key)' } };
-    if (mode === 'none') {
-      return { lines, credentials: { ok: false, message: `no Claude credentials in ${path.basename(file)}`, fix: 'ccproxy auth login claude' } };
-    }
-    const left = expiresAt !== undefined ? Math.round((expiresAt - Date.now()) / 60_000) : undefined;
-    const when = left === undefined ? '' : left > 0 ? `, expires in ${left} min` : ', expired: refreshed on first request';
-    return { lines, credentials: { ok: true, message: `OAuth (${subscription ?? 'subscription'}${when})` } };
-  }
-
-  private need(): State {
-    if (!this.state) throw new PluginError(PLUGIN_NAME, 'claude_api plugin is not initialized');
-    return this.state;
-  }
-}
+    return {
+      adapter,
+      routes: claudeApiRoutes(adapter, PLUGIN_NAME),
+      health: () => claudeApiHealth({ tokens, detector, stats: upstream.stats, pool }),
+      accountNames: () => ({ [PLUGIN_NAME]: pool.members.map((m) => m.name) }),
+      tasks: () => claudeApiTasks(config, detector),
+      startupInfo() {
+        if (pool.pooled) {
+          const names = pool.members.map((m) => m.name).join(', ');
+          return { lines: [`accounts: ${names} (strategy ${config.strategy})`], credentials: { ok: true, message: `${pool.members.length} accounts; \`ccproxy accounts\` shows each one` } };
+        }
+        const file = tokens.file.path;
+        const lines = [`credentials file: ${home ? file.replace(home, '~') : file}`];
+        const { mode, expiresAt, subscription, error } = startup;
+        if (error) return { lines, credentials: { ok: false, message: error, fix: 'fix or delete the file, then `ccproxy auth login claude`' } };
+        if (mode === 'api_key') return { lines, credentials: { ok: true, message: 'API key (plugins.claude_api.api_key)' } };
+        if (mode === 'none') {
+          return { lines, credentials: { ok: false, message: `no Claude credentials in ${path.basename(file)}`, fix: 'ccproxy auth login claude' } };
+        }
+        const left = expiresAt !== undefined ? Math.round((expiresAt - Date.now()) / 60_000) : undefined;
+        const when = left === undefined ? '' : left > 0 ? `, expires in ${left} min` : ', expired: refreshed on first request';
+        return { lines, credentials: { ok: true, message: `OAuth (${subscription ?? 'subscription'}${when})` } };
+      },
+      async close() {
+        detector.stop();
+        pool.close();
+        await Promise.all([...pool.members.map((m) => m.value.refresher.close()), detector.settled()]);
+      },
+    };
+  },
+});
+/** An instance of the plugin (tests and the CLI hold one). */
+export type Plugin = InstanceType<typeof Plugin>;

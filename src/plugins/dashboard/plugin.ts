@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { DashboardConfigSchema, type DashboardConfig } from './config.js';
+import { DashboardConfigSchema } from './config.js';
 import { LiveFeed } from './feed.js';
 import { APP_CSS, APP_JS, pageHtml } from './page.js';
-import { refuseCrossOrigin, type Plugin as PluginShape } from './framework.js';
+import { definePlugin, refuseCrossOrigin } from './framework.js';
 
 const PREFIX = '/dashboard';
 // The page's own resources only; uPlot sets element styles through the CSSOM, which style-src allows.
@@ -19,40 +19,19 @@ function uplotAsset(file: string): string {
   return readFileSync(createRequire(import.meta.url).resolve(`uplot/dist/${file}`), 'utf8');
 }
 
-export const Plugin = (): PluginShape<DashboardConfig> => {
-  let config: DashboardConfig | undefined;
-  let feed: LiveFeed | undefined;
-  let assets: { js: string; css: string } | undefined;
-  return {
-    kind: 'plugin',
-    name: 'dashboard',
-    version: '1.0.0',
-    description: 'A page at /dashboard: provider health, usage and API-equivalent cost over time, live request feed',
-    routerPrefix: PREFIX,
-    configSchema: DashboardConfigSchema,
-    async initialize(services) {
-      config = DashboardConfigSchema.parse(services.getPluginConfig('dashboard'));
-      assets = { js: uplotAsset('uPlot.iife.min.js'), css: uplotAsset('uPlot.min.css') };
-      feed = new LiveFeed(services.events);
-    },
-    async shutdown() {
-      feed?.close();
-      feed = undefined;
-    },
-    createConfig() {
-      if (!config) throw new Error('dashboard is not initialized');
-      return config;
-    },
-    async validate() {
-      return feed !== undefined;
-    },
-    getRoutes() {
-      const live = feed;
-      const files = assets;
-      const days = config?.usage_days ?? 14;
-      if (!live || !files) return null;
-      const html = pageHtml(PREFIX, days);
-      return async (app) => {
+export const Plugin = definePlugin({
+  kind: 'plugin',
+  name: 'dashboard',
+  version: '1.0.0',
+  description: 'A page at /dashboard: provider health, usage and API-equivalent cost over time, live request feed',
+  prefix: PREFIX,
+  config: DashboardConfigSchema,
+  async setup({ config, services }) {
+    const files = { js: uplotAsset('uPlot.iife.min.js'), css: uplotAsset('uPlot.min.css') };
+    const live = new LiveFeed(services.events);
+    const html = pageHtml(PREFIX, config.usage_days);
+    return {
+      routes: async (app) => {
         app.addHook('onRequest', refuseCrossOrigin);
         app.addHook('preClose', async () => live.close());
         app.get('/', async (_request, reply) => reply
@@ -66,12 +45,11 @@ export const Plugin = (): PluginShape<DashboardConfig> => {
         asset('/uplot.css', 'text/css; charset=utf-8', files.css);
         // No HEAD twin: a stream has no end for a HEAD request to wait for.
         app.get('/events', { exposeHeadRoute: false }, (_request, reply) => live.attach(reply));
-      };
-    },
-    async healthCheck() {
-      return { status: feed ? 'pass' : 'fail', componentId: 'dashboard', componentType: 'plugin' };
-    },
-    getScheduledTasks: () => [],
-    pageLinks: () => [{ title: 'Dashboard: health, usage and cost, live requests', path: '/' }],
-  };
-};
+      },
+      pageLinks: () => [{ title: 'Dashboard: health, usage and cost, live requests', path: '/' }],
+      async close() {
+        live.close();
+      },
+    };
+  },
+});
