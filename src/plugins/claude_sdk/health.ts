@@ -4,7 +4,7 @@
  * version and path, session and process counts, tool calls waiting for approval, and the last
  * request error.
  */
-import type { HealthCheckResult } from '../../plugin.js';
+import { healthReport, type HealthCheckResult, type HealthNote } from '../../plugin.js';
 import type { ClaudeDetection } from './detection.js';
 import type { SessionStats } from './sessions.js';
 
@@ -41,11 +41,21 @@ export function claudeSdkHealth(h: HealthInputs): HealthCheckResult {
     pending_permissions: h.pendingPermissions ?? null,
     last_error: h.lastError ?? null,
   };
-  const base = { componentId: h.plugin, componentType: 'provider', time: new Date().toISOString(), details, ...(d?.version ? { version: d.version } : {}) };
-  if (!d) return { ...base, status: 'warn', output: 'Claude Code CLI detection still running' };
-  if (!d.cliPath) return { ...base, status: 'fail', output: d.error ?? 'Claude Code CLI not found' };
+  return healthReport({
+    componentId: h.plugin,
+    notes: detectionNotes(d),
+    details,
+    ...(d?.version ? { version: d.version } : {}),
+    ok: d ? `Claude Code ${d.version ?? '(unknown version)'} at ${d.cliPath}` : undefined,
+  });
+}
+
+/** What detection found: one note, or none when the CLI is there and logged in. */
+function detectionNotes(d: ClaudeDetection | null): HealthNote[] {
+  if (!d) return [{ level: 'warn', message: 'Claude Code CLI detection still running' }];
+  if (!d.cliPath) return [{ level: 'fail', message: d.error ?? 'Claude Code CLI not found' }];
   if (!d.loggedIn) {
-    return { ...base, status: 'warn', output: 'Claude Code CLI is not logged in: run `claude` and /login, or set ANTHROPIC_API_KEY in plugins.claude_sdk.env' };
+    return [{ level: 'warn', message: 'Claude Code CLI is not logged in: run `claude` and /login, or set ANTHROPIC_API_KEY in plugins.claude_sdk.env' }];
   }
-  return { ...base, status: 'pass', output: `Claude Code ${d.version ?? '(unknown version)'} at ${d.cliPath}` };
+  return [];
 }
