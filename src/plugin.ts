@@ -137,6 +137,7 @@ export type { CredentialStore } from './core/auth/credential-store.js';
 export { fileTokenStore } from './core/auth/file-token-store.js';
 export { openBrowser, runOAuthLogin } from './core/auth/oauth-login.js';
 export { TokenRefresher, type RefreshRecord, type TokenSnapshot } from './core/auth/refresher.js';
+export { refreshReporter } from './core/auth/refresh-events.js';
 /** Register a token the plugin learned (not shaped like `sk-…` or a JWT) so logs and errors never show it. */
 export { secrets } from './core/secrets.js';
 export { TokenEndpointError, refreshFailure, requestTokens, type IssuedTokens } from './core/auth/token-endpoint.js';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { credentialStoreFor, poolMembers, storedAccountPath, type StateSettings, type PoolMember, type PoolState } from '../../plugin.js';
+import { credentialStoreFor, poolMembers, storedAccountPath, type StateSettings, type PoolMember, type PoolState, type RefreshRecord } from '../../plugin.js';
 import { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
 
@@ -18,6 +18,8 @@ export interface AccountServices {
   state?: { settings: StateSettings; backend: PoolState };
   httpClient?: Dispatcher;
   logger?: Logger;
+  /** Told each token refresh's outcome (the plugin turns it into `credential.refreshed` events). */
+  onRefresh?: (record: RefreshRecord) => void;
 }
 
 /** The config one account's token source runs with: the provider's settings, that account's credentials. */
@@ -32,7 +34,7 @@ export function accountConfig(config: ClaudeApiConfig, account: Pick<ClaudeAccou
 
 export async function claudeAccounts(config: ClaudeApiConfig, s: AccountServices): Promise<Array<PoolMember<ClaudeTokenSource>>> {
   const source = (c: ClaudeApiConfig, account?: string): ClaudeTokenSource => new ClaudeTokenSource(c, s.httpClient, s.env, s.logger,
-    account && s.state ? credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) : undefined);
+    account && s.state ? credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) : undefined, s.onRefresh);
   return poolMembers({
     plugin: PLUGIN,
     dataDir: s.dataDir,

@@ -3,7 +3,7 @@
  * the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs under `/claude`.
  */
 import path from 'node:path';
-import { accountPool, definePlugin } from '../../plugin.js';
+import { accountPool, definePlugin, refreshReporter } from '../../plugin.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
 import { claudeAccounts } from './accounts.js';
@@ -27,6 +27,7 @@ export const Plugin = definePlugin({
     const logger = services.logger;
     const members = await claudeAccounts(config, {
       env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger,
+      onRefresh: refreshReporter(services.events, PLUGIN_NAME),
       state: { settings: services.settings.state, backend: services.state },
     });
     const pool = accountPool(services, PLUGIN_NAME, members, config.strategy);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { credentialStoreFor, poolMembers, storedAccountPath, type PoolMember, type PoolState, type StateSettings } from '../../plugin.js';
+import { credentialStoreFor, poolMembers, storedAccountPath, type PoolMember, type PoolState, type RefreshRecord, type StateSettings } from '../../plugin.js';
 import { resolveAuthFile } from './auth/credentials.js';
 import { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexAccountConfig, CodexConfig } from './config.js';
@@ -19,6 +19,8 @@ export interface CodexAccountServices {
   /** With `[state] credentials_store = "redis"`, pooled accounts keep their tokens in Redis. */
   state?: { settings: StateSettings; backend: PoolState };
   logger?: Logger;
+  /** Told each token refresh's outcome (the plugin turns it into `credential.refreshed` events). */
+  onRefresh?: (record: RefreshRecord) => void;
 }
 
 /** An account's auth.json: its configured credentials_file, else the one ccproxy stores for it (never the CLI's own). */
@@ -29,6 +31,7 @@ export function accountAuthFile(account: Pick<CodexAccountConfig, 'name' | 'cred
 export function codexAccounts(config: CodexConfig, s: CodexAccountServices): Promise<Array<PoolMember<CodexTokenManager>>> {
   const manager = (path: string, account?: string): CodexTokenManager => new CodexTokenManager({
     path, config, dispatcher: s.dispatcher, logger: s.logger,
+    ...(s.onRefresh ? { onRefresh: s.onRefresh } : {}),
     ...(account && s.state ? { store: credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) } : {}),
   });
   return poolMembers({

@@ -4,7 +4,7 @@
  * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), accounts.ts (the
  * pool of accounts), detection.ts (CLI).
  */
-import { accountPool, definePlugin } from '../../plugin.js';
+import { accountPool, definePlugin, refreshReporter } from '../../plugin.js';
 import { codexAccounts } from './accounts.js';
 import { CodexAdapter } from './adapter.js';
 import { codexAuthCommands } from './auth/commands.js';
@@ -28,6 +28,7 @@ export const Plugin = definePlugin({
     const logger = services.logger;
     const members = await codexAccounts(config, {
       env: services.env, dataDir: services.dataDir, dispatcher: services.httpClient, logger,
+      onRefresh: refreshReporter(services.events, PLUGIN),
       state: { settings: services.settings.state, backend: services.state },
     });
     const pool = accountPool(services, PLUGIN, members, config.strategy);

@@ -126,6 +126,21 @@ describe('claude_api OAuth refresh', () => {
     expect(hb).toContain('last token refresh failed');
   });
 
+  it('every refresh, good or failed, is a credential.refreshed event (what the metrics plugin counts)', async () => {
+    h = await startHarness({ creds: credentials(EXPIRED) });
+    h.upstream.acceptedTokens.add('fake-access-1');
+    const seen: Array<{ provider: string; ok: boolean }> = [];
+    h.proxy.services.events.on('credential.refreshed', (e) => seen.push({ provider: e.provider, ok: e.ok }));
+    expect((await ask(h.base)).status).toBe(200);
+    expect(seen).toEqual([{ provider: 'claude_api', ok: true }]);
+
+    // The next refresh fails (the upstream refuses the new token too, the endpoint refuses the grant).
+    h.upstream.acceptedTokens.delete('fake-access-1');
+    h.oauth.failWith = { status: 400, error: 'invalid_grant', description: 'Refresh token not found or invalid' };
+    expect((await ask(h.base)).status).toBe(401);
+    expect(seen).toEqual([{ provider: 'claude_api', ok: true }, { provider: 'claude_api', ok: false }]);
+  });
+
   it('a corrupt credentials file is reported and never overwritten', async () => {
     h = await startHarness({ creds: '{"claudeAiOauth": {"accessToken": "tru' });
     const res = await ask(h.base);

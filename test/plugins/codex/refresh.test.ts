@@ -55,10 +55,14 @@ describe('codex token refresh', () => {
   it('20 concurrent requests with an expired token cause exactly one refresh', async () => {
     const s = await setup(accessToken(-60), false);
     s.oauth.delayMs = 150;
+    const refreshed: Array<{ provider: string; ok: boolean }> = [];
+    s.proxy.proxy.services.events.on('credential.refreshed', (e) => refreshed.push({ provider: e.provider, ok: e.ok }));
     const results = await Promise.all(Array.from({ length: 20 }, () => post(`${s.proxy.url}/codex/v1/messages`, message)));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
     for (const r of results) expect(r.text).toContain('message_stop');
     expect(s.oauth.refreshCalls).toBe(1);
+    // One credential.refreshed event (the metrics plugin's refresh counter).
+    expect(refreshed).toEqual([{ provider: 'codex', ok: true }]);
     const call = s.oauth.calls[0];
     expect(call?.contentType).toContain('application/x-www-form-urlencoded');
     expect(call?.params).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-initial', client_id: 'app_EMoamEEZ73f0CkXaXp7hrann' });

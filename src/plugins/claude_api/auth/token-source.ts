@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type TokenSource } from '../../../plugin.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type RefreshRecord, type TokenSource } from '../../../plugin.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { applyOAuth, credentialsPath, extractOAuth, tokensFromResponse, type ClaudeOAuthTokens } from './credentials.js';
 
@@ -25,7 +25,7 @@ export class ClaudeTokenSource {
   readonly refresher: TokenRefresher<ClaudeOAuthTokens>;
   private readonly config: ClaudeApiConfig;
 
-  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store?: (file: CredentialFile) => CredentialStore) {
+  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store?: (file: CredentialFile) => CredentialStore, onRefresh?: (record: RefreshRecord) => void) {
     this.config = config;
     const file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
     this.file = store ? store(file) : file;
@@ -48,6 +48,7 @@ export class ClaudeTokenSource {
       }),
       marginMs: config.refresh_margin_seconds * 1000,
       logger,
+      ...(onRefresh ? { onRefresh } : {}),
     });
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type IssuedTokens, type TokenSource, type UpstreamError } from '../../../plugin.js';
+import { CredentialFile, CredentialFileError, fileTokenStore, TokenRefresher, TokenEndpointError, refreshFailure, requestTokens, AuthError, type CredentialStore, type IssuedTokens, type RefreshRecord, type TokenSource, type UpstreamError } from '../../../plugin.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, withNewTokens, type AuthFileJson, type CodexCredentials, type TokenResponse } from './credentials.js';
 
@@ -20,6 +20,8 @@ export interface CodexTokenManagerOptions {
   logger?: Logger;
   /** Where the tokens live instead of the file itself (pooled accounts with `[state] credentials_store = "redis"`). */
   store?: (file: CredentialFile<AuthFileJson>) => CredentialStore<AuthFileJson>;
+  /** Told each refresh's outcome (the plugin turns it into `credential.refreshed` events). */
+  onRefresh?: (record: RefreshRecord) => void;
 }
 
 export class CodexTokenManager implements TokenSource<CodexCredentials> {
@@ -42,6 +44,7 @@ export class CodexTokenManager implements TokenSource<CodexCredentials> {
       }),
       marginMs: opts.config.refresh_margin_seconds * 1000,
       logger: opts.logger,
+      ...(opts.onRefresh ? { onRefresh: opts.onRefresh } : {}),
     });
   }
 
