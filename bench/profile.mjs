@@ -1,5 +1,6 @@
 /**
- * `node bench/profile.mjs [w1|w2|...]`: run ccproxy (built) under `--cpu-prof` while autocannon
+ * `node bench/profile.mjs [w1|w2|...] [--observed]`: run ccproxy (built; with `--observed`, with the
+ * observability plugins on as in the bench's "observability on" target) under `--cpu-prof` while autocannon
  * drives one workload for 8 s, then print the top functions by self time (and write the
  * .cpuprofile into bench/.tmp/profiles for Chrome DevTools). Not part of `npm run bench`.
  */
@@ -15,7 +16,7 @@ process.argv.push('--no-peer');
 const { prepare } = await import('./lib/setup.mjs');
 const env = await prepare();
 const up = await startNode([path.join(ROOT, 'bench/fake-upstream.mjs')]);
-const proxy = await env.startCcproxy(`http://127.0.0.1:${up.port}`, { profile: dir });
+const proxy = await env.startCcproxy(`http://127.0.0.1:${up.port}`, { profile: dir, observability: process.argv.includes('--observed') });
 const w = env.workloads.find((x) => x.id === which);
 const [p, body] = w.ccproxy;
 const r = await throughput({ url: `http://127.0.0.1:${proxy.port}${p}`, body, connections: 16, seconds: 8 });
