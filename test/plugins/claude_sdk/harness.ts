@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startProxy, type RunningProxy } from '../../../src/core/runtime.js';
+import type { AnyPlugin } from '../../../src/core/plugin.js';
 import { Plugin } from '../../../src/plugins/claude_sdk/plugin.js';
 import { beforeAll } from 'vitest';
 import { FakeAnthropicUpstream } from '../../fakes/anthropic-upstream.js';
@@ -41,7 +42,12 @@ export function cliEnv(fakeUrl: string, home: string): Record<string, string> {
 }
 
 /** The real proxy (core runtime) with only this plugin, its CLI pointed at a fresh fake upstream; `server` adds `[server]` settings. */
-export async function startSdkProxy(config: Record<string, unknown> = {}, server: Record<string, unknown> = {}): Promise<SdkProxy> {
+/** `more`: other plugins to run beside claude_sdk (e.g. the observability ones) and their config sections. */
+export async function startSdkProxy(
+  config: Record<string, unknown> = {},
+  server: Record<string, unknown> = {},
+  more: { plugins?: AnyPlugin[]; config?: Record<string, unknown> } = {},
+): Promise<SdkProxy> {
   const fake = await new FakeAnthropicUpstream().start();
   fake.acceptedApiKeys.add(CLI_API_KEY);
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-home-'));
@@ -52,8 +58,8 @@ export async function startSdkProxy(config: Record<string, unknown> = {}, server
   const proxy = await startProxy({
     env: { HOME: home },
     cwd: project,
-    plugins: [plugin],
-    overrides: { server: { port: 0, ...server }, logging: { level: 'silent' }, plugins: { claude_sdk: pluginConfig } },
+    plugins: [plugin, ...(more.plugins ?? [])],
+    overrides: { server: { port: 0, ...server }, logging: { level: 'silent' }, plugins: { ...more.config, claude_sdk: pluginConfig } },
   });
   const health = async () => {
     const h = (await (await fetch(`${proxy.url}/health`)).json()) as { checks: Record<string, Array<{ status: string; details: Record<string, unknown> }>> };
