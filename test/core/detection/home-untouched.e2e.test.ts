@@ -3,8 +3,9 @@
  * serve` runs with a HOME holding what a Claude Code and Codex user typically has; after startup,
  * every detection (claude_api's capture run, claude_sdk's version and login state, codex's capture
  * run) and a /health, ~/.claude, ~/.claude.json and ~/.codex are byte for byte what they were, and
- * nothing new appeared in HOME except ccproxy's own cache. The throwaway homes the CLIs ran in are
- * gone too.
+ * nothing new appeared in HOME except ccproxy's own directories (its cache, and the usage database
+ * and access log the default-on observability plugins keep under the XDG data and state dirs).
+ * The throwaway homes the CLIs ran in are gone too.
  */
 import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
@@ -124,11 +125,14 @@ describe('startup, detection and health leave the CLI directories alone', () => 
 
     const after = await snapshot(box.home);
     const changed = [...before].filter(([path, sig]) => after.get(path) !== sig).map(([path]) => path);
-    const added = [...after.keys()].filter((path) => !before.has(path) && !path.startsWith('.cache/'));
+    // ccproxy's own directories (XDG cache, data and state as the sandbox sets them) and their parents.
+    const own = ['.cache/', '.local/share/', '.state/'];
+    const ours = (p: string): boolean => own.some((dir) => p === dir || p.startsWith(`${dir}ccproxy/`) || dir.startsWith(p));
+    const added = [...after.keys()].filter((path) => !before.has(path));
     expect(changed).toEqual([]);
-    expect(added).toEqual([]);
-    // ccproxy's own cache holds the detection results; that is all it wrote.
-    expect([...after.keys()].filter((p) => p.startsWith('.cache/') && p !== '.cache/' && !p.startsWith('.cache/ccproxy/'))).toEqual([]);
+    expect(added.filter((p) => !ours(p))).toEqual([]);
+    // What ccproxy wrote there: detection results, the usage database, the access log.
+    expect(added.filter((p) => !p.endsWith('/'))).toEqual(expect.arrayContaining(['.local/share/ccproxy/usage.db', '.state/ccproxy/access.log']));
     expect(await readdir(tmp)).toEqual([]);
   });
 });
