@@ -6,6 +6,7 @@
  * per CLI version under `$XDG_CACHE_HOME/ccproxy/`; until (or unless) detection succeeds, the
  * shipped fallback is used.
  */
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { claudeBinaryPackages, findCli, startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
@@ -118,9 +119,14 @@ export class ClaudeDetector {
 
 async function cliVersion(cli: string, base: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string | null> {
   return withIsolatedHome('claude-version', async ({ dir, env }) => {
-    const r = await runCli({ command: cli, args: ['--version'], env, cwd: dir, timeoutMs: 15_000, signal });
+    const r = await runCli({ command: cli, args: ['--version'], env: claudeEnv(env, dir), cwd: dir, timeoutMs: 15_000, signal });
     return /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] ?? null;
   }, base);
+}
+
+/** The isolated environment with Claude Code's own directory inside the throwaway home too. */
+function claudeEnv(isolated: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
+  return { ...isolated, CLAUDE_CONFIG_DIR: join(dir, '.claude') };
 }
 
 /** The SSE stream the capture server answers with: a complete one-line assistant reply. */
@@ -162,7 +168,7 @@ async function captureCli(cli: string, base: NodeJS.ProcessEnv, timeoutMs: numbe
         timeoutMs,
         signal: stop.signal,
         env: {
-          ...env,
+          ...claudeEnv(env, dir),
           ANTHROPIC_BASE_URL: server.url,
           ANTHROPIC_API_KEY: 'sk-ant-detect-dummy',
           CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

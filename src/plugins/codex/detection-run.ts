@@ -20,7 +20,7 @@ const IDENTITY_HEADERS = ['originator', 'user-agent'];
 /** `codex --version` → `0.169.0`, or null when the CLI is missing or says something else. */
 export async function codexVersion(cli: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
   if (signal?.aborted) return null;
-  const res = await withIsolatedHome('codex-version', ({ dir, env }) => runCli({ command: cli, args: ['--version'], env: cliEnv(env), cwd: dir, timeoutMs, signal }));
+  const res = await withIsolatedHome('codex-version', ({ dir, env }) => runCli({ command: cli, args: ['--version'], env: cliEnv(env, dir), cwd: dir, timeoutMs, signal }));
   if (res.spawnError || res.code !== 0) return null;
   const match = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/.exec(res.stdout);
   return match?.[1] ?? null;
@@ -60,7 +60,8 @@ export async function captureCodexRequest(opts: CaptureOptions): Promise<Capture
   const onAbort = (): void => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await withIsolatedHome('codex-detect', async ({ dir, env, codexHome }) => {
+    return await withIsolatedHome('codex-detect', async ({ dir, env }) => {
+      const codexHome = codexHomeIn(dir);
       const work = join(dir, 'work');
       await fs.mkdir(codexHome, { recursive: true });
       await fs.mkdir(work, { recursive: true });
@@ -77,7 +78,7 @@ export async function captureCodexRequest(opts: CaptureOptions): Promise<Capture
       const run = runCli({
         command: opts.cli,
         args: ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', 'Reply with the word ok.'],
-        env: { ...cliEnv(env), [KEY_ENV]: 'ccproxy-detection-dummy-key' },
+        env: { ...cliEnv(env, dir), [KEY_ENV]: 'ccproxy-detection-dummy-key' },
         cwd: work,
         timeoutMs: opts.timeoutMs,
         signal: stop.signal,
@@ -138,6 +139,11 @@ export function basePromptOf(body: Record<string, unknown>): string | undefined 
  * The isolated home's environment (no credentials, no proxy settings; TERM kept: the CLI puts the
  * terminal name in its user-agent), with a UTF-8 locale when none is set.
  */
-function cliEnv(isolated: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...isolated, LANG: isolated.LANG ?? 'C.UTF-8' };
+/** Codex's directory inside the throwaway home (set explicitly, not left to Codex's default). */
+function codexHomeIn(dir: string): string {
+  return join(dir, '.codex');
+}
+
+function cliEnv(isolated: NodeJS.ProcessEnv, dir: string): NodeJS.ProcessEnv {
+  return { ...isolated, CODEX_HOME: codexHomeIn(dir), LANG: isolated.LANG ?? 'C.UTF-8' };
 }
