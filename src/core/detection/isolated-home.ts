@@ -23,8 +23,8 @@ export interface IsolatedHome {
 /** Variables a CLI needs to start that say nothing about the person (kept from `base`). */
 const KEPT = ['PATH', 'LANG', 'LC_ALL', 'TERM'];
 
-/** Run `fn` with a fresh isolated home; the directory is removed when it settles. */
-export async function withIsolatedHome<T>(label: string, fn: (home: IsolatedHome) => Promise<T>, base: NodeJS.ProcessEnv = process.env): Promise<T> {
+/** Run `fn` with a fresh isolated home; the directory is removed when it settles. `base` is the proxy's environment (services.env). */
+export async function withIsolatedHome<T>(label: string, fn: (home: IsolatedHome) => Promise<T>, base: NodeJS.ProcessEnv): Promise<T> {
   const dir = await fs.mkdtemp(join(tmpdir(), `ccproxy-${label}-`));
   const env: NodeJS.ProcessEnv = {
     HOME: dir,

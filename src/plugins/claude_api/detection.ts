@@ -20,8 +20,8 @@ export interface DetectorOptions {
   cacheDir: string;
   timeoutMs: number;
   logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
-  /** The proxy's environment (services.env): its PATH is searched for the CLI, which runs with it (default process.env). */
-  env?: NodeJS.ProcessEnv;
+  /** The proxy's environment (services.env): its PATH is searched for the CLI, which runs with it. */
+  env: NodeJS.ProcessEnv;
 }
 
 const CACHE_NAME = 'claude-cli-detection';
@@ -42,7 +42,7 @@ export class ClaudeDetector {
   }
 
   private get env(): NodeJS.ProcessEnv {
-    return this.opts.env ?? process.env;
+    return this.opts.env;
   }
 
   /** True while a detection run is going (startup runs one in the background). */

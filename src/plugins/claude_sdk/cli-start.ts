@@ -34,8 +34,7 @@ const NEEDS_A_DIALOG = ['AskUserQuestion', 'EnterPlanMode', 'ExitPlanMode'];
 
 /**
  * Equal keys ⇔ a CLI started for one spec can serve the other. `env` is left out: it is the
- * plugin's configured environment over the proxy's own, the same for every request, except that
- * the Agent SDK adds variables of its own to `process.env` after its first run.
+ * plugin's configured environment over the proxy's own (services.env), the same for every request.
  */
 export function specKey(spec: CliSpec): string {
   return JSON.stringify([spec.options, spec.system, spec.systemPromptMode, spec.cliPath ?? null, spec.resume ?? null, spec.askHost]);

@@ -41,10 +41,13 @@ export class ClaudeDetectionService {
   /** Aborted by stop(): kills the CLI of a detection still running at shutdown. */
   private readonly stopping = new AbortController();
 
-  /** `configEnv` is `plugins.claude_sdk.env`; it overlays the proxy's environment for the CLI. */
+  /**
+   * `env` is the environment the CLI runs with: the proxy's (services.env) with
+   * `plugins.claude_sdk.env` over it. Its PATH is searched for `claude`.
+   */
   constructor(
     private readonly cliPath: string | undefined,
-    private readonly configEnv: Record<string, string>,
+    private readonly env: NodeJS.ProcessEnv,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -54,7 +57,7 @@ export class ClaudeDetectionService {
 
   /** The environment the CLI runs with. */
   cliEnv(): NodeJS.ProcessEnv {
-    return { ...process.env, ...this.configEnv };
+    return this.env;
   }
 
   /** Shutdown: kill a detection run in progress; no new one starts. */
@@ -91,7 +94,7 @@ export class ClaudeDetectionService {
     const result: ClaudeDetection = { cliPath: found.path, source: found.source, version: null, ...login, checkedAt };
     // Even `--version` runs in a throwaway home: the CLI may write its config files as it starts.
     const v = await withIsolatedHome('claude-sdk-version', ({ dir, env: isolated }) =>
-      runCli({ command: found.path, args: ['--version'], env: { ...isolated, PATH: env.PATH ?? isolated.PATH }, cwd: dir, timeoutMs: this.timeoutMs, signal: this.stopping.signal }));
+      runCli({ command: found.path, args: ['--version'], env: isolated, cwd: dir, timeoutMs: this.timeoutMs, signal: this.stopping.signal }), env);
     if (v.code === 0) result.version = /(\d+\.\d+\.\d+\S*)/.exec(v.stdout)?.[1] ?? v.stdout.trim();
     else result.error = `${found.path} --version failed: ${v.spawnError?.message ?? (v.timedOut ? 'timed out' : v.stderr.trim().split('\n')[0] || `exit code ${v.code}`)}`;
     this.current = result;

@@ -29,7 +29,7 @@ export const Plugin = definePlugin({
   config: ClaudeSdkConfigSchema,
   async setup({ config, services }) {
     const logger = services.logger; // already stamped with { plugin: 'claude_sdk' }
-    const detection = new ClaudeDetectionService(config.cli_path, config.env);
+    const detection = new ClaudeDetectionService(config.cli_path, { ...services.env, ...config.env });
     const sessions = new SessionPool(config.max_sessions, config.session_idle_ttl * 1000, NAME);
     const limiter = new Semaphore(config.max_concurrent);
     const registry = new CliProcessRegistry();

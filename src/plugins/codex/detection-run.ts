@@ -18,9 +18,10 @@ const KEY_ENV = 'CCPROXY_DETECT_KEY';
 const IDENTITY_HEADERS = ['originator', 'user-agent'];
 
 /** `codex --version` → `0.169.0`, or null when the CLI is missing or says something else. */
-export async function codexVersion(cli: string, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
+/** `env`: the proxy's environment (services.env); its PATH finds `codex`. */
+export async function codexVersion(cli: string, env: NodeJS.ProcessEnv, timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
   if (signal?.aborted) return null;
-  const res = await withIsolatedHome('codex-version', ({ dir, env }) => runCli({ command: cli, args: ['--version'], env: cliEnv(env, dir), cwd: dir, timeoutMs, signal }));
+  const res = await withIsolatedHome('codex-version', ({ dir, env: isolated }) => runCli({ command: cli, args: ['--version'], env: cliEnv(isolated, dir), cwd: dir, timeoutMs, signal }), env);
   if (res.spawnError || res.code !== 0) return null;
   const match = /(\d+\.\d+\.\d+(?:[-+][\w.]+)?)/.exec(res.stdout);
   return match?.[1] ?? null;
@@ -43,6 +44,8 @@ export interface CaptureOptions {
    * detection asks for the model the proxy sends by default.
    */
   model?: string;
+  /** The proxy's environment (services.env); its PATH finds `codex`. */
+  env: NodeJS.ProcessEnv;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -91,7 +94,7 @@ export async function captureCodexRequest(opts: CaptureOptions): Promise<Capture
       }
       const why = result.spawnError?.message ?? (result.timedOut ? 'timed out' : `exited with ${String(result.code)}: ${result.stderr.slice(-300)}`);
       throw new Error(`codex exec sent no request (${why})`);
-    });
+    }, opts.env);
   } finally {
     stop.abort();
     opts.signal?.removeEventListener('abort', onAbort);

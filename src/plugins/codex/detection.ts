@@ -17,6 +17,8 @@ export interface DetectionServiceOptions {
   config: Pick<CodexConfig, 'cli_path' | 'detection' | 'default_model'>;
   cacheDir: string;
   logger: Logger;
+  /** The proxy's environment (services.env): its PATH finds `codex`. */
+  env: NodeJS.ProcessEnv;
 }
 
 export function fallbackDetection(reason: string): CodexDetection {
@@ -107,7 +109,7 @@ export class CodexDetectionService {
     const { logger } = this.opts;
     const cli = this.cli;
     const timeoutMs = this.opts.config.detection.timeout_seconds * 1000;
-    const version = await codexVersion(cli, Math.min(timeoutMs, 10_000), signal);
+    const version = await codexVersion(cli, this.opts.env, Math.min(timeoutMs, 10_000), signal);
     // Stopped at shutdown: keep what we have and log nothing after it.
     if (this.stopping.signal.aborted) return this.data;
     if (!version) {
@@ -133,7 +135,7 @@ export class CodexDetectionService {
     const cached = await this.readCache(version, model);
     if (cached) return cached;
     const timeoutMs = this.opts.config.detection.timeout_seconds * 1000;
-    const captured = await captureCodexRequest({ cli: this.cli, timeoutMs, signal, model });
+    const captured = await captureCodexRequest({ cli: this.cli, env: this.opts.env, timeoutMs, signal, model });
     const detected = extractDetection(captured, version);
     await this.writeCache(detected);
     return detected;

@@ -34,7 +34,7 @@ export const Plugin = definePlugin({
     const pool = accountPool(services, PLUGIN, members, config.strategy);
     /** The first account: the only one in a plain setup, and the one startup lines describe. */
     const tokens = members[0]!.value;
-    const detection = new CodexDetectionService({ config, cacheDir: services.cacheDir, logger });
+    const detection = new CodexDetectionService({ config, cacheDir: services.cacheDir, logger, env: services.env });
     // Never delays startup: requests use cached or shipped data until the run finishes.
     detection.start();
     const adapter = new CodexAdapter({ config, pool, detection: (model) => detection.forModel(model), dispatcher: services.httpClient, logger });

@@ -87,7 +87,7 @@ function uniqueKeyNames(keys: InstanceSettings['api_keys'], ctx: z.RefinementCtx
 }
 
 /** The key for an instance: `api_key`, else the variable `api_key_env` names. */
-export function resolveApiKey(settings: InstanceSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveApiKey(settings: InstanceSettings, env: NodeJS.ProcessEnv): string | undefined {
   if (settings.api_key) return settings.api_key;
   if (settings.api_key_env) {
     const v = env[settings.api_key_env];

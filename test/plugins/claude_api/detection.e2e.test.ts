@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('ClaudeDetector with the real CLI', () => {
   it('captures version, headers and system prompt from the real CLI, then serves them from the cache', async () => {
-    const d = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 120_000 });
+    const d = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 120_000, env: { PATH: process.env.PATH } });
     expect(d.current().source).toBe('fallback');
     const data = await d.refresh();
     expect(d.lastError).toBeNull();
@@ -32,7 +32,7 @@ describe('ClaudeDetector with the real CLI', () => {
 
     const files = await fs.readdir(cacheDir);
     expect(files).toContain('claude-cli-detection-2.1.331.json');
-    const again = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 120_000 });
+    const again = new ClaudeDetector({ cliPath: CLAUDE_BIN, cacheDir, timeoutMs: 120_000, env: { PATH: process.env.PATH } });
     const cached = await again.refresh();
     expect(cached.source).toBe('cache');
     expect(cached.headers).toEqual(data.headers);

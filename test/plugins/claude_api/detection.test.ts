@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('ClaudeDetector', () => {
   it('falls back to the shipped data when the CLI is absent', async () => {
-    const d = new ClaudeDetector({ cliPath: '/nonexistent/claude', cacheDir, timeoutMs: 5000 });
+    const d = new ClaudeDetector({ cliPath: '/nonexistent/claude', cacheDir, timeoutMs: 5000, env: {} });
     const data = await d.refresh();
     expect(data).toBe(FALLBACK_DETECTION);
     expect(d.lastError).toMatch(/not found/);
@@ -30,7 +30,7 @@ describe('ClaudeDetector', () => {
   it.runIf(process.platform === 'linux')('stop() kills a detection still running, and settled() waits until its CLI is gone', async () => {
     const cli = path.join(cacheDir, 'hanging-claude');
     await fs.writeFile(cli, '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
-    const d = new ClaudeDetector({ cliPath: cli, cacheDir, timeoutMs: 45_000 });
+    const d = new ClaudeDetector({ cliPath: cli, cacheDir, timeoutMs: 45_000, env: { PATH: process.env.PATH } });
     const done = d.refresh();
     await expect.poll(() => processesRunning(cli).length).toBeGreaterThan(0);
     d.stop();
@@ -41,7 +41,7 @@ describe('ClaudeDetector', () => {
 
   it('registers an hourly re-detection task that skips its initial run', () => {
     const config = ClaudeApiConfigSchema.parse({});
-    const [task] = claudeApiTasks(config, new ClaudeDetector({ cacheDir, timeoutMs: 1000 }));
+    const [task] = claudeApiTasks(config, new ClaudeDetector({ cacheDir, timeoutMs: 1000, env: {} }));
     expect(task).toMatchObject({ name: 'claude_api_detection_refresh', intervalSeconds: 3600, skipInitialRun: true });
   });
 });

@@ -22,7 +22,7 @@ const detected = { current: () => ({ ...FALLBACK_DETECTION, source: 'detected' }
 async function healthFor(content: unknown, extra: Record<string, unknown> = {}) {
   const file = path.join(dir, `${Math.random()}.json`);
   if (content !== undefined) await fs.writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
-  const tokens = new ClaudeTokenSource(ClaudeApiConfigSchema.parse({ credentials_file: file, ...extra }));
+  const tokens = new ClaudeTokenSource(ClaudeApiConfigSchema.parse({ credentials_file: file, ...extra }), undefined, {});
   return claudeApiHealth({ tokens, detector: detected, stats: {} });
 }
 

@@ -62,6 +62,20 @@ describe('ClaudeDetectionService without running the CLI', () => {
   });
 });
 
+describe('the proxy\'s environment', () => {
+  it('is where the plugin looks for the CLI and what it runs it with, not the process\'s', async () => {
+    const bin = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-envbin-'));
+    await fs.writeFile(path.join(bin, 'claude'), '#!/bin/sh\necho "7.7.7 (Claude Code)"\n', { mode: 0o755 });
+    const p = await startSdkProxy({}, {}, { env: { PATH: bin } });
+    try {
+      await expect.poll(async () => (await p.health()).details).toMatchObject({ cli_source: 'path', version: '7.7.7', cli_path: path.join(bin, 'claude') });
+    } finally {
+      await p.close();
+      await fs.rm(bin, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('plugin without a CLI', () => {
   it('health fails, requests get a clear 503, startup info says how to fix it', async () => {
     const p = await startSdkProxy({ cli_path: '/no/such/claude' });

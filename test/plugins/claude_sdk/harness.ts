@@ -42,11 +42,11 @@ export function cliEnv(fakeUrl: string, home: string): Record<string, string> {
 }
 
 /** The real proxy (core runtime) with only this plugin, its CLI pointed at a fresh fake upstream; `server` adds `[server]` settings. */
-/** `more`: other plugins to run beside claude_sdk (e.g. the observability ones) and their config sections. */
+/** `more`: other plugins to run beside claude_sdk (e.g. the observability ones) and their config sections; `env` over the proxy's environment. */
 export async function startSdkProxy(
   config: Record<string, unknown> = {},
   server: Record<string, unknown> = {},
-  more: { plugins?: AnyPlugin[]; config?: Record<string, unknown> } = {},
+  more: { plugins?: AnyPlugin[]; config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SdkProxy> {
   const fake = await new FakeAnthropicUpstream().start();
   fake.acceptedApiKeys.add(CLI_API_KEY);
@@ -56,7 +56,9 @@ export async function startSdkProxy(
   const pluginConfig = { cwd: project, first_chunk_timeout: 120, idle_timeout: 120, ...config, env: { ...cliEnv(fake.url, home), ...((config.env as Record<string, string>) ?? {}) } };
   const plugin = new Plugin();
   const proxy = await startProxy({
-    env: { HOME: home },
+    // The proxy's environment (services.env), which the CLI runs with: a temp HOME, and the PATH
+    // that finds the CLI's tools (its Bash tool runs `git`, `ls`, ...). Nothing else of ours.
+    env: { HOME: home, PATH: process.env.PATH, ...more.env },
     cwd: project,
     plugins: [plugin, ...(more.plugins ?? [])],
     overrides: { server: { port: 0, ...server }, logging: { level: 'silent' }, plugins: { ...more.config, claude_sdk: pluginConfig } },

@@ -35,7 +35,7 @@ function respond(req: RecordedRequest): ScriptedTurn {
 }
 
 beforeAll(async () => {
-  const captured = await captureCodexRequest({ cli: CODEX_BIN, timeoutMs: CLI_RUN_MS });
+  const captured = await captureCodexRequest({ cli: CODEX_BIN, env: { PATH: process.env.PATH }, timeoutMs: CLI_RUN_MS });
   ownDefaultPrompt = basePromptOf(captured.body as Record<string, unknown>) ?? '';
   backend = await startChatGptBackend({ validTokens: () => [token], accountId: ACCOUNT_ID, basePrompt: [FALLBACK_CODEX_BASE_PROMPT, ownDefaultPrompt], respond });
   home = await makeCodexHome({ access: token });

@@ -16,7 +16,7 @@ describe('codex detection with the real CLI', () => {
   it('runs the real Codex CLI against a loopback capture server and caches the result per version', async () => {
     const cacheDir = await tempDir();
     const config = CodexConfigSchema.parse({ cli_path: CODEX_BIN, detection: { timeout_seconds: 120 } });
-    const service = new CodexDetectionService({ config, cacheDir, logger });
+    const service = new CodexDetectionService({ config, cacheDir, logger, env: { PATH: process.env.PATH } });
     expect(service.current().source).toBe('fallback');
     service.start();
     await service.settled();
@@ -33,7 +33,7 @@ describe('codex detection with the real CLI', () => {
     const cached = JSON.parse(await fs.readFile(join(cacheDir, 'codex-detection-gpt-5.5-0.169.0.json'), 'utf8')) as { basePrompt: string };
     expect(cached.basePrompt).toBe(d.basePrompt);
 
-    const again = new CodexDetectionService({ config, cacheDir, logger });
+    const again = new CodexDetectionService({ config, cacheDir, logger, env: { PATH: process.env.PATH } });
     await again.refresh();
     expect(again.current().source).toBe('cache');
   });
@@ -41,7 +41,7 @@ describe('codex detection with the real CLI', () => {
   it('captures the base prompt of another mapped model in the background', async () => {
     const cacheDir = await tempDir();
     const config = CodexConfigSchema.parse({ cli_path: CODEX_BIN });
-    const service = new CodexDetectionService({ config, cacheDir, logger });
+    const service = new CodexDetectionService({ config, cacheDir, logger, env: { PATH: process.env.PATH } });
     await service.refresh();
     // First request for gpt-6.1-sol: default data now, its own capture starts.
     expect(service.forModel('gpt-6.1-sol').model).toBe('gpt-5.5');

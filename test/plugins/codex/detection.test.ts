@@ -25,7 +25,7 @@ describe('codex detection', () => {
 
   it('falls back to shipped data when the CLI is missing', async () => {
     const config = CodexConfigSchema.parse({ cli_path: '/nonexistent/codex' });
-    const service = new CodexDetectionService({ config, cacheDir: await tempDir(), logger });
+    const service = new CodexDetectionService({ config, cacheDir: await tempDir(), logger, env: {} });
     expect(await service.refresh()).toBe(false);
     expect(service.current()).toMatchObject({ source: 'fallback', basePrompt: FALLBACK_CODEX_BASE_PROMPT });
     expect(service.current().reason).toMatch(/not found/);

@@ -16,7 +16,7 @@ export interface ClaudeOAuthTokens extends TokenSnapshot {
 }
 
 /** Where the credentials live: config override, else `$CLAUDE_CONFIG_DIR`, else `~/.claude`. */
-export function credentialsPath(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function credentialsPath(configured: string | undefined, env: NodeJS.ProcessEnv): string {
   if (configured) return path.resolve(expandHome(configured, env));
   const dir = env.CLAUDE_CONFIG_DIR ? expandHome(env.CLAUDE_CONFIG_DIR, env) : path.join(env.HOME ?? os.homedir(), '.claude');
   return path.join(dir, '.credentials.json');

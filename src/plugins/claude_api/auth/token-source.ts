@@ -25,7 +25,7 @@ export class ClaudeTokenSource {
   readonly refresher: TokenRefresher<ClaudeOAuthTokens>;
   private readonly config: ClaudeApiConfig;
 
-  constructor(config: ClaudeApiConfig, dispatcher?: Dispatcher, env: NodeJS.ProcessEnv = process.env, logger?: Logger, store?: (file: CredentialFile) => CredentialStore, onRefresh?: (record: RefreshRecord) => void) {
+  constructor(config: ClaudeApiConfig, dispatcher: Dispatcher | undefined, env: NodeJS.ProcessEnv, logger?: Logger, store?: (file: CredentialFile) => CredentialStore, onRefresh?: (record: RefreshRecord) => void) {
     this.config = config;
     const file = new CredentialFile({ path: credentialsPath(config.credentials_file, env) });
     this.file = store ? store(file) : file;

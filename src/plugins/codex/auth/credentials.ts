@@ -25,7 +25,7 @@ export interface CodexCredentials {
 }
 
 /** `plugins.codex.credentials_file`, else `$CODEX_HOME/auth.json`, else `~/.codex/auth.json`. */
-export function resolveAuthFile(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveAuthFile(configured: string | undefined, env: NodeJS.ProcessEnv): string {
   const home = env.HOME || homedir();
   if (configured) return configured.startsWith('~/') ? join(home, configured.slice(2)) : configured;
   const codexHome = env.CODEX_HOME?.trim();
