@@ -84,6 +84,8 @@ export {
 } from './core/errors.js';
 
 // ── HTTP: routes, request bodies, upstream calls ────────────────────────────────────────────────
+/** The upstream's answer as the client's: metered, converted to the client's API, streams as SSE. */
+export { jsonAnswer, streamAnswer } from './core/http/client-answer.js';
 export { copyRequest } from './core/http/model-request.js';
 export { providerRoutes } from './core/http/provider-routes.js';
 export { refuseCrossOrigin } from './core/http/same-origin.js';

@@ -6,12 +6,10 @@
 import {
   AuthError,
   convertRequest,
-  convertResponse,
-  convertStream,
+  jsonAnswer,
   jsonBytes,
   parseSseStream,
-  serializeSseStream,
-  unreadableAnswer,
+  streamAnswer,
   upstreamRequest,
   validateRequest,
   type AdapterRequest,
@@ -44,21 +42,9 @@ export class AcmeAdapter implements ProviderAdapter {
     // Streamed Chat answers carry token usage only when asked for.
     if (stream) body.stream_options = { include_usage: true };
     const res = await this.call('POST', '/chat/completions', req, jsonBytes(body), stream);
-    // Present when a plugin listens to request.completed: fed the answer, it reports its token usage there.
-    const meter = req.observer?.meter('chat', model);
-    if (stream) {
-      const answer = parseSseStream('chat', res.body);
-      const events = convertStream('chat', req.api, meter ? meter.tap(answer) : answer, opts);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, events, { requestId: req.requestId }) };
-    }
-    const answer = (await res.body.json()) as JsonObject;
-    meter?.response(answer);
-    try {
-      return { kind: 'json', status: 200, body: convertResponse('chat', req.api, answer, opts) };
-    } catch (err) {
-      // An answer that is not a Chat completion: a 502 in the client's format, not our 500.
-      throw unreadableAnswer('chat', err, answer);
-    }
+    // The answer in the client's API, its token usage reported to ccproxy (request.completed).
+    if (stream) return streamAnswer(req, 'chat', parseSseStream('chat', res.body), opts);
+    return jsonAnswer(req, 'chat', (await res.body.json()) as JsonObject, opts);
   }
 
   async listModels(): Promise<ModelInfo[]> {

@@ -5,9 +5,8 @@
  */
 import {
   convertRequest,
-  convertResponse,
-  convertStream,
-  serializeSseStream,
+  jsonAnswer,
+  streamAnswer,
   validateRequest,
   type AdapterRequest,
   type AdapterResponse,
@@ -35,16 +34,9 @@ export class EchoAdapter implements ProviderAdapter {
       model,
       text: `${this.config.prefix_text}${lastUserText(convertRequest(req.api, 'chat', body, opts), req.api === 'responses' ? 'input' : 'messages')}`,
     };
-    // Present when a plugin listens to request.completed: fed the answer, it reports its token usage there.
-    const meter = req.observer?.meter('chat', model);
-    if (body.stream === true) {
-      const chunks = meter ? meter.tap(echoChunks(echo)) : echoChunks(echo);
-      const events = convertStream('chat', req.api, chunks, opts);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, events, { requestId: req.requestId }) };
-    }
-    const completion = echoCompletion(echo);
-    meter?.response(completion);
-    return { kind: 'json', status: 200, body: convertResponse('chat', req.api, completion, opts) };
+    // Answered in Chat Completions; streamAnswer / jsonAnswer convert it to the client's API.
+    if (body.stream === true) return streamAnswer(req, 'chat', echoChunks(echo), opts);
+    return jsonAnswer(req, 'chat', echoCompletion(echo), opts);
   }
 
   async listModels(): Promise<ModelInfo[]> {
