@@ -94,8 +94,10 @@ export { upstreamRequest, type UpstreamResponse } from './core/http/upstream.js'
 export {
   UpstreamClient,
   UpstreamStats,
+  fetchModelList,
   upstreamClient,
   type CredentialUse,
+  type ModelListOptions,
   type PooledCallOptions,
   type TokenSource,
   type UpstreamCallOptions,

@@ -5,7 +5,7 @@
  * gets its dot, and a version Copilot does not offer falls back to the newest of the same family.
  * `model_map` comes first; anything else Claude-shaped, or no model at all, takes `default_model`.
  */
-import { UpstreamError, matchPattern, upstreamClient, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
+import { UpstreamError, fetchModelList, matchPattern, upstreamClient, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
 import { copilotAuth, type CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 
@@ -83,27 +83,17 @@ export class CopilotModels {
 
   private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
     const { config, tokens, dispatcher } = this.deps;
-    const timeout = AbortSignal.timeout(15_000);
     try {
-      const res = await upstreamClient(dispatcher).request({
+      const { status, models } = await fetchModelList(upstreamClient(dispatcher), {
         url: `${config.api_base_url}/models`,
-        method: 'GET',
-        headers: { ...editorHeaders(config), accept: 'application/json' },
+        headers: editorHeaders(config),
         credential: { source: tokens, apply: (token) => copilotAuth(token, '/models') },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        signal,
         plugin: 'copilot',
+        toModel: (m) => ({ id: m.id, ...(typeof m.name === 'string' ? { displayName: m.name } : {}), ownedBy: typeof m.vendor === 'string' ? m.vendor : 'copilot' }),
       });
-      const body = (await res.body.json()) as { data?: unknown } | null;
-      const data = Array.isArray(body?.data) ? (body.data as Array<Record<string, unknown>>) : [];
-      const models = data
-        .filter((m) => typeof m.id === 'string')
-        .map((m): ModelInfo => ({
-          id: m.id as string,
-          ...(typeof m.name === 'string' ? { displayName: m.name } : {}),
-          ownedBy: typeof m.vendor === 'string' ? m.vendor : 'copilot',
-        }));
       this.models = models;
-      this.lastFetch = { ok: true, at: Date.now(), status: res.status, count: models.length };
+      this.lastFetch = { ok: true, at: Date.now(), status, count: models.length };
       return models;
     } catch (err) {
       const status = err instanceof UpstreamError ? err.upstreamStatus : undefined;

@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { AuthError, UpstreamStats, affinityKey, UpstreamUnreadableError, upstreamClient, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamError, type UpstreamResponse, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
-import { isLocalUrl, type InstanceSettings } from './config.js';
+import { bearer, isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
 
@@ -145,10 +145,6 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     return key;
   }
-}
-
-function bearer(key: string | undefined): { headers: Record<string, string> } {
-  return { headers: key ? { authorization: `Bearer ${key}` } : {} };
 }
 
 function refusedKey(err: UpstreamError, name: string, provider: string): AuthError | undefined {

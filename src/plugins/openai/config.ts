@@ -96,6 +96,11 @@ export function resolveApiKey(settings: InstanceSettings, env: NodeJS.ProcessEnv
   return undefined;
 }
 
+/** How a key goes on the wire (none for a local server without one). */
+export function bearer(key: string | undefined): { headers: Record<string, string> } {
+  return { headers: key ? { authorization: `Bearer ${key}` } : {} };
+}
+
 /** What to do when no instance is configured (banner and /health say it). */
 export const NOT_CONFIGURED_FIX = 'set base_url and api_key (or api_key_env) in [plugins.openai], or a [plugins.openai.providers.<name>] table';
 

@@ -4,8 +4,8 @@
  * scheduled probe and cached, so listing and health never cost a call per request.
  */
 import type { Dispatcher } from 'undici';
-import { UpstreamError, upstreamRequest, matchPattern, type ModelAcceptance, type ModelInfo, type ProxyError } from '../../plugin.js';
-import { isLocalUrl, type InstanceSettings } from './config.js';
+import { UpstreamError, fetchModelList, matchPattern, upstreamClient, type ModelAcceptance, type ModelInfo, type ProxyError } from '../../plugin.js';
+import { bearer, isLocalUrl, type InstanceSettings } from './config.js';
 
 /** Claude Code's own model names: meaningless upstream, so they take `default_model`. */
 const CLAUDE_NAME = /^(claude-|opus$|sonnet$|haiku$)/i;
@@ -74,29 +74,19 @@ export class ModelCatalog {
 
   private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
     const { settings, provider } = this.deps;
-    const key = this.deps.apiKey();
     const started = performance.now();
-    const timeout = AbortSignal.timeout(Math.min(settings.timeout, 15) * 1000);
     try {
-      const res = await upstreamRequest({
-        dispatcher: this.deps.dispatcher,
+      const { status, models } = await fetchModelList(upstreamClient(this.deps.dispatcher), {
         url: `${settings.base_url.replace(/\/+$/, '')}/models`,
-        method: 'GET',
-        headers: { ...settings.headers, accept: 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headers: settings.headers,
+        credential: { source: { token: this.deps.apiKey }, apply: bearer },
+        signal,
+        timeoutMs: Math.min(settings.timeout, 15) * 1000,
         plugin: provider,
+        toModel: (m) => ({ id: m.id, ...(typeof m.created === 'number' ? { created: m.created } : {}), ownedBy: typeof m.owned_by === 'string' ? m.owned_by : provider }),
       });
-      const body = (await res.body.json()) as { data?: unknown };
-      const data = Array.isArray(body.data) ? (body.data as Array<Record<string, unknown>>) : [];
-      const models = data
-        .filter((m) => typeof m.id === 'string')
-        .map((m): ModelInfo => ({
-          id: m.id as string,
-          ...(typeof m.created === 'number' ? { created: m.created } : {}),
-          ownedBy: typeof m.owned_by === 'string' ? m.owned_by : provider,
-        }));
       this.models = models;
-      this.lastProbe = { ok: true, at: Date.now(), status: res.status, ms: Math.round(performance.now() - started) };
+      this.lastProbe = { ok: true, at: Date.now(), status, ms: Math.round(performance.now() - started) };
       return models;
     } catch (err) {
       const e = err as ProxyError;
