@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { PluginConfigSchema, definePlugin, z, type RequestEvents } from 'ccproxy-node/plugin';
 
 export const RequestLogConfigSchema = PluginConfigSchema.extend({
-  path: z.string().default('').describe('File the lines are appended to; empty: request-log.jsonl in ccproxy\'s data directory'),
+  path: z.string().default('').describe('File the lines are appended to; empty: request-log.jsonl in ccproxy\'s state directory'),
 });
 
 export const Plugin = definePlugin({
@@ -18,7 +18,7 @@ export const Plugin = definePlugin({
   description: 'Appends one JSON line per finished request to a file (example plugin)',
   config: RequestLogConfigSchema,
   async setup({ config, services }) {
-    const file = config.path || join(services.dataDir, 'request-log.jsonl');
+    const file = config.path || join(services.stateDir, 'request-log.jsonl');
     mkdirSync(dirname(file), { recursive: true });
     const out = createWriteStream(file, { flags: 'a' });
     let lines = 0;
