@@ -44,7 +44,7 @@ export class AcmeAdapter implements ProviderAdapter {
     const res = await this.call('POST', '/chat/completions', req, jsonBytes(body), stream);
     // The answer in the client's API, its token usage reported to ccproxy (request.completed).
     if (stream) return streamAnswer(req, 'chat', parseSseStream('chat', res.body), opts);
-    return jsonAnswer(req, 'chat', (await res.body.json()) as JsonObject, opts);
+    return jsonAnswer(req, 'chat', await res.body.json(), opts);
   }
 
   async listModels(): Promise<ModelInfo[]> {

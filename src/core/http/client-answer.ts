@@ -21,11 +21,15 @@ export function streamAnswer(req: AdapterRequest, from: ApiFormat, events: Async
   return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, metered, opts), { requestId: req.requestId }) };
 }
 
-/** `answer`: the upstream's complete response body in `from`. */
-export function jsonAnswer(req: AdapterRequest, from: ApiFormat, answer: JsonObject, opts: ConvertOptions = {}): AdapterJsonResponse {
+/**
+ * `answer`: the upstream's complete response body in `from`, as read (`await res.body.json()`);
+ * anything but an answer of that API (not even a JSON object) is the 502.
+ */
+export function jsonAnswer(req: AdapterRequest, from: ApiFormat, answer: unknown, opts: ConvertOptions = {}): AdapterJsonResponse {
   try {
+    if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new TypeError('not a JSON object');
     req.observer?.meter(from, opts.model).response(answer);
-    return { kind: 'json', status: 200, body: convertResponse(from, req.api, answer, opts) };
+    return { kind: 'json', status: 200, body: convertResponse(from, req.api, answer as JsonObject, opts) };
   } catch (err) {
     throw unreadableAnswer(from, err, answer);
   }

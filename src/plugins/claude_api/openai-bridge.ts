@@ -4,7 +4,7 @@
  * credential handling and OAuth edits as the native route), and convert the answer back —
  * incrementally for streams (parse Anthropic SSE → convert events → serialize in the client's API).
  */
-import { convertRequest, convertResponse, convertStream, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, affinityKey, type AdapterRequest, type AdapterResponse } from '../../plugin.js';
+import { convertRequest, parseSseStream, validateRequest, jsonBytes, affinityKey, jsonAnswer, streamAnswer, type AdapterRequest, type AdapterResponse } from '../../plugin.js';
 import type { Logger } from 'pino';
 import type { UpstreamCredential } from './auth/token-source.js';
 import type { ClaudeApiConfig } from './config.js';
@@ -43,18 +43,6 @@ export async function handleOpenAiRequest(adapter: MessagesSender, request: Adap
   });
 
   const opts = { clientRequest: body };
-  if (stream) {
-    const meter = request.observer?.meter('anthropic');
-    const parsed = parseSseStream('anthropic', res.body);
-    const events = meter ? meter.tap(parsed) : parsed;
-    return { kind: 'stream', status: 200, events: serializeSseStream(api, convertStream('anthropic', api, events, opts)) };
-  }
-  let json: JsonObject | undefined;
-  try {
-    json = (await res.body.json()) as JsonObject;
-    request.observer?.meter('anthropic').response(json);
-    return { kind: 'json', status: 200, body: convertResponse('anthropic', api, json, opts) };
-  } catch (err) {
-    throw unreadableAnswer('anthropic', err, json);
-  }
+  if (stream) return streamAnswer(request, 'anthropic', parseSseStream('anthropic', res.body), opts);
+  return jsonAnswer(request, 'anthropic', await res.body.json(), opts);
 }

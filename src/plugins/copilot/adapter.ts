@@ -7,7 +7,7 @@
  * its own API as the core renders them for every provider.
  */
 import type { Logger } from 'pino';
-import { UpstreamStats, UpstreamUnreadableError, convertRequest, convertResponse, convertStream, estimatedTokenCount, jsonBytes, parseSseStream, serializeSseStream, unreadableAnswer, upstreamClient, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse } from '../../plugin.js';
+import { UpstreamStats, convertRequest, estimatedTokenCount, jsonBytes, parseSseStream, upstreamClient, validateRequest, jsonAnswer, streamAnswer, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type CoreServices, type JsonObject, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamResponse } from '../../plugin.js';
 import { copilotAuth, type CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 import { modelAcceptance, resolveModel, type CopilotModels } from './models.js';
@@ -46,21 +46,8 @@ export class CopilotAdapter implements ProviderAdapter {
 
     const res = await this.send(req, jsonBytes(body), stream);
     const convertOpts = { model, clientRequest: clientBody, onDrop };
-    if (stream) {
-      const meter = req.observer?.meter('chat', model);
-      const parsed = parseSseStream('chat', res.body);
-      const events = meter ? meter.tap(parsed) : parsed;
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream('chat', req.api, events, convertOpts), { requestId: req.requestId }) };
-    }
-    const parsed: unknown = await res.body.json();
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UpstreamUnreadableError('a response body that is not a JSON object', { plugin: 'copilot' });
-    const json = parsed as JsonObject;
-    try {
-      req.observer?.meter('chat', model).response(json);
-      return { kind: 'json', status: 200, body: convertResponse('chat', req.api, json, convertOpts) };
-    } catch (err) {
-      throw unreadableAnswer('chat', err, json);
-    }
+    if (stream) return streamAnswer(req, 'chat', parseSseStream('chat', res.body), convertOpts);
+    return jsonAnswer(req, 'chat', await res.body.json(), convertOpts);
   }
 
   /** Copilot has no counting endpoint; Claude Code asks before compacting. */

@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { AuthError, UpstreamStats, affinityKey, UpstreamUnreadableError, upstreamClient, convertRequest, convertResponse, convertStream, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, jsonBytes, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamError, type UpstreamResponse, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
+import { AuthError, UpstreamStats, affinityKey, UpstreamUnreadableError, upstreamClient, convertRequest, convertResponse, estimatedTokenCount, parseSseStream, unreadableAnswer, validateRequest, jsonBytes, streamAnswer, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type UpstreamError, type UpstreamResponse, type JsonObject, type AccountPool } from '../../plugin.js';
 import { bearer, isLocalUrl, type InstanceSettings } from './config.js';
 import { normalizeChatCompletion, normalizeChatStream } from './chat-quirks.js';
 import { modelAcceptance, resolveModel, type ModelCatalog } from './models.js';
@@ -56,11 +56,8 @@ export class OpenAIAdapter implements ProviderAdapter {
     const from = this.upstreamApi;
 
     if (stream) {
-      let events: AsyncIterable<StreamEvent> = parseSseStream(from, res.body);
-      if (from === 'chat') events = normalizeChatStream(events);
-      const meter = req.observer?.meter(from, model);
-      if (meter) events = meter.tap(events);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, convertStream(from, req.api, events, convertOpts), { requestId: req.requestId }) };
+      const events = parseSseStream(from, res.body);
+      return streamAnswer(req, from, from === 'chat' ? normalizeChatStream(events) : events, convertOpts);
     }
     let json = await readJson(res, provider);
     try {

@@ -8,7 +8,7 @@ import type { AdapterRequest, ApiFormat } from '../../../src/core/adapter.js';
 import { jsonAnswer, streamAnswer } from '../../../src/core/http/client-answer.js';
 import { UpstreamUnreadableError } from '../../../src/core/errors.js';
 import { JsonBody } from '../../../src/core/json/json-body.js';
-import { UsageMeter, type JsonObject, type StreamEvent } from '../../../src/formats/index.js';
+import { UsageMeter, type StreamEvent } from '../../../src/formats/index.js';
 
 function request(api: ApiFormat): { req: AdapterRequest; meters: UsageMeter[] } {
   const meters: UsageMeter[] = [];
@@ -44,11 +44,12 @@ describe('jsonAnswer', () => {
   });
 
   it.each([
-    ['a body that is not a JSON object', null],
-    ['a completion without an id', { choices: [{ message: { content: 42 } }] }],
-  ])('%s is a 502 for the client', (_name, answer) => {
-    const { req } = request('anthropic');
-    expect(() => jsonAnswer(req, 'chat', answer as unknown as JsonObject)).toThrow(UpstreamUnreadableError);
+    ['a body that is not a JSON object', 'chat', null],
+    ['an array', 'chat', [completion]],
+    ['a completion without an id', 'anthropic', { choices: [{ message: { content: 42 } }] }],
+  ] as const)('%s is a 502 for a %s client', (_name, api, answer) => {
+    const { req } = request(api);
+    expect(() => jsonAnswer(req, 'chat', answer)).toThrow(UpstreamUnreadableError);
   });
 });
 
