@@ -94,6 +94,7 @@ export { upstreamRequest, type UpstreamResponse } from './core/http/upstream.js'
 export {
   UpstreamClient,
   UpstreamStats,
+  ModelListCache,
   fetchModelList,
   upstreamClient,
   type CredentialUse,
@@ -156,6 +157,7 @@ export { claudeBinaryPackages, findBundledCli, findCli, type CliSource, type Fin
 // ── Account pools: several credentials per provider, selection, affinity, shared state ──────────
 export { affinityKey } from './core/pool/affinity.js';
 export { AccountNameSchema, StrategySchema, accountSchema, uniqueNames, type StateSettings } from './core/pool/config.js';
+export { accountServices, type AccountServices } from './core/pool/account-services.js';
 export { credentialStoreFor } from './core/pool/credential-stores.js';
 export { AccountPool, accountPool, type PoolMember, type PoolServices } from './core/pool/pool.js';
 export { DEFAULT_ACCOUNT, poolMembers } from './core/pool/pool-members.js';

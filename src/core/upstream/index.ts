@@ -1,4 +1,4 @@
 export { UpstreamClient, upstreamClient, type PooledCallOptions, type UpstreamCallOptions } from './client.js';
 export { UpstreamStats } from './stats.js';
-export { fetchModelList, type ModelListOptions } from './model-list.js';
+export { ModelListCache, fetchModelList, type ModelListOptions } from './model-list.js';
 export type { CredentialUse, TokenSource } from './token-source.js';

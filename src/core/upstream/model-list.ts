@@ -38,3 +38,40 @@ export async function fetchModelList<C>(client: UpstreamClient, opts: ModelListO
   const entries = data.filter((m): m is Record<string, unknown> & { id: string } => typeof (m as { id?: unknown } | null)?.id === 'string');
   return { status: res.status, models: entries.map(toModel) };
 }
+
+/**
+ * An upstream's model list kept between fetches: a scheduled task refreshes it, listing reads it,
+ * so listing never costs an upstream call per request. One fetch at a time.
+ */
+export class ModelListCache {
+  #models: ModelInfo[] | null = null;
+  #inflight: Promise<ModelInfo[]> | null = null;
+
+  /** `load` fetches the list (and records its outcome for health); it may throw. */
+  constructor(private readonly load: (signal?: AbortSignal) => Promise<ModelInfo[]>) {}
+
+  /** The last list fetched, or null before the first success. */
+  get cached(): ModelInfo[] | null {
+    return this.#models;
+  }
+
+  /** The cached list, else one fetch; a failure is an empty list (listing never fails a client). */
+  async list(signal?: AbortSignal): Promise<ModelInfo[]> {
+    if (this.#models) return this.#models;
+    try {
+      return await this.refresh(signal);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Fetch now (or join the fetch under way); throws what the fetch threw. */
+  refresh(signal?: AbortSignal): Promise<ModelInfo[]> {
+    this.#inflight ??= this.load(signal)
+      .then((models) => (this.#models = models))
+      .finally(() => {
+        this.#inflight = null;
+      });
+    return this.#inflight;
+  }
+}

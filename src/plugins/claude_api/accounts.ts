@@ -3,24 +3,11 @@
  * (`default`: credentials_file / api_key / auto) plus any stored by `ccproxy auth login claude
  * --account`; with tables, those (enabled ones) plus the stored ones they do not name.
  */
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
-import { credentialStoreFor, poolMembers, storedAccountPath, type StateSettings, type PoolMember, type PoolState, type RefreshRecord } from '../../plugin.js';
+import { credentialStoreFor, poolMembers, storedAccountPath, type AccountServices, type PoolMember } from '../../plugin.js';
 import { ClaudeTokenSource } from './auth/token-source.js';
 import type { ClaudeAccountConfig, ClaudeApiConfig } from './config.js';
 
 const PLUGIN = 'claude_api';
-
-export interface AccountServices {
-  env: NodeJS.ProcessEnv;
-  dataDir: string;
-  /** With `[state] credentials_store = "redis"`, pooled OAuth accounts keep their tokens in Redis. */
-  state?: { settings: StateSettings; backend: PoolState };
-  httpClient?: Dispatcher;
-  logger?: Logger;
-  /** Told each token refresh's outcome (the plugin turns it into `credential.refreshed` events). */
-  onRefresh?: (record: RefreshRecord) => void;
-}
 
 /** The config one account's token source runs with: the provider's settings, that account's credentials. */
 export function accountConfig(config: ClaudeApiConfig, account: Pick<ClaudeAccountConfig, 'name' | 'credentials_file' | 'api_key'>, dataDir: string): ClaudeApiConfig {

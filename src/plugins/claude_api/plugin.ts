@@ -3,7 +3,7 @@
  * the Anthropic Messages, OpenAI Chat Completions and OpenAI Responses APIs under `/claude`.
  */
 import path from 'node:path';
-import { accountPool, definePlugin, refreshReporter } from '../../plugin.js';
+import { accountPool, accountServices, definePlugin } from '../../plugin.js';
 import { ClaudeApiAdapter } from './adapter.js';
 import { claudeAuthCommands } from './auth/commands.js';
 import { claudeAccounts } from './accounts.js';
@@ -25,11 +25,7 @@ export const Plugin = definePlugin({
   async setup({ config, services }) {
     // services.logger is already this plugin's child logger (bound to its name by the core).
     const logger = services.logger;
-    const members = await claudeAccounts(config, {
-      env: services.env, dataDir: services.dataDir, httpClient: services.httpClient, logger,
-      onRefresh: refreshReporter(services.events, PLUGIN_NAME),
-      state: { settings: services.settings.state, backend: services.state },
-    });
+    const members = await claudeAccounts(config, accountServices(services, PLUGIN_NAME));
     const pool = accountPool(services, PLUGIN_NAME, members, config.strategy);
     // The first account stands for the plugin in startup lines (the only one in a plain setup).
     const tokens = members[0]!.value;

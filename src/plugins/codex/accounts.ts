@@ -3,34 +3,21 @@
  * credentials_file, else the Codex CLI's auth.json) plus any stored by `ccproxy auth login codex
  * --account`; with tables, those (enabled ones) plus the stored ones they do not name.
  */
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
-import { credentialStoreFor, poolMembers, storedAccountPath, type PoolMember, type PoolState, type RefreshRecord, type StateSettings } from '../../plugin.js';
+import { credentialStoreFor, poolMembers, storedAccountPath, type AccountServices, type PoolMember } from '../../plugin.js';
 import { resolveAuthFile } from './auth/credentials.js';
 import { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexAccountConfig, CodexConfig } from './config.js';
 
 const PLUGIN = 'codex';
 
-export interface CodexAccountServices {
-  env: NodeJS.ProcessEnv;
-  dataDir: string;
-  dispatcher: Dispatcher;
-  /** With `[state] credentials_store = "redis"`, pooled accounts keep their tokens in Redis. */
-  state?: { settings: StateSettings; backend: PoolState };
-  logger?: Logger;
-  /** Told each token refresh's outcome (the plugin turns it into `credential.refreshed` events). */
-  onRefresh?: (record: RefreshRecord) => void;
-}
-
 /** An account's auth.json: its configured credentials_file, else the one ccproxy stores for it (never the CLI's own). */
 export function accountAuthFile(account: Pick<CodexAccountConfig, 'name' | 'credentials_file'>, dataDir: string, env: NodeJS.ProcessEnv): string {
   return account.credentials_file ? resolveAuthFile(account.credentials_file, env) : storedAccountPath(dataDir, PLUGIN, account.name);
 }
 
-export function codexAccounts(config: CodexConfig, s: CodexAccountServices): Promise<Array<PoolMember<CodexTokenManager>>> {
+export function codexAccounts(config: CodexConfig, s: AccountServices): Promise<Array<PoolMember<CodexTokenManager>>> {
   const manager = (path: string, account?: string): CodexTokenManager => new CodexTokenManager({
-    path, config, dispatcher: s.dispatcher, logger: s.logger,
+    path, config, dispatcher: s.httpClient, logger: s.logger,
     ...(s.onRefresh ? { onRefresh: s.onRefresh } : {}),
     ...(account && s.state ? { store: credentialStoreFor(s.state.settings, s.state.backend, PLUGIN, account) } : {}),
   });

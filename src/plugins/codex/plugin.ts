@@ -4,7 +4,7 @@
  * Wiring only; the work lives in adapter.ts (requests), auth/ (credentials), accounts.ts (the
  * pool of accounts), detection.ts (CLI).
  */
-import { accountPool, definePlugin, refreshReporter } from '../../plugin.js';
+import { accountPool, accountServices, definePlugin } from '../../plugin.js';
 import { codexAccounts } from './accounts.js';
 import { CodexAdapter } from './adapter.js';
 import { codexAuthCommands } from './auth/commands.js';
@@ -26,11 +26,7 @@ export const Plugin = definePlugin({
   auth: codexAuthCommands,
   async setup({ config, services }) {
     const logger = services.logger;
-    const members = await codexAccounts(config, {
-      env: services.env, dataDir: services.dataDir, dispatcher: services.httpClient, logger,
-      onRefresh: refreshReporter(services.events, PLUGIN),
-      state: { settings: services.settings.state, backend: services.state },
-    });
+    const members = await codexAccounts(config, accountServices(services, PLUGIN));
     const pool = accountPool(services, PLUGIN, members, config.strategy);
     /** The first account: the only one in a plain setup, and the one startup lines describe. */
     const tokens = members[0]!.value;

@@ -5,7 +5,7 @@
  * gets its dot, and a version Copilot does not offer falls back to the newest of the same family.
  * `model_map` comes first; anything else Claude-shaped, or no model at all, takes `default_model`.
  */
-import { UpstreamError, fetchModelList, matchPattern, upstreamClient, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
+import { ModelListCache, UpstreamError, fetchModelList, matchPattern, upstreamClient, type CoreServices, type ModelAcceptance, type ModelInfo } from '../../plugin.js';
 import { copilotAuth, type CopilotTokens } from './auth/copilot-token.js';
 import { editorHeaders, type CopilotConfig } from './config.js';
 
@@ -53,32 +53,23 @@ export function modelAcceptance(requested: string, config: Pick<CopilotConfig, '
 }
 
 export class CopilotModels {
-  private models: ModelInfo[] | null = null;
-  private inflight: Promise<ModelInfo[]> | null = null;
+  private readonly cache = new ModelListCache((signal) => this.fetch(signal));
   lastFetch: ModelsFetch | null = null;
 
   constructor(private readonly deps: { config: CopilotConfig; tokens: CopilotTokens; dispatcher: CoreServices['httpClient'] }) {}
 
   /** Ids of the cached list (empty before the first fetch). */
   get ids(): string[] {
-    return (this.models ?? []).map((m) => m.id);
+    return (this.cache.cached ?? []).map((m) => m.id);
   }
 
   /** The cached list, else one fetch (failures → empty list: listing never fails a client). */
-  async list(): Promise<ModelInfo[]> {
-    if (this.models) return this.models;
-    try {
-      return await this.refresh();
-    } catch {
-      return [];
-    }
+  list(): Promise<ModelInfo[]> {
+    return this.cache.list();
   }
 
   refresh(signal?: AbortSignal): Promise<ModelInfo[]> {
-    this.inflight ??= this.fetch(signal).finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
+    return this.cache.refresh(signal);
   }
 
   private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -92,7 +83,6 @@ export class CopilotModels {
         plugin: 'copilot',
         toModel: (m) => ({ id: m.id, ...(typeof m.name === 'string' ? { displayName: m.name } : {}), ownedBy: typeof m.vendor === 'string' ? m.vendor : 'copilot' }),
       });
-      this.models = models;
       this.lastFetch = { ok: true, at: Date.now(), status, count: models.length };
       return models;
     } catch (err) {

@@ -4,7 +4,7 @@
  * scheduled probe and cached, so listing and health never cost a call per request.
  */
 import type { Dispatcher } from 'undici';
-import { UpstreamError, fetchModelList, matchPattern, upstreamClient, type ModelAcceptance, type ModelInfo, type ProxyError } from '../../plugin.js';
+import { ModelListCache, UpstreamError, fetchModelList, matchPattern, upstreamClient, type ModelAcceptance, type ModelInfo, type ProxyError } from '../../plugin.js';
 import { bearer, isLocalUrl, type InstanceSettings } from './config.js';
 
 /** Claude Code's own model names: meaningless upstream, so they take `default_model`. */
@@ -45,9 +45,8 @@ export interface CatalogDeps {
 }
 
 export class ModelCatalog {
-  private models: ModelInfo[] | null = null;
   lastProbe: ProbeResult | null = null;
-  private inflight: Promise<ModelInfo[]> | null = null;
+  private readonly cache = new ModelListCache((signal) => this.fetch(signal));
 
   constructor(private readonly deps: CatalogDeps) {}
 
@@ -55,21 +54,13 @@ export class ModelCatalog {
   async list(signal?: AbortSignal): Promise<ModelInfo[]> {
     const configured = this.deps.settings.models;
     if (configured) return configured.map((id) => ({ id, ownedBy: this.deps.provider }));
-    if (this.models) return this.models;
-    if (!this.deps.apiKey() && !isLocalUrl(this.deps.settings.base_url)) return [];
-    try {
-      return await this.refresh(signal);
-    } catch {
-      return [];
-    }
+    if (!this.cache.cached && !this.deps.apiKey() && !isLocalUrl(this.deps.settings.base_url)) return [];
+    return this.cache.list(signal);
   }
 
   /** `GET /models` now (single-flight); records the outcome for health. */
   refresh(signal?: AbortSignal): Promise<ModelInfo[]> {
-    this.inflight ??= this.fetch(signal).finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
+    return this.cache.refresh(signal);
   }
 
   private async fetch(signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -85,7 +76,6 @@ export class ModelCatalog {
         plugin: provider,
         toModel: (m) => ({ id: m.id, ...(typeof m.created === 'number' ? { created: m.created } : {}), ownedBy: typeof m.owned_by === 'string' ? m.owned_by : provider }),
       });
-      this.models = models;
       this.lastProbe = { ok: true, at: Date.now(), status, ms: Math.round(performance.now() - started) };
       return models;
     } catch (err) {

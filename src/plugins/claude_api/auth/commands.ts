@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuthError, AccountNameSchema, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands, type CredentialStore } from '../../../plugin.js';
+import { AuthError, AccountNameSchema, accountServices, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type PluginAuthCommands, type CredentialStore } from '../../../plugin.js';
 import { accountConfig, claudeAccounts } from '../accounts.js';
 import type { ClaudeApiConfig } from '../config.js';
 import { OAUTH_KEY, applyOAuth, credentialsPath, extractOAuth, tokensFromResponse } from './credentials.js';
@@ -98,10 +98,7 @@ export const claudeAuthCommands: PluginAuthCommands<ClaudeApiConfig> = {
 
   async accounts(ctx: AuthCommandContext<ClaudeApiConfig>): Promise<AccountInfo[]> {
     const { services } = ctx;
-    const members = await claudeAccounts(ctx.config, {
-      env: services.env, dataDir: services.dataDir,
-      ...(services.state ? { state: { settings: services.settings.state, backend: services.state } } : {}),
-    });
+    const members = await claudeAccounts(ctx.config, accountServices(services, 'claude_api'));
     return Promise.all(members.map(async ({ name, value: tokens }): Promise<AccountInfo> => {
       try {
         const mode = await tokens.mode();

@@ -5,7 +5,7 @@
  * credentials_file, else one ccproxy stores 0600 under the data dir), or its sealed entry in
  * Redis with `[state] credentials_store = "redis"`.
  */
-import { AuthError, AccountNameSchema, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type CredentialStore, type PluginAuthCommands } from '../../../plugin.js';
+import { AuthError, AccountNameSchema, accountServices, CredentialFile, credentialStoreFor, runOAuthLogin, requestTokens, type AccountInfo, type AuthCommandContext, type AuthStatusReport, type CredentialStore, type PluginAuthCommands } from '../../../plugin.js';
 import { accountAuthFile, codexAccounts } from '../accounts.js';
 import type { CodexConfig } from '../config.js';
 import { fromIssued, parseCodexAuth, resolveAuthFile, withNewTokens, type AuthFileJson, type TokenResponse } from './credentials.js';
@@ -112,10 +112,7 @@ async function logout(ctx: AuthCommandContext<CodexConfig>): Promise<void> {
 /** Every account of the pool, with its plan and token expiry (read, never refreshed; no token shown). */
 async function accounts(ctx: AuthCommandContext<CodexConfig>): Promise<AccountInfo[]> {
   const { services } = ctx;
-  const members = await codexAccounts(ctx.config, {
-    env: services.env, dataDir: services.dataDir, dispatcher: services.httpClient,
-    ...(services.state ? { state: { settings: services.settings.state, backend: services.state } } : {}),
-  });
+  const members = await codexAccounts(ctx.config, accountServices(services, 'codex'));
   return Promise.all(members.map(async ({ name, value: tokens }): Promise<AccountInfo> => {
     const { credentials: c, error } = await tokens.inspect();
     if (error) return { name, problem: error };
