@@ -90,6 +90,7 @@ export { copyRequest } from './core/http/model-request.js';
 export { providerRoutes } from './core/http/provider-routes.js';
 export { refuseCrossOrigin } from './core/http/same-origin.js';
 export { SSE_HEADERS } from './core/http/send.js';
+export { openEventStream, type EventStreamOptions } from './core/http/event-stream.js';
 export { upstreamRequest, type UpstreamResponse } from './core/http/upstream.js';
 export {
   UpstreamClient,

@@ -2,12 +2,9 @@
  * The live feed: each finished request, as metadata only (no body, no header, no token), pushed to
  * every open dashboard over SSE. Nothing is kept: a page sees the requests that end while it is open.
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { SSE_HEADERS, requestRecord, serializeSse, type CoreServices, type FinishedEvent } from './framework.js';
-
-/** Comment lines on the stream, for clients and proxies with read timeouts. */
-const KEEPALIVE_MS = 15_000;
+import { openEventStream, requestRecord, serializeSse, type CoreServices, type FinishedEvent } from './framework.js';
 
 /** What the page shows of a request (the shared record, usage flattened). */
 export function feedItem(e: FinishedEvent): Record<string, unknown> {
@@ -36,20 +33,9 @@ export class LiveFeed {
 
   /** Turns the reply into an SSE stream that lasts until the client leaves or the feed closes. */
   attach(reply: FastifyReply): void {
-    reply.hijack();
-    const raw = reply.raw;
-    const headers: OutgoingHttpHeaders = {};
-    const existing = reply.getHeaders();
-    for (const k in existing) if (existing[k] !== undefined) headers[k] = existing[k];
-    raw.writeHead(200, { ...headers, ...SSE_HEADERS });
-    // Something at once, so the page knows it is connected before any request ends.
-    raw.write(': connected\n\n');
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    // Connected at once, before any request ends.
+    const raw = openEventStream(reply, { onClose: () => this.streams.delete(raw) });
     this.streams.add(raw);
-    raw.once('close', () => {
-      clearInterval(keepAlive);
-      this.streams.delete(raw);
-    });
   }
 
   close(): void {

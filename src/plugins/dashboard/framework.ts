@@ -1,5 +1,5 @@
 /** What the dashboard takes from the framework: the public plugin entry only. */
 export {
-  PluginConfigSchema, SSE_HEADERS, definePlugin, refuseCrossOrigin, requestRecord, serializeSse,
+  PluginConfigSchema, definePlugin, openEventStream, refuseCrossOrigin, requestRecord, serializeSse,
   type CoreServices, type FinishedEvent,
 } from '../../plugin.js';

@@ -7,10 +7,10 @@
  * Behind `server.auth_token` like every route (the core guard), and never reachable from a web page
  * of another origin, even one `server.cors_origins` lets call the model APIs.
  */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { JsonBody, ProxyError, ValidationError, invalidField, jsonTypeOf, refuseCrossOrigin, SSE_HEADERS, serializeSse } from '../../../plugin.js';
+import { JsonBody, ProxyError, ValidationError, invalidField, jsonTypeOf, openEventStream, refuseCrossOrigin, serializeSse } from '../../../plugin.js';
 import type { BrokerEvent, PendingPermission, PermissionBroker } from './broker.js';
 
 const DecisionBody = z.strictObject({
@@ -18,9 +18,6 @@ const DecisionBody = z.strictObject({
   message: z.string().max(4000).optional(),
   remember: z.enum(['session', 'none']).default('none'),
 });
-
-/** Comment lines on the watch stream, for clients and proxies with read timeouts. */
-const KEEPALIVE_MS = 15_000;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -72,26 +69,19 @@ export function permissionRoutes(broker: PermissionBroker, plugin: string): Fast
 
     // No HEAD twin: a stream has no end for a HEAD request to wait for.
     app.get('/permissions/stream', { exposeHeadRoute: false }, (request, reply) => {
-      reply.hijack();
-      const raw = reply.raw;
-      const headers: OutgoingHttpHeaders = {};
-      const existing = reply.getHeaders();
-      for (const k in existing) if (existing[k] !== undefined) headers[k] = existing[k];
-      raw.writeHead(200, { ...headers, ...SSE_HEADERS });
+      // Connected at once, even with nothing pending; then what waits, then what changes.
+      const raw = openEventStream(reply, {
+        onClose: () => {
+          unwatch();
+          streams.delete(raw);
+        },
+      });
       const send = (event: BrokerEvent['type'], data: Record<string, unknown>): void => {
         raw.write(serializeSse({ event, data: JSON.stringify(data) }));
       };
-      // Something at once, so the client knows it is connected even with nothing pending.
-      raw.write(': connected\n\n');
       for (const p of broker.list()) send('new', pendingJson(plugin, p));
       const unwatch = broker.watch((e) => send(e.type, eventJson(plugin, e)));
-      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEPALIVE_MS);
       streams.add(raw);
-      raw.once('close', () => {
-        unwatch();
-        clearInterval(keepAlive);
-        streams.delete(raw);
-      });
     });
 
     app.post('/permissions/:id', async (request) => {
