@@ -14,8 +14,8 @@
  * the claude_api tests (the proxy in front of it) and the claude_sdk tests (the real Claude Code
  * CLI in front of it, via `ANTHROPIC_BASE_URL`).
  */
-import http from 'node:http';
-import { listenLoopback, closeServer, readBody } from './loopback.js';
+import type http from 'node:http';
+import { LoopbackFake, parseJsonBody, readBody } from './loopback.js';
 
 export type ContentSpec =
   /** An array is streamed as exactly those text deltas (the message text is their concatenation). */
@@ -93,7 +93,7 @@ const ERROR_BODY = (type: string, message: string): string => JSON.stringify({ t
 /** The request id the fake puts in its in-stream `event: error`. */
 export const STREAM_ERROR_REQUEST_ID = 'req_fake_stream_error';
 
-export class FakeAnthropicUpstream {
+export class FakeAnthropicUpstream extends LoopbackFake {
   readonly requests: RecordedRequest[] = [];
   readonly acceptedTokens = new Set<string>();
   readonly acceptedApiKeys = new Set<string>();
@@ -105,18 +105,7 @@ export class FakeAnthropicUpstream {
   script: Script = () => text('Hello from the fake Anthropic API.');
   /** Exact bytes of the last SSE stream / JSON message sent (for byte-faithfulness checks). */
   lastResponseBody = '';
-  url = '';
   private counter = 0;
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
-
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server);
-  }
 
   /** Requests to `/v1/messages` (not count_tokens). */
   get messageRequests(): RecordedRequest[] {
@@ -128,14 +117,10 @@ export class FakeAnthropicUpstream {
     return this.messageRequests.filter(isMainRequest);
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    let body: Record<string, unknown> = {};
-    try {
-      body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
-    } catch {
-      return this.sendError(res, 400, 'invalid_request_error', 'There was an issue with the format or content of your request. We were unable to parse the body as JSON.');
-    }
+    const body = parseJsonBody(raw);
+    if (!body) return this.sendError(res, 400, 'invalid_request_error', 'There was an issue with the format or content of your request. We were unable to parse the body as JSON.');
     const rec: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body, receivedAt: Date.now() };
     res.on('close', () => (rec.finishedAt = Date.now()));
     this.requests.push(rec);

@@ -13,9 +13,9 @@
  *    (else 400, as Copilot answers IDE requests without them). Scripted 429s and other errors.
  * Every request is recorded.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { closeServer, listenLoopback, readBody } from './loopback.js';
+import { LoopbackFake, readBody } from './loopback.js';
 import { chatCompletion, chatEvents, sendError, streamEvents, type FakeTurn } from './openai-compatible.js';
 
 export interface CopilotRecorded {
@@ -27,7 +27,7 @@ export interface CopilotRecorded {
 
 export const COPILOT_CLIENT_ID = 'Iv1.b507a08c87ecfe98';
 
-export class FakeCopilot {
+export class FakeCopilot extends LoopbackFake {
   readonly requests: CopilotRecorded[] = [];
   githubToken = `gho_${randomBytes(12).toString('hex')}`;
   /** Copilot tokens issued and still accepted. */
@@ -44,23 +44,7 @@ export class FakeCopilot {
   /** Client keys that must never arrive (the dummies clients use). */
   readonly clientKeys = new Set(['sk-client-dummy', 'sk-ant-client-dummy', 'dummy', 'sk-codex-client-dummy']);
   leakedClientKey = false;
-  url = '';
   private polls = 0;
-  private readonly server = http.createServer((req, res) => {
-    void this.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: String(err) } }));
-    });
-  });
-
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server);
-  }
 
   /** Chat requests the Copilot API received. */
   get chatRequests(): CopilotRecorded[] {
@@ -82,7 +66,13 @@ export class FakeCopilot {
     };
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** A bug in the fake answers 500: the plugin under test sees a server error. */
+  protected override handlerFailed(err: unknown, res: http.ServerResponse): void {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: String(err) } }));
+  }
+
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = (await readBody(req)).toString('utf8');
     const path = (req.url ?? '').split('?')[0] ?? '';
     const form = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');

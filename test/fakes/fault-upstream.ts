@@ -5,9 +5,9 @@
  * error status, malformed SSE, truncated JSON. It counts open sockets and unfinished requests so
  * tests can assert that nothing leaks, and records every request.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { Socket } from 'node:net';
-import { listenLoopback, readBody } from './loopback.js';
+import { LoopbackFake, readBody } from './loopback.js';
 import { responseObject } from './responses-items.js';
 
 export type Fault =
@@ -85,20 +85,18 @@ function anthropicMessage(model: string): string {
   });
 }
 
-export class FaultUpstream {
+export class FaultUpstream extends LoopbackFake {
   /** What the next requests get; a function can vary it per request. */
   fault: Fault | ((req: FaultRequest, index: number) => Fault) = { kind: 'ok' };
   readonly requests: FaultRequest[] = [];
   /** Exact bytes sent on each response, by request index (for byte-compare). */
   readonly sent: string[] = [];
-  url = '';
   private readonly sockets = new Set<Socket>();
   private active = 0;
   /** Responses closed before they finished (the proxy went away). */
   closedEarly = 0;
-  private readonly server = http.createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-
   constructor() {
+    super();
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -106,11 +104,6 @@ export class FaultUpstream {
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 0;
     this.server.requestTimeout = 0;
-  }
-
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
   }
 
   /** Sockets currently open from the proxy to us. */
@@ -123,12 +116,12 @@ export class FaultUpstream {
     return this.active;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  /** A fault that threw mid-answer: the connection just drops, which is what the proxy must survive. */
+  protected override handlerFailed(_err: unknown, res: http.ServerResponse): void {
+    res.destroy();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.active++;
     let done = false;
     const finish = (): void => {

@@ -4,8 +4,8 @@
  * call, issues fresh tokens (single-use refresh tokens, like the real servers), and can be told to
  * fail or to delay its answer (to widen race windows in concurrency tests).
  */
-import http from 'node:http';
-import { listenLoopback, closeServer, readBody } from './loopback.js';
+import type http from 'node:http';
+import { LoopbackFake, parseJsonBody, readBody } from './loopback.js';
 
 export interface TokenCall {
   contentType: string;
@@ -19,7 +19,7 @@ export interface FakeOAuthOptions {
   expiresIn?: number;
 }
 
-export class FakeOAuthServer {
+export class FakeOAuthServer extends LoopbackFake {
   readonly calls: TokenCall[] = [];
   /** When set, every call fails with this status and an OAuth error body. */
   failWith: { status: number; error: string; description?: string } | null = null;
@@ -35,12 +35,11 @@ export class FakeOAuthServer {
   beforeAnswer: ((call: TokenCall) => Promise<void> | void) | null = null;
   /** When set, a successful call answers with this status and JSON body instead of the issued tokens (the tokens are still spent). */
   answerWith: { status: number; body: unknown } | null = null;
-  url = '';
   private counter = 0;
   private readonly opts: FakeOAuthOptions;
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
   constructor(opts: FakeOAuthOptions = {}) {
+    super();
     this.opts = opts;
   }
 
@@ -52,28 +51,11 @@ export class FakeOAuthServer {
     return this.calls.filter((c) => c.params.grant_type === 'refresh_token').length;
   }
 
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server);
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const text = (await readBody(req)).toString('utf8');
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
     const contentType = String(req.headers['content-type'] ?? '');
-    let params: Record<string, string> = {};
-    if (contentType.includes('json')) {
-      try {
-        params = JSON.parse(text) as Record<string, string>;
-      } catch {
-        return this.error(res, 400, 'invalid_request', 'body is not JSON');
-      }
-    } else {
-      params = Object.fromEntries(new URLSearchParams(text));
-    }
+    const params = (contentType.includes('json') ? parseJsonBody(raw) : Object.fromEntries(new URLSearchParams(raw.toString('utf8')))) as Record<string, string> | undefined;
+    if (!params) return this.error(res, 400, 'invalid_request', 'body is not JSON');
     const call: TokenCall = { contentType, params };
     this.calls.push(call);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));

@@ -13,9 +13,9 @@
  *    a stream cut after N events, or an error object mid-stream.
  * Every request is recorded.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { listenLoopback, closeServer, readBody } from './loopback.js';
+import { LoopbackFake, parseJsonBody, readBody } from './loopback.js';
 import { functionCallItemEvents, messageItemEvents, reasoningItemEvents, responseObject, responsesUsage, type FakeUsage } from './responses-items.js';
 
 export interface ChatQuirks {
@@ -61,7 +61,7 @@ export interface FakeOpenAIOptions {
   respond?: (req: RecordedRequest, index: number) => FakeTurn;
 }
 
-export class FakeOpenAICompatible {
+export class FakeOpenAICompatible extends LoopbackFake {
   readonly requests: RecordedRequest[] = [];
   readonly clientKeys = new Set(['sk-client-dummy', 'sk-ant-client-dummy', 'dummy']);
   leakedClientKey = false;
@@ -71,16 +71,10 @@ export class FakeOpenAICompatible {
   quirks: ChatQuirks;
   models: string[];
   respond: (req: RecordedRequest, index: number) => FakeTurn;
-  url = '';
   private counter = 0;
-  private readonly server = http.createServer((req, res) => {
-    void this.handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: String(err), type: 'server_error', param: null, code: null } }));
-    });
-  });
 
   constructor(opts: FakeOpenAIOptions = {}) {
+    super();
     this.apiKey = opts.apiKey ?? 'sk-upstream-valid';
     this.quirks = opts.quirks ?? {};
     this.models = opts.models ?? ['gpt-test-1', 'gpt-test-mini'];
@@ -97,23 +91,15 @@ export class FakeOpenAICompatible {
     return this.requests.filter((r) => r.method === 'POST');
   }
 
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
+  /** A bug in the fake answers 500 in OpenAI's words: the client under test sees a server error. */
+  protected override handlerFailed(err: unknown, res: http.ServerResponse): void {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: String(err), type: 'server_error', param: null, code: null } }));
   }
 
-  async close(): Promise<void> {
-    await closeServer(this.server);
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const received = await readBody(req);
-    let body: Record<string, unknown> = {};
-    try {
-      body = received.length ? (JSON.parse(received.toString('utf8')) as Record<string, unknown>) : {};
-    } catch {
-      return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
-    }
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = parseJsonBody(await readBody(req));
+    if (!body) return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
     const path = (req.url ?? '').split('?')[0] ?? '';
     const rec: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, body };
     this.requests.push(rec);

@@ -4,8 +4,8 @@
  * It checks the content type and the request shape, refuses anything else with 400, and keeps the
  * spans flattened (ids as hex, attributes as plain values) for assertions.
  */
-import http from 'node:http';
-import { closeServer, listenLoopback, readBody } from './loopback.js';
+import type http from 'node:http';
+import { LoopbackFake, parseJsonBody, readBody } from './loopback.js';
 
 type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean };
 
@@ -35,27 +35,16 @@ function attributes(list: Array<{ key: string; value: AnyValue }> | undefined): 
   return Object.fromEntries((list ?? []).map((a) => [a.key, value(a.value)]));
 }
 
-export class FakeOtlpReceiver {
+export class FakeOtlpReceiver extends LoopbackFake {
   readonly spans: ReceivedSpan[] = [];
   /** Requests refused (wrong path, type or shape), for assertions. */
   readonly refused: string[] = [];
-  url = '';
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
 
   get tracesUrl(): string {
     return `${this.url}/v1/traces`;
   }
 
-  async start(): Promise<this> {
-    this.url = await listenLoopback(this.server);
-    return this;
-  }
-
-  async close(): Promise<void> {
-    await closeServer(this.server);
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const refuse = (why: string): void => {
       this.refused.push(why);
@@ -64,12 +53,8 @@ export class FakeOtlpReceiver {
     };
     if (req.method !== 'POST' || req.url !== '/v1/traces') return refuse(`${req.method} ${req.url}`);
     if (!String(req.headers['content-type']).startsWith('application/json')) return refuse(`content-type ${req.headers['content-type']}`);
-    let doc: { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value: AnyValue }> }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }> };
-    try {
-      doc = JSON.parse(raw.toString('utf8')) as typeof doc;
-    } catch {
-      return refuse('body is not JSON');
-    }
+    const doc = parseJsonBody(raw) as { resourceSpans?: Array<{ resource?: { attributes?: Array<{ key: string; value: AnyValue }> }; scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }> } | undefined;
+    if (!doc) return refuse('body is not JSON');
     if (!Array.isArray(doc.resourceSpans)) return refuse('no resourceSpans');
     for (const rs of doc.resourceSpans) {
       const resource = attributes(rs.resource?.attributes);
