@@ -152,6 +152,7 @@ export { TokenEndpointError, refreshFailure, requestTokens, type IssuedTokens } 
 export { readDetectionCache, writeDetectionCache } from './core/detection/cache.js';
 export { startCaptureServer, type CapturedRequest } from './core/detection/capture-server.js';
 export { withIsolatedHome } from './core/detection/isolated-home.js';
+export { BackgroundDetection } from './core/detection/background-detection.js';
 export { runCli } from './core/detection/run-cli.js';
 export { claudeBinaryPackages, findBundledCli, findCli, type CliSource, type FindCliOptions } from './core/detection/find-cli.js';
 

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { claudeBinaryPackages, findCli, startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
+import { BackgroundDetection, claudeBinaryPackages, findCli, startCaptureServer, runCli, withIsolatedHome, readDetectionCache, writeDetectionCache, withoutBillingLines, type CapturedRequest } from '../../plugin.js';
 import { FALLBACK_DETECTION } from './detection-fallback.js';
 import type { ClaudeDetectionData } from './detection-types.js';
 import type { TextBlock } from './request-body.js';
@@ -27,17 +27,15 @@ export interface DetectorOptions {
 const CACHE_NAME = 'claude-cli-detection';
 const KEEP_HEADER = /^(user-agent|x-app|x-stainless-.*|anthropic-version|anthropic-dangerous-direct-browser-access)$/;
 
-export class ClaudeDetector {
+export class ClaudeDetector extends BackgroundDetection<ClaudeDetectionData> {
   private data: ClaudeDetectionData = FALLBACK_DETECTION;
-  private running: Promise<ClaudeDetectionData> | null = null;
   /** Why the last detection fell back (CLI missing, timeout, ...). */
   lastError: string | null = null;
   lastCheckedAt: string | null = null;
   private readonly opts: DetectorOptions;
-  /** Aborted by stop(): kills a detection run still going at shutdown. */
-  private readonly stopper = new AbortController();
 
   constructor(opts: DetectorOptions) {
+    super();
     this.opts = opts;
   }
 
@@ -45,48 +43,29 @@ export class ClaudeDetector {
     return this.opts.env;
   }
 
-  /** True while a detection run is going (startup runs one in the background). */
-  get inProgress(): boolean {
-    return this.running !== null;
-  }
-
-  /** Kill a running detection (plugin shutdown). */
-  stop(): void {
-    this.stopper.abort();
-  }
-
-  get stopped(): boolean {
-    return this.stopper.signal.aborted;
-  }
-
-  /** Resolves once no detection CLI is running any more. */
-  async settled(): Promise<void> {
-    await this.running;
-  }
-
   /** Current data: detected, cached, or fallback. Never blocks. */
   current(): ClaudeDetectionData {
     return this.data;
   }
 
-  /** Detect now (single-flight). Resolves with the data in use afterwards; never throws. */
-  refresh(): Promise<ClaudeDetectionData> {
-    this.running ??= this.detect().finally(() => {
-      this.running = null;
+  /** One run (refresh() starts or joins it): resolves with the data in use afterwards; never throws. */
+  protected async detect(signal: AbortSignal): Promise<ClaudeDetectionData> {
+    try {
+      return await this.detectOnce(signal);
+    } finally {
       this.lastCheckedAt = new Date().toISOString();
-    });
-    return this.running;
+    }
   }
 
-  private async detect(): Promise<ClaudeDetectionData> {
-    if (this.stopper.signal.aborted) return this.data;
+  private async detectOnce(signal: AbortSignal): Promise<ClaudeDetectionData> {
+    if (signal.aborted) return this.data;
     const cli = findCli('claude', { configured: this.opts.cliPath, env: this.env, bundled: claudeBinaryPackages() })?.path;
     if (!cli) {
       this.lastError = 'Claude CLI not found (set plugins.claude_api.cli_path)';
       this.data = FALLBACK_DETECTION;
       return this.data;
     }
-    const version = await cliVersion(cli, this.env, this.stopper.signal);
+    const version = await cliVersion(cli, this.env, signal);
     if (!version) {
       this.lastError = `Could not read the version of ${cli}`;
       this.data = FALLBACK_DETECTION;
@@ -100,7 +79,7 @@ export class ClaudeDetector {
       return this.data;
     }
     try {
-      const captured = await captureCli(cli, this.env, this.opts.timeoutMs, this.stopper.signal);
+      const captured = await captureCli(cli, this.env, this.opts.timeoutMs, signal);
       this.data = fromCapture(version, captured);
       this.lastError = null;
       await writeDetectionCache(this.opts.cacheDir, CACHE_NAME, version, this.data).catch((err: unknown) =>
@@ -110,7 +89,7 @@ export class ClaudeDetector {
     } catch (err) {
       this.lastError = err instanceof Error ? err.message : String(err);
       // Stopped at shutdown: nothing went wrong, and nothing may be logged after it.
-      if (!this.stopper.signal.aborted) this.opts.logger?.warn({ error: this.lastError }, 'Claude CLI detection failed; using fallback headers');
+      if (!signal.aborted) this.opts.logger?.warn({ error: this.lastError }, 'Claude CLI detection failed; using fallback headers');
       this.data = { ...FALLBACK_DETECTION, version };
     }
     return this.data;

@@ -7,7 +7,7 @@
  * Lookup order: `cli_path` from config, else `claude` on PATH, else the native binary the Agent SDK
  * ships as an optional dependency (`@anthropic-ai/claude-agent-sdk-<platform>-<arch>/claude`).
  */
-import { claudeBinaryPackages, findBundledCli, findCli, withIsolatedHome, runCli, type CliSource } from '../../plugin.js';
+import { BackgroundDetection, claudeBinaryPackages, findBundledCli, findCli, withIsolatedHome, runCli, type CliSource } from '../../plugin.js';
 import { readLoginState, type LoginState } from './login-state.js';
 
 export type { CliSource };
@@ -35,11 +35,8 @@ export function resolveCli(cliPath: string | undefined, env: NodeJS.ProcessEnv):
   return findCli('claude', { configured: cliPath, env, bundled: claudeBinaryPackages() });
 }
 
-export class ClaudeDetectionService {
+export class ClaudeDetectionService extends BackgroundDetection<ClaudeDetection> {
   private current: ClaudeDetection | null = null;
-  private inflight: Promise<ClaudeDetection> | null = null;
-  /** Aborted by stop(): kills the CLI of a detection still running at shutdown. */
-  private readonly stopping = new AbortController();
 
   /**
    * `env` is the environment the CLI runs with: the proxy's (services.env) with
@@ -49,7 +46,9 @@ export class ClaudeDetectionService {
     private readonly cliPath: string | undefined,
     private readonly env: NodeJS.ProcessEnv,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    super();
+  }
 
   get detection(): ClaudeDetection | null {
     return this.current;
@@ -60,29 +59,8 @@ export class ClaudeDetectionService {
     return this.env;
   }
 
-  /** Shutdown: kill a detection run in progress; no new one starts. */
-  stop(): void {
-    this.stopping.abort();
-  }
-
-  get stopped(): boolean {
-    return this.stopping.signal.aborted;
-  }
-
-  /** Resolves once no detection CLI is running any more. */
-  async settled(): Promise<void> {
-    await this.inflight;
-  }
-
-  /** Runs (or joins a running) detection; never rejects. */
-  refresh(): Promise<ClaudeDetection> {
-    this.inflight ??= this.detect().finally(() => {
-      this.inflight = null;
-    });
-    return this.inflight;
-  }
-
-  private async detect(): Promise<ClaudeDetection> {
+  /** One run (refresh() starts or joins it); never rejects. */
+  protected async detect(signal: AbortSignal): Promise<ClaudeDetection> {
     const env = this.cliEnv();
     const checkedAt = new Date().toISOString();
     const found = resolveCli(this.cliPath, env);
@@ -94,7 +72,7 @@ export class ClaudeDetectionService {
     const result: ClaudeDetection = { cliPath: found.path, source: found.source, version: null, ...login, checkedAt };
     // Even `--version` runs in a throwaway home: the CLI may write its config files as it starts.
     const v = await withIsolatedHome('claude-sdk-version', ({ dir, env: isolated }) =>
-      runCli({ command: found.path, args: ['--version'], env: isolated, cwd: dir, timeoutMs: this.timeoutMs, signal: this.stopping.signal }), env);
+      runCli({ command: found.path, args: ['--version'], env: isolated, cwd: dir, timeoutMs: this.timeoutMs, signal }), env);
     if (v.code === 0) result.version = /(\d+\.\d+\.\d+\S*)/.exec(v.stdout)?.[1] ?? v.stdout.trim();
     else result.error = `${found.path} --version failed: ${v.spawnError?.message ?? (v.timedOut ? 'timed out' : v.stderr.trim().split('\n')[0] || `exit code ${v.code}`)}`;
     this.current = result;
