@@ -9,6 +9,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopilotRecorded } from '../../fakes/copilot.js';
 import type { FakeTurn } from '../../fakes/openai-compatible.js';
+import { anthropicTool, chatTool, weather, weatherFollowUp, weatherParams, weatherQuestion, weatherRoundTrip } from '../../helpers/weather-tool.js';
 import { startCopilotHarness, type CopilotHarness } from './harness.js';
 
 let h: CopilotHarness;
@@ -22,10 +23,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-const weather = { name: 'get_weather', arguments: { city: 'Paris' } };
-const params = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-const chatTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather', parameters: params } };
-const anthropicTool = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
 const last = (): CopilotRecorded => h.fake.chatRequests.at(-1)!;
 const openai = (): OpenAI => new OpenAI({ baseURL: `${h.proxy.url}/copilot/v1`, apiKey: 'sk-client-dummy', maxRetries: 0 });
 const anthropic = (): Anthropic => new Anthropic({ baseURL: `${h.proxy.url}/copilot`, apiKey: 'sk-ant-client-dummy', maxRetries: 0 });
@@ -63,7 +60,7 @@ describe('openai SDK on /copilot/v1', () => {
     expect(res.output_text).toBe('Responses answer');
     expect(last().path).toBe('/api/chat/completions');
     script = () => ({ toolCalls: [weather] });
-    const final = await openai().responses.stream({ model: 'gpt-5-mini', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: params, strict: false }] }).finalResponse();
+    const final = await openai().responses.stream({ model: 'gpt-5-mini', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: weatherParams, strict: false }] }).finalResponse();
     const call = final.output.find((o) => o.type === 'function_call');
     expect(call?.type === 'function_call' && JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
     assertCopilotCall(last());
@@ -84,20 +81,13 @@ describe('anthropic SDK on /copilot', () => {
   });
 
   it('messages stream: tool_use, then the tool result goes upstream', async () => {
-    script = (req) => (JSON.stringify(req.body).includes('18 degrees') ? { text: 'It is 18 degrees.' } : { text: 'Checking.', toolCalls: [weather] });
-    const first = await anthropic().messages.stream({ model: 'claude-haiku-4-5-20251001', max_tokens: 200, tools: [anthropicTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+    script = weatherRoundTrip;
+    const first = await anthropic().messages.stream({ model: 'claude-haiku-4-5-20251001', max_tokens: 200, tools: [anthropicTool], messages: [weatherQuestion] }).finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const use = first.content.find((b) => b.type === 'tool_use');
     expect(use?.type === 'tool_use' && use.input).toEqual({ city: 'Paris' });
     expect(last().body.model).toBe('claude-haiku-4.5');
-    const second = await anthropic().messages.stream({
-      model: 'claude-haiku-4-5-20251001', max_tokens: 200, tools: [anthropicTool],
-      messages: [
-        { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: use!.type === 'tool_use' ? use!.id : '', content: '18 degrees' }] },
-      ],
-    }).finalMessage();
+    const second = await anthropic().messages.stream({ model: 'claude-haiku-4-5-20251001', max_tokens: 200, tools: [anthropicTool], messages: weatherFollowUp(first) }).finalMessage();
     expect(second.content.find((b) => b.type === 'text')).toMatchObject({ text: 'It is 18 degrees.' });
     expect(second.stop_reason).toBe('end_turn');
     assertCopilotCall(last());

@@ -8,6 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeOpenAICompatible, type FakeTurn, type RecordedRequest } from '../../fakes/openai-compatible.js';
+import { anthropicTool, chatTool, weather, weatherFollowUp, weatherQuestion, weatherRoundTrip } from '../../helpers/weather-tool.js';
 import { startOpenAIHarness, type OpenAIHarness } from './harness.js';
 
 let h: OpenAIHarness;
@@ -31,12 +32,6 @@ afterAll(async () => {
   await resp?.close();
 });
 
-const weather = { name: 'get_weather', arguments: { city: 'Paris' } };
-const chatTool = {
-  type: 'function' as const,
-  function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
-};
-const anthropicTool = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
 
 function clients(prefix: string): { openai: OpenAI; anthropic: Anthropic } {
   return {
@@ -102,20 +97,13 @@ for (const [label, prefix, upstream] of [['chat upstream', '/openai', () => h.up
     });
 
     it('anthropic messages stream: tool_use with input, then the tool result goes upstream', async () => {
-      script = (req) => (JSON.stringify(req.body).includes('18 degrees') ? { text: 'It is 18 degrees.' } : { text: 'Checking.', toolCalls: [weather] });
+      script = weatherRoundTrip;
       const { anthropic } = clients(prefix);
-      const first = await anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 200, tools: [anthropicTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+      const first = await anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 200, tools: [anthropicTool], messages: [weatherQuestion] }).finalMessage();
       expect(first.stop_reason).toBe('tool_use');
       const use = first.content.find((b) => b.type === 'tool_use');
       expect(use?.type === 'tool_use' && use.input).toEqual({ city: 'Paris' });
-      const second = await anthropic.messages.stream({
-        model: 'claude-opus-5-5', max_tokens: 200, tools: [anthropicTool],
-        messages: [
-          { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: first.content },
-          { role: 'user', content: [{ type: 'tool_result', tool_use_id: use!.type === 'tool_use' ? use!.id : '', content: '18 degrees' }] },
-        ],
-      }).finalMessage();
+      const second = await anthropic.messages.stream({ model: 'claude-opus-5-5', max_tokens: 200, tools: [anthropicTool], messages: weatherFollowUp(first) }).finalMessage();
       expect(second.content.find((b) => b.type === 'text')).toMatchObject({ text: 'It is 18 degrees.' });
       expect(second.stop_reason).toBe('end_turn');
       expect(JSON.stringify(last().body)).toContain('18 degrees');
