@@ -10,7 +10,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
-import { AuthError, UpstreamStats, affinityKey, upstreamClient, jsonBytes, accumulateStream, convertRequest, convertResponse, convertStream, dropForeignReasoning, estimatedTokenCount, parseSseStream, serializeSseStream, unreadableAnswer, validateRequest, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
+import { AuthError, UpstreamStats, affinityKey, upstreamClient, jsonBytes, accumulateStream, convertRequest, dropForeignReasoning, estimatedTokenCount, parseSseStream, validateRequest, jsonAnswer, streamAnswer, type AdapterJsonResponse, type AdapterRequest, type AdapterResponse, type ApiFormat, type ModelAcceptance, type ModelInfo, type ProviderAdapter, type JsonObject, type StreamEvent, type AccountPool } from '../../plugin.js';
 import type { CodexCredentials } from './auth/credentials.js';
 import type { CodexTokenManager } from './auth/token-manager.js';
 import type { CodexConfig } from './config.js';
@@ -92,21 +92,13 @@ export class CodexAdapter implements ProviderAdapter {
     const onRateLimits = (data: Record<string, unknown>): void => {
       this.rateLimits.set(account, { at: Date.now(), data });
     };
-    const meter = req.observer?.meter('responses', target.model);
-    const parsed = watchRateLimits(parseSseStream('responses', res.body), onRateLimits);
-    const events = meter ? meter.tap(parsed) : parsed;
+    const events = watchRateLimits(parseSseStream('responses', res.body), onRateLimits);
     const convertOpts = { model: target.model, clientRequest: body, onDrop };
-    if (body.stream === true) {
-      const out = req.api === 'responses' ? events : convertStream('responses', req.api, events, convertOpts);
-      return { kind: 'stream', status: 200, events: serializeSseStream(req.api, out, { requestId: req.requestId }) };
-    }
+    if (body.stream === true) return streamAnswer(req, 'responses', events, convertOpts);
+    // The backend always streams: a client that asked for one answer gets the stream accumulated.
     const full = await accumulateStream('responses', events);
     throwIfFailed(full);
-    try {
-      return { kind: 'json', status: 200, body: req.api === 'responses' ? full : convertResponse('responses', req.api, full, convertOpts) };
-    } catch (err) {
-      throw unreadableAnswer('responses', err, full);
-    }
+    return jsonAnswer(req, 'responses', full, convertOpts);
   }
 
   async countTokens(req: AdapterRequest): Promise<AdapterJsonResponse> {
