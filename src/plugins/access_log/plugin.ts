@@ -4,54 +4,34 @@
  * the request events' metadata: no body, no header, no credential.
  */
 import path from 'node:path';
-import { requestRecord, type FinishedEvent, type Plugin as PluginShape } from '../../plugin.js';
-import { AccessLogConfigSchema, type AccessLogConfig } from './config.js';
+import { definePlugin, requestRecord, type FinishedEvent } from '../../plugin.js';
+import { AccessLogConfigSchema } from './config.js';
 import { humanLine, jsonLine } from './line.js';
 import { RotatingFile } from './rotating-file.js';
 
-export const Plugin = (): PluginShape<AccessLogConfig> => {
-  let config: AccessLogConfig | undefined;
-  let file: RotatingFile | undefined;
-  let filePath: string | undefined;
-  let off: Array<() => void> = [];
-  return {
-    kind: 'plugin',
-    name: 'access_log',
-    version: '1.0.0',
-    description: 'One line per request (JSON lines file, rotated by size, and/or stdout): metadata and token usage, no body',
-    configSchema: AccessLogConfigSchema,
-    async initialize(services) {
-      const c = AccessLogConfigSchema.parse(services.getPluginConfig('access_log'));
-      config = c;
-      if (c.file) {
-        filePath = c.path || path.join(services.stateDir, 'access.log');
-        file = new RotatingFile(filePath, c.max_bytes, c.keep);
-      }
-      const write = (e: FinishedEvent): void => {
-        const r = requestRecord(e);
-        file?.write(jsonLine(r));
-        if (c.stdout) process.stdout.write(humanLine(r));
-      };
-      off = [services.events.on('request.completed', write), services.events.on('request.failed', write)];
-    },
-    async shutdown() {
-      for (const f of off.splice(0)) f();
-      await file?.close();
-      file = undefined;
-    },
-    createConfig() {
-      if (!config) throw new Error('access_log is not initialized');
-      return config;
-    },
-    async validate() {
-      return config !== undefined;
-    },
-    getRoutes: () => null,
-    async healthCheck() {
-      const where = [filePath, config?.stdout ? 'stdout' : undefined].filter(Boolean).join(' and ');
-      return { status: 'pass', componentId: 'access_log', componentType: 'plugin', output: where ? `writing to ${where}` : 'writing nowhere (file and stdout are off)' };
-    },
-    getScheduledTasks: () => [],
-    startupInfo: () => ({ lines: filePath ? [`access log: ${filePath}`] : [] }),
-  };
-};
+export const Plugin = definePlugin({
+  kind: 'plugin',
+  name: 'access_log',
+  version: '1.0.0',
+  description: 'One line per request (JSON lines file, rotated by size, and/or stdout): metadata and token usage, no body',
+  config: AccessLogConfigSchema,
+  async setup({ config, services }) {
+    const filePath = config.file ? config.path || path.join(services.stateDir, 'access.log') : undefined;
+    const file = filePath ? new RotatingFile(filePath, config.max_bytes, config.keep) : undefined;
+    const write = (e: FinishedEvent): void => {
+      const r = requestRecord(e);
+      file?.write(jsonLine(r));
+      if (config.stdout) process.stdout.write(humanLine(r));
+    };
+    const off = [services.events.on('request.completed', write), services.events.on('request.failed', write)];
+    const where = [filePath, config.stdout ? 'stdout' : undefined].filter(Boolean).join(' and ');
+    return {
+      health: () => ({ status: 'pass', componentId: 'access_log', componentType: 'plugin', output: where ? `writing to ${where}` : 'writing nowhere (file and stdout are off)' }),
+      startupInfo: () => ({ lines: filePath ? [`access log: ${filePath}`] : [] }),
+      close: async () => {
+        for (const f of off) f();
+        await file?.close();
+      },
+    };
+  },
+});

@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ccproxy-sdk-observe-'));
   logFile = path.join(dir, 'access.log');
   p = await startSdkProxy({}, {}, {
-    plugins: [AccessLog(), Usage()],
+    plugins: [new AccessLog(), new Usage()],
     config: { access_log: { path: logFile }, usage: { path: path.join(dir, 'usage.db') } },
   });
   p.fake.script = () => ({ kind: 'message', content: [{ type: 'text', text: 'Counted answer.' }], usage: USAGE });
