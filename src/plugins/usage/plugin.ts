@@ -5,12 +5,12 @@
  * same database directly).
  */
 import path from 'node:path';
-import { ValidationError, requestRecord, type FinishedEvent, type Plugin as PluginShape, type RequestRecord } from '../../plugin.js';
+import { ValidationError, definePlugin, requestRecord, type FinishedEvent, type RequestRecord } from '../../plugin.js';
 import { UsageConfigSchema, type UsageConfig } from './config.js';
 import { PriceTable, type Price } from './pricing.js';
 import { usageReport } from './query.js';
 import { parseUsageQuery } from './request-query.js';
-import { openUsageDb, UsageWriter, type Db, type UsageRow } from './store.js';
+import { openUsageDb, UsageWriter, type UsageRow } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,72 +36,43 @@ export function usageRow(r: RequestRecord, prices: PriceTable): UsageRow {
   };
 }
 
-export const Plugin = (): PluginShape<UsageConfig> => {
-  let config: UsageConfig | undefined;
-  let db: Db | undefined;
-  let writer: UsageWriter | undefined;
-  let dbPath = '';
-  let off: Array<() => void> = [];
-  const prune = (): void => {
-    if (writer && config && config.retention_days > 0) writer.deleteBefore(Date.now() - config.retention_days * DAY_MS);
-  };
-  return {
-    kind: 'plugin',
-    name: 'usage',
-    version: '1.0.0',
-    description: 'Every request\'s tokens and API-equivalent cost in SQLite; GET /usage totals by day, model, provider, client',
-    routerPrefix: '/usage',
-    configSchema: UsageConfigSchema,
-    async initialize(services) {
-      const c = UsageConfigSchema.parse(services.getPluginConfig('usage'));
-      config = c;
-      dbPath = usageDbPath(c, services.dataDir);
-      db = openUsageDb(dbPath);
-      const w = new UsageWriter(db);
-      writer = w;
-      prune();
-      const prices = priceTable(c);
-      const record = (e: FinishedEvent): void => w.add(usageRow(requestRecord(e), prices));
-      off = [services.events.on('request.completed', record), services.events.on('request.failed', record)];
-    },
-    async shutdown() {
-      for (const f of off.splice(0)) f();
-      writer?.flush();
-      db?.close();
-      db = undefined;
-      writer = undefined;
-    },
-    createConfig() {
-      if (!config) throw new Error('usage is not initialized');
-      return config;
-    },
-    async validate() {
-      return db !== undefined;
-    },
-    getRoutes() {
-      const store = db;
-      const w = writer;
-      if (!store || !w) return null;
-      return async (app) => {
+export const Plugin = definePlugin({
+  kind: 'plugin',
+  name: 'usage',
+  version: '1.0.0',
+  description: 'Every request\'s tokens and API-equivalent cost in SQLite; GET /usage totals by day, model, provider, client',
+  prefix: '/usage',
+  config: UsageConfigSchema,
+  async setup({ config, services }) {
+    const dbPath = usageDbPath(config, services.dataDir);
+    const db = openUsageDb(dbPath);
+    const writer = new UsageWriter(db);
+    const prune = (): void => {
+      if (config.retention_days > 0) writer.deleteBefore(Date.now() - config.retention_days * DAY_MS);
+    };
+    prune();
+    const prices = priceTable(config);
+    const record = (e: FinishedEvent): void => writer.add(usageRow(requestRecord(e), prices));
+    const off = [services.events.on('request.completed', record), services.events.on('request.failed', record)];
+    return {
+      routes: async (app) => {
         app.get('/', async (request) => {
           const q = parseUsageQuery(request.query as Record<string, unknown>, Date.now());
           if (!q.ok) throw new ValidationError(q.message, { plugin: 'usage' });
           // Rows still queued belong in the answer (a client asks right after its request ended).
-          w.flush();
-          return usageReport(store, q.filter, q.groupBy);
+          writer.flush();
+          return usageReport(db, q.filter, q.groupBy);
         });
-      };
-    },
-    async healthCheck() {
-      return { status: db ? 'pass' : 'fail', componentId: 'usage', componentType: 'plugin', output: dbPath };
-    },
-    getScheduledTasks: () => [{
-      name: 'usage_retention',
-      intervalSeconds: 3600,
-      skipInitialRun: true,
-      run: async () => prune(),
-    }],
-    startupInfo: () => ({ lines: [`usage database: ${dbPath}`] }),
-    pageLinks: () => [{ title: 'Usage and API-equivalent cost by day (JSON)', path: '/' }],
-  };
-};
+      },
+      health: () => ({ status: 'pass', componentId: 'usage', componentType: 'plugin', output: dbPath }),
+      tasks: () => [{ name: 'usage_retention', intervalSeconds: 3600, skipInitialRun: true, run: async () => prune() }],
+      startupInfo: () => ({ lines: [`usage database: ${dbPath}`] }),
+      pageLinks: () => [{ title: 'Usage and API-equivalent cost by day (JSON)', path: '/' }],
+      close: async () => {
+        for (const f of off) f();
+        writer.flush();
+        db.close();
+      },
+    };
+  },
+});
