@@ -3,9 +3,9 @@
  * request events; plugin health is read from the proxy's own `/health` at scrape time.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Plugin as PluginShape } from '../../plugin.js';
+import { definePlugin } from '../../plugin.js';
 import { ProxyMetrics } from './collectors.js';
-import { MetricsConfigSchema, type MetricsConfig } from './config.js';
+import { MetricsConfigSchema } from './config.js';
 
 const HEALTH_VALUE: Record<string, number> = { pass: 1, warn: 0.5, fail: 0 };
 
@@ -22,48 +22,26 @@ async function recordHealth(app: FastifyInstance, metrics: ProxyMetrics, token: 
   }
 }
 
-export const Plugin = (): PluginShape<MetricsConfig> => {
-  let config: MetricsConfig | undefined;
-  let metrics: ProxyMetrics | undefined;
-  let token: string | undefined;
-  return {
-    kind: 'plugin',
-    name: 'metrics',
-    version: '1.0.0',
-    description: 'GET /metrics for Prometheus: requests, durations, time to first byte, tokens, upstream errors, in-flight, refreshes, plugin health',
-    routerPrefix: '/metrics',
-    configSchema: MetricsConfigSchema,
-    async initialize(services) {
-      config = MetricsConfigSchema.parse(services.getPluginConfig('metrics'));
-      token = services.settings.server.auth_token;
-      metrics = new ProxyMetrics(services.events, { maxModels: config.max_models, processMetrics: config.process_metrics });
-    },
-    async shutdown() {
-      metrics?.close();
-      metrics = undefined;
-    },
-    createConfig() {
-      if (!config) throw new Error('metrics is not initialized');
-      return config;
-    },
-    async validate() {
-      return metrics !== undefined;
-    },
-    getRoutes() {
-      const m = metrics;
-      if (!m) return null;
-      return async (app) => {
+export const Plugin = definePlugin({
+  kind: 'plugin',
+  name: 'metrics',
+  version: '1.0.0',
+  description: 'GET /metrics for Prometheus: requests, durations, time to first byte, tokens, upstream errors, in-flight, refreshes, plugin health',
+  prefix: '/metrics',
+  config: MetricsConfigSchema,
+  async setup({ config, services }) {
+    const token = services.settings.server.auth_token;
+    const m = new ProxyMetrics(services.events, { maxModels: config.max_models, processMetrics: config.process_metrics });
+    return {
+      routes: async (app) => {
         app.get('/', async (_request, reply) => {
           // A scrape still answers when /health cannot: the health gauge is then left out.
           await recordHealth(app, m, token).catch(() => m.pluginHealth.reset());
           return reply.type(m.registry.contentType).send(await m.registry.metrics());
         });
-      };
-    },
-    async healthCheck() {
-      return { status: metrics ? 'pass' : 'fail', componentId: 'metrics', componentType: 'plugin' };
-    },
-    getScheduledTasks: () => [],
-    pageLinks: () => [{ title: 'Prometheus metrics', path: '/' }],
-  };
-};
+      },
+      pageLinks: () => [{ title: 'Prometheus metrics', path: '/' }],
+      close: async () => m.close(),
+    };
+  },
+});
